@@ -1,0 +1,261 @@
+//! The four operations every front end ends in. Writes hold the config lock across the keyring
+//! change and the config rewrite, write the keyring first, and undo it if the rewrite fails, so
+//! a failed operation leaves both as they were.
+
+use std::cell::OnceCell;
+use std::path::PathBuf;
+
+use crate::config::{self, Config, Locked, Remote};
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::protocol::{
+    Alias, ListedRemote, Origin, Response, Selector, Source, StoreRequest, Token, VERSION,
+};
+use crate::resolve::{self, Selected};
+use crate::store::{self, Key, Store, StoreKind};
+
+/// Opens a keyring; `main` passes `store::open`, unit tests an in-memory store.
+pub type Opener<'a> = dyn Fn(StoreKind) -> Result<Box<dyn Store>> + 'a;
+
+/// Everything an operation needs, built once per process.
+pub struct Ctx<'a> {
+    pub env: &'a Env,
+    pub dir: PathBuf,
+    pub prefix: String,
+    pub kind: StoreKind,
+    opener: &'a Opener<'a>,
+    /// Opened on first use, so `list` and an environment-token `get` never touch the keyring.
+    store: OnceCell<Box<dyn Store>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(env: &'a Env, kind: StoreKind, opener: &'a Opener<'a>) -> Result<Self> {
+        let prefix = match env.get("MYSTIC_KEYRING_SERVICE_PREFIX") {
+            None => store::DEFAULT_SERVICE_PREFIX.to_owned(),
+            Some(p) => p
+                .to_str()
+                .filter(|p| !p.is_empty() && crate::protocol::validate::check_text("", p).is_ok())
+                .ok_or_else(|| {
+                    Error::config(
+                        "MYSTIC_KEYRING_SERVICE_PREFIX must be non-empty text on one line",
+                    )
+                })?
+                .to_owned(),
+        };
+        Ok(Ctx {
+            env,
+            dir: config::dir(env)?,
+            prefix,
+            kind,
+            opener,
+            store: OnceCell::new(),
+        })
+    }
+
+    /// The keyring, or `None` for the file store.
+    pub fn keyring(&self) -> Result<Option<&dyn Store>> {
+        if self.kind == StoreKind::File {
+            return Ok(None);
+        }
+        if let Some(s) = self.store.get() {
+            return Ok(Some(s.as_ref()));
+        }
+        let opened = (self.opener)(self.kind)?;
+        Ok(Some(self.store.get_or_init(|| opened).as_ref()))
+    }
+
+    pub fn key(&self, url: &Origin, alias: &Alias) -> Key {
+        Key::new(&self.prefix, url, alias)
+    }
+
+    /// Where a remote's token is: the keyring first, then a plaintext token in config.yaml.
+    pub fn token_of(&self, remote: &Remote) -> Result<(Token, Source)> {
+        if let Some(store) = self.keyring()?
+            && let Some(token) = store.get(&self.key(&remote.url, &remote.alias))?
+        {
+            return Ok((token, Source::Keyring));
+        }
+        match &remote.token {
+            Some(t) => Ok((t.clone(), Source::File)),
+            None => Err(Error::not_found(format!(
+                "no token stored for remote {} ({})",
+                remote.alias, remote.url
+            ))),
+        }
+    }
+}
+
+pub fn get(ctx: &Ctx, sel: &Selector) -> Result<Response> {
+    let config = Config::load(&ctx.dir)?;
+    let (alias, url, (token, source)) = match resolve::select(&config, sel, ctx.env)? {
+        Selected::Env { url, token } => (None, url, (token, Source::Env)),
+        Selected::Remote(r) => (Some(r.alias.clone()), r.url.clone(), ctx.token_of(r)?),
+    };
+    Ok(Response::Get {
+        v: VERSION,
+        alias,
+        url,
+        token,
+        source,
+    })
+}
+
+pub fn store(ctx: &Ctx, req: StoreRequest) -> Result<Response> {
+    let StoreRequest {
+        alias,
+        url,
+        token,
+        active,
+        ..
+    } = req;
+    let url = url.unwrap_or_else(Origin::default_url);
+    let locked = Locked::acquire(&ctx.dir)?;
+    let mut config = locked.load()?;
+    let previous_url = config.find(&alias).map(|r| r.url.clone());
+    let make_active = active.map_or(config.active().is_none(), |f| f.0);
+    let edit = |config: &mut Config, plaintext: Option<&Token>| {
+        config.upsert(&alias, &url, plaintext)?;
+        if make_active {
+            config.set_active(Some(&alias))?;
+        }
+        Ok(())
+    };
+    match ctx.keyring()? {
+        None => {
+            edit(&mut config, Some(&token))?;
+            locked.save(&config)?;
+        }
+        Some(store) => {
+            let mut undo = Undo::new(store);
+            undo.set(ctx.key(&url, &alias), &token)?;
+            let rest = (|| {
+                if let Some(old) = previous_url.filter(|old| *old != url) {
+                    undo.delete(ctx.key(&old, &alias))?;
+                }
+                edit(&mut config, None)?;
+                locked.save(&config)
+            })();
+            undo.finish(rest)?;
+        }
+    }
+    Ok(Response::Store {
+        v: VERSION,
+        active: config.is_active(&alias),
+        alias,
+        url,
+    })
+}
+
+pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<Response> {
+    let locked = Locked::acquire(&ctx.dir)?;
+    let mut config = locked.load()?;
+    let (alias, url) = match resolve::remote(&config, sel.alias.as_ref(), sel.url.as_ref()) {
+        Ok(r) => (r.alias.clone(), r.url.clone()),
+        // A keyring item whose remote is gone from config.yaml can still be erased by full name.
+        Err(e) => match (&sel.alias, &sel.url, ctx.keyring()?) {
+            (Some(alias), Some(url), Some(store))
+                if e.kind == crate::error::ErrorKind::NotFound =>
+            {
+                if !store.delete(&ctx.key(url, alias))? {
+                    return Err(e);
+                }
+                return Ok(Response::Erase {
+                    v: VERSION,
+                    alias: alias.clone(),
+                    url: url.clone(),
+                });
+            }
+            _ => return Err(e),
+        },
+    };
+    let edit = |config: &mut Config| {
+        config.remove(&alias)?;
+        if config.is_active(&alias) {
+            config.set_active(None)?;
+        }
+        locked.save(config)
+    };
+    match ctx.keyring()? {
+        None => edit(&mut config)?,
+        Some(store) => {
+            let mut undo = Undo::new(store);
+            undo.delete(ctx.key(&url, &alias))?;
+            let rest = edit(&mut config);
+            undo.finish(rest)?;
+        }
+    }
+    Ok(Response::Erase {
+        v: VERSION,
+        alias,
+        url,
+    })
+}
+
+pub fn list(ctx: &Ctx) -> Result<Response> {
+    let config = Config::load(&ctx.dir)?;
+    let remotes = config
+        .remotes
+        .iter()
+        .map(|r| ListedRemote {
+            alias: r.alias.clone(),
+            url: r.url.clone(),
+            active: config.is_active(&r.alias),
+        })
+        .collect();
+    Ok(Response::List {
+        v: VERSION,
+        active_remote: config.active_remote.clone(),
+        remotes,
+    })
+}
+
+/// Keyring changes made so far, each with the value it replaced, to put back on failure.
+struct Undo<'s> {
+    store: &'s dyn Store,
+    done: Vec<(Key, Option<Token>)>,
+}
+
+impl<'s> Undo<'s> {
+    fn new(store: &'s dyn Store) -> Self {
+        Undo {
+            store,
+            done: Vec::new(),
+        }
+    }
+
+    fn set(&mut self, key: Key, token: &Token) -> Result<()> {
+        let before = self.store.get(&key)?;
+        self.store.set(&key, token)?;
+        self.done.push((key, before));
+        Ok(())
+    }
+
+    fn delete(&mut self, key: Key) -> Result<()> {
+        let Some(before) = self.store.get(&key)? else {
+            return Ok(());
+        };
+        self.store.delete(&key)?;
+        self.done.push((key, Some(before)));
+        Ok(())
+    }
+
+    /// On failure, restores every changed item (newest first) and returns the original error.
+    fn finish(self, result: Result<()>) -> Result<()> {
+        let Err(mut err) = result else {
+            return Ok(());
+        };
+        for (key, before) in self.done.into_iter().rev() {
+            let restored = match &before {
+                Some(token) => self.store.set(&key, token),
+                None => self.store.delete(&key).map(drop),
+            };
+            if let Err(e) = restored {
+                err.message = format!(
+                    "{}; restoring the keyring item {} at {} also failed: {}",
+                    err.message, key.user, key.service, e.message
+                );
+            }
+        }
+        Err(err)
+    }
+}

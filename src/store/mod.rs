@@ -1,0 +1,85 @@
+//! Where tokens live. A backend implements three methods on a `Key`; everything else (which
+//! remote, what goes into config.yaml, undo on failure) is decided above this layer.
+//!
+//! `file` is not a `Store`: its tokens live inside config.yaml, next to the remote, so the
+//! operations write them together with the rest of the file (see `ops`).
+
+mod keyring;
+#[cfg(target_os = "linux")]
+mod keyutils;
+#[cfg(test)]
+pub mod memory;
+#[cfg(any(target_os = "macos", target_os = "windows"))]
+mod native;
+#[cfg(target_os = "linux")]
+mod secret_service;
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::protocol::{Alias, Origin, Token};
+
+pub const DEFAULT_SERVICE_PREFIX: &str = "mystic:";
+/// The most a keyring call may take before we give up, instead of waiting on an unlock prompt.
+pub const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A keyring item: service `<prefix><origin>`, user name `<alias>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub service: String,
+    pub user: String,
+}
+
+impl Key {
+    pub fn new(prefix: &str, url: &Origin, alias: &Alias) -> Key {
+        Key {
+            service: format!("{prefix}{url}"),
+            user: alias.to_string(),
+        }
+    }
+}
+
+pub trait Store {
+    fn get(&self, key: &Key) -> Result<Option<Token>>;
+    fn set(&self, key: &Key, token: &Token) -> Result<()>;
+    /// Returns whether there was an item to delete.
+    fn delete(&self, key: &Key) -> Result<bool>;
+}
+
+/// `--store` / `MYSTIC_CREDENTIAL_STORE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreKind {
+    /// Secret Service on Linux, Keychain on macOS, Credential Manager on Windows.
+    Auto,
+    /// The freedesktop Secret Service (gnome-keyring, KWallet, KeePassXC) over D-Bus.
+    SecretService,
+    /// The Linux kernel's session keyring (headless sessions; lost at reboot).
+    Keyutils,
+    /// Plaintext in config.yaml, where the SDK reads it. An explicit opt-in.
+    File,
+}
+
+impl StoreKind {
+    pub fn parse(name: &str) -> Result<StoreKind> {
+        <StoreKind as clap::ValueEnum>::from_str(name, false).map_err(|_| {
+            Error::invalid("unknown store; expected auto, secret-service, keyutils or file")
+        })
+    }
+}
+
+/// Opens a real OS keyring. `File` never reaches this function.
+pub fn open(kind: StoreKind) -> Result<Box<dyn Store>> {
+    match kind {
+        #[cfg(target_os = "linux")]
+        StoreKind::Auto | StoreKind::SecretService => secret_service::open(),
+        #[cfg(target_os = "linux")]
+        StoreKind::Keyutils => keyutils::open(),
+        #[cfg(any(target_os = "macos", target_os = "windows"))]
+        StoreKind::Auto => native::open(),
+        StoreKind::File => Err(Error::invalid("the file store is not a keyring")),
+        #[allow(unreachable_patterns)]
+        other => Err(Error::unavailable(format!(
+            "the {other:?} store does not exist on this platform; use --store auto or --store file"
+        ))),
+    }
+}
