@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The test command (README): installs what the tests need on a fresh Debian machine, starts a
+# private Secret Service, and runs every test inside a fresh kernel session keyring.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
+command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
+command -v dbus-send >/dev/null || need+=(dbus-bin)
+command -v dbus-launch >/dev/null || need+=(dbus-x11)
+command -v secret-tool >/dev/null || need+=(libsecret-tools)
+command -v keyctl >/dev/null || need+=(keyutils)
+command -v git >/dev/null || need+=(git)
+python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing packages: ${need[*]} (run as root, or install them)" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Real PyYAML, as the SDK reads config.yaml, in a venv of our own.
+venv=target/test-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import yaml' 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'pyyaml==6.0.2'
+fi
+export MYSTIC_TEST_PYTHON="$PWD/$venv/bin/python"
+
+cargo build --locked --all-targets
+# keyutils needs a session keyring; there is no PAM session here, so make a throwaway one.
+exec keyctl session - scripts/keyring-session.sh cargo test --locked "$@"

@@ -1,0 +1,203 @@
+//! Shared harness for the integration tests: each test gets its own HOME, PIPELINE_DIR and
+//! keyring service prefix, and drives the real binary against the private Secret Service that
+//! scripts/test.sh starts. Nothing here reads or writes the user's own keyring or ~/.pipeline.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_mystic-credential-helper");
+
+/// The private session bus; running the tests any other way is a set-up error, not a skip.
+pub fn bus() -> String {
+    std::env::var("DBUS_SESSION_BUS_ADDRESS").expect(
+        "DBUS_SESSION_BUS_ADDRESS is unset: run the tests with scripts/test.sh, which starts a private Secret Service",
+    )
+}
+
+pub struct Sandbox {
+    pub root: tempfile::TempDir,
+    pub home: PathBuf,
+    pub dir: PathBuf,
+    pub prefix: String,
+    extra_env: Vec<(String, String)>,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        std::fs::create_dir(&home).unwrap();
+        let dir = home.join(".pipeline");
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let prefix = format!(
+            "mystic-test-{}-{}-{nanos}:",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        Sandbox {
+            root,
+            home,
+            dir,
+            prefix,
+            extra_env: Vec::new(),
+        }
+    }
+
+    /// Use the real `mystic:` prefix (tests that do this use aliases of their own).
+    pub fn with_default_prefix(mut self) -> Self {
+        self.prefix = "mystic:".into();
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.extra_env.push((key.into(), value.into()));
+        self
+    }
+
+    /// The binary with a clean environment: only what this sandbox sets.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::new(BIN);
+        c.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("PIPELINE_DIR", &self.dir)
+            .env("MYSTIC_KEYRING_SERVICE_PREFIX", &self.prefix)
+            .env("DBUS_SESSION_BUS_ADDRESS", bus());
+        for (k, v) in &self.extra_env {
+            c.env(k, v);
+        }
+        c
+    }
+
+    pub fn run(&self, args: &[&str], stdin: impl Into<Vec<u8>>) -> Output {
+        self.cmd().args(args).write_stdin(stdin).output().unwrap()
+    }
+
+    /// Runs a protocol action; returns (stdout JSON, exit code, stderr).
+    pub fn call(&self, args: &[&str], stdin: &str) -> (Value, i32, String) {
+        let out = self.run(args, stdin);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let json = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout:?}"));
+        assert!(
+            stdout.ends_with('\n') && stdout.matches('\n').count() == 1,
+            "{stdout:?}"
+        );
+        (
+            json,
+            out.status.code().unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    /// Runs an action that must succeed and returns its JSON.
+    pub fn ok(&self, args: &[&str], stdin: &str) -> Value {
+        let (json, code, stderr) = self.call(args, stdin);
+        assert_eq!(code, 0, "{args:?} {stdin} -> {json} {stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+        json
+    }
+
+    /// Runs an action that must fail with `kind` and `code`; returns the message.
+    pub fn fails(&self, args: &[&str], stdin: &str, kind: &str, code: i32) -> String {
+        let (json, got, stderr) = self.call(args, stdin);
+        assert_eq!(json["error"]["kind"], kind, "{args:?} {stdin} -> {json}");
+        assert_eq!(got, code, "{json}");
+        assert_eq!(json["v"], 1);
+        assert_eq!(
+            stderr.lines().count(),
+            1,
+            "one human line on stderr: {stderr:?}"
+        );
+        json["error"]["message"].as_str().unwrap().to_owned()
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.join("config.yaml")
+    }
+
+    pub fn config(&self) -> String {
+        std::fs::read_to_string(self.config_path()).unwrap_or_default()
+    }
+
+    pub fn write_config(&self, text: &str) {
+        std::fs::create_dir_all(&self.dir).unwrap();
+        std::fs::write(self.config_path(), text).unwrap();
+    }
+
+    pub fn service(&self, url: &str) -> String {
+        format!("{}{url}", self.prefix)
+    }
+
+    /// The token as another Secret Service client (libsecret's secret-tool) sees it.
+    pub fn lookup(&self, url: &str, alias: &str) -> Option<String> {
+        secret_tool_lookup(&self.service(url), alias)
+    }
+
+    pub fn plant(&self, url: &str, alias: &str, token: &str) {
+        secret_tool_store(&self.service(url), alias, token);
+    }
+}
+
+pub fn secret_tool_lookup(service: &str, user: &str) -> Option<String> {
+    let out = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", user])
+        .env("DBUS_SESSION_BUS_ADDRESS", bus())
+        .output()
+        .expect("secret-tool is installed by scripts/test.sh");
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).unwrap())
+}
+
+pub fn secret_tool_store(service: &str, user: &str, secret: &str) {
+    let mut child = std::process::Command::new("secret-tool")
+        .args([
+            "store", "--label", "test", "service", service, "username", user,
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", bus())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(secret.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+/// Every file in `dir` with its bytes, to prove an operation changed nothing. The empty lock
+/// file is left out: writers create it once and never delete it (see the README).
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_file() && !p.ends_with(".config.yaml.lock") {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+pub const SDK_FIXTURE: &str = include_str!("../fixtures/pipeline-ai-2.8.0-config.yaml");
+pub const EXTRA_FIXTURE: &str = include_str!("../fixtures/config-with-extra-keys.yaml");
