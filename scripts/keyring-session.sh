@@ -4,6 +4,7 @@
 # by PID on exit. The user's own bus and keyring are never touched.
 set -euo pipefail
 
+orig_home=${HOME:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mystic-keyring.XXXXXX")
 dbus_pid=
 keyring_pid=
@@ -45,8 +46,8 @@ dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/D
     exit 1
 }
 
-# Hand the child the bus address only; it keeps the caller's HOME and environment otherwise.
+# Hand the child the bus address (and, for tests that freeze or lock it, the daemon's PID); it
+# keeps the caller's HOME and environment otherwise.
 export -n HOME XDG_RUNTIME_DIR XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME
-HOME=$(getent passwd "$(id -u)" | cut -d: -f6) "$@" &
-child=$!
-wait "$child"
+export MYSTIC_TEST_KEYRING_PID="$keyring_pid"
+HOME=$orig_home "$@"

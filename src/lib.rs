@@ -70,3 +70,152 @@ fn store_kind(flag: Option<StoreKind>, env: &Env) -> Result<StoreKind> {
             .map_err(|e| Error::config(format!("MYSTIC_CREDENTIAL_STORE: {}", e.message))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::store::memory::MemoryStore;
+    use crate::store::{Key, Store};
+
+    /// Drives `run` entirely in memory: a Cursor for stdin, Vecs for stdout and stderr.
+    struct Harness {
+        dir: tempfile::TempDir,
+        store: Rc<MemoryStore>,
+        env: Env,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            let env: Env = [("PIPELINE_DIR", dir.path().join("p"))]
+                .into_iter()
+                .collect();
+            Harness {
+                dir,
+                store: Rc::default(),
+                env,
+            }
+        }
+
+        fn call(&self, args: &[&str], stdin: &str) -> (Value, u8, String) {
+            let argv = std::iter::once("mystic-credential-helper")
+                .chain(args.iter().copied())
+                .map(OsString::from)
+                .collect();
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let store = self.store.clone();
+            let opener = move |_: StoreKind| Ok(Box::new(store.clone()) as Box<dyn Store>);
+            let code = run(
+                argv,
+                &self.env,
+                &mut std::io::Cursor::new(stdin.as_bytes()),
+                &mut out,
+                &mut err,
+                &opener,
+            );
+            let json = serde_json::from_slice(&out).unwrap_or(Value::Null);
+            (json, code, String::from_utf8(err).unwrap())
+        }
+
+        fn config(&self) -> String {
+            std::fs::read_to_string(self.dir.path().join("p/config.yaml")).unwrap_or_default()
+        }
+    }
+
+    #[test]
+    fn store_get_list_erase_in_memory() {
+        let h = Harness::new();
+        let (json, code, _) = h.call(&["store"], r#"{"alias":"a","token":"pipeline_sk_mem"}"#);
+        assert_eq!((json["active"].as_bool(), code), (Some(true), 0));
+        let key = Key {
+            service: "mystic:https://www.mystic.ai".into(),
+            user: "a".into(),
+        };
+        assert_eq!(
+            h.store.get(&key).unwrap().unwrap().expose(),
+            "pipeline_sk_mem"
+        );
+        assert!(!h.config().contains("pipeline_sk_mem"));
+        let (json, code, _) = h.call(&["get"], "");
+        assert_eq!(code, 0);
+        assert_eq!(json["token"], "pipeline_sk_mem");
+        assert_eq!(json["source"], "keyring");
+        let (json, _, _) = h.call(&["list"], "");
+        assert_eq!(
+            json["remotes"][0],
+            json!({"alias":"a","url":"https://www.mystic.ai","active":true})
+        );
+        let (_, code, _) = h.call(&["erase"], r#"{"alias":"a"}"#);
+        assert_eq!(code, 0);
+        assert!(h.store.items.borrow().is_empty());
+        let (json, code, err) = h.call(&["get"], r#"{"alias":"a"}"#);
+        assert_eq!(
+            (json["error"]["kind"].as_str(), code),
+            (Some("not-found"), 1)
+        );
+        assert_eq!(err.lines().count(), 1);
+    }
+
+    #[test]
+    fn a_locked_store_changes_nothing() {
+        let h = Harness::new();
+        h.call(&["store"], r#"{"alias":"a","token":"pipeline_sk_mem"}"#);
+        let before = h.config();
+        let locked = Harness {
+            store: Rc::new(MemoryStore {
+                locked: true,
+                ..MemoryStore::default()
+            }),
+            ..h
+        };
+        for (action, input) in [
+            ("store", r#"{"alias":"b","token":"t"}"#),
+            ("erase", r#"{"alias":"a"}"#),
+            ("get", r#"{"alias":"a"}"#),
+        ] {
+            let (json, code, _) = locked.call(&[action], input);
+            assert_eq!(json["error"]["kind"], "store-unavailable", "{action}");
+            assert_eq!(code, 3);
+        }
+        assert_eq!(locked.config(), before);
+        // list never opens the store.
+        assert_eq!(locked.call(&["list"], "").1, 0);
+    }
+
+    #[test]
+    fn the_file_store_never_opens_a_keyring() {
+        let h = Harness::new();
+        let (_, code, _) = h.call(
+            &["--store", "file", "store"],
+            r#"{"alias":"f","token":"pipeline_sk_f"}"#,
+        );
+        assert_eq!(code, 0);
+        assert!(h.store.items.borrow().is_empty());
+        assert!(h.config().contains("pipeline_sk_f"));
+    }
+
+    #[test]
+    fn an_environment_token_get_never_opens_a_keyring() {
+        let mut h = Harness::new();
+        h.env.set("PIPELINE_API_TOKEN", "pipeline_sk_env");
+        h.store = Rc::new(MemoryStore {
+            locked: true,
+            ..MemoryStore::default()
+        });
+        let (json, code, _) = h.call(&["get"], "");
+        assert_eq!(code, 0, "{json}");
+        assert_eq!(json["source"], "env");
+    }
+
+    #[test]
+    fn help_and_usage() {
+        let h = Harness::new();
+        assert_eq!(h.call(&["--version"], "").1, 0);
+        assert_eq!(h.call(&["nope"], "").1, 2);
+        assert_eq!(h.call(&[], "").1, 2);
+    }
+}

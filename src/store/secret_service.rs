@@ -4,7 +4,7 @@ use super::Store;
 use super::keyring::KeyringStore;
 use crate::error::Result;
 
-const HINT: &str = "start a Secret Service (for example gnome-keyring-daemon --unlock --components=secrets) in this session, use --store keyutils in a headless session, or --store file to keep the token in config.yaml in plaintext";
+const HINT: &str = "unlock your keyring or start a Secret Service (for example gnome-keyring-daemon --unlock --components=secrets) in this session, use --store keyutils in a headless session, or --store file to keep the token in config.yaml in plaintext";
 
 pub fn open() -> Result<Box<dyn Store>> {
     KeyringStore::open("Secret Service", HINT, || {

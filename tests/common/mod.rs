@@ -201,3 +201,76 @@ pub fn mode(path: &Path) -> u32 {
 
 pub const SDK_FIXTURE: &str = include_str!("../fixtures/pipeline-ai-2.8.0-config.yaml");
 pub const EXTRA_FIXTURE: &str = include_str!("../fixtures/config-with-extra-keys.yaml");
+
+/// A Secret Service of the test's own (scripts/keyring-session.sh), for tests that lock or
+/// freeze the daemon and so must not share it. Dropping it stops the bus and the daemon.
+pub struct PrivateKeyring {
+    child: std::process::Child,
+    pub bus: String,
+    pub pid: u32,
+}
+
+impl PrivateKeyring {
+    pub fn start() -> PrivateKeyring {
+        use std::io::BufRead;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/keyring-session.sh");
+        let mut child = std::process::Command::new(script)
+            .args([
+                "sh",
+                "-c",
+                "echo \"$DBUS_SESSION_BUS_ADDRESS $MYSTIC_TEST_KEYRING_PID\"; read _",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let (bus, pid) = line.trim().split_once(' ').expect("bus and pid");
+        PrivateKeyring {
+            bus: bus.to_owned(),
+            pid: pid.parse().unwrap(),
+            child,
+        }
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let ok = std::process::Command::new("kill")
+            .args([&format!("-{sig}"), &self.pid.to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+
+    pub fn dbus_send(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.secrets",
+            ])
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+impl Drop for PrivateKeyring {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-CONT", &self.pid.to_string()])
+            .status();
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
