@@ -1,4 +1,4 @@
-//! config.yaml must read back in PyYAML (YAML 1.1, FullLoader, as the SDK loads it) with every
+//! Python clients: config.yaml must read back in PyYAML (YAML 1.1, FullLoader, as the SDK loads it) with every
 //! value still a string: an alias like `on` or `1e3` must not become a bool or a number.
 
 mod common;
@@ -93,4 +93,23 @@ fn the_sdk_fixture_rewritten_still_loads_in_pyyaml() {
     assert_eq!(doc["telemetry"]["enabled"], false);
     assert_eq!(doc["remotes"][2]["alias"], "no");
     assert_eq!(doc["active_remote"], "mystic-api");
+}
+
+#[test]
+fn python_keyring_reads_the_same_item() {
+    let sb = Sandbox::new();
+    sb.ok(&["store"], r#"{"alias":"py","url":"https://py.example","token":"pipeline_sk_python"}"#);
+    let out = std::process::Command::new(python())
+        .args([
+            "-c",
+            "import sys, keyring; print(keyring.get_password(sys.argv[1], sys.argv[2]))",
+            &sb.service("https://py.example"),
+            "py",
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", bus())
+        .env("PYTHON_KEYRING_BACKEND", "keyring.backends.SecretService.Keyring")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "pipeline_sk_python\n");
 }
