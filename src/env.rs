@@ -30,6 +30,12 @@ impl Env {
         self.get(key).filter(|v| !v.is_empty())
     }
 
+    pub fn iter(&self) -> impl Iterator<Item = (&OsStr, &OsStr)> {
+        self.vars
+            .iter()
+            .map(|(k, v)| (k.as_os_str(), v.as_os_str()))
+    }
+
     pub fn path(&self, key: &str) -> Option<PathBuf> {
         self.non_empty(key).map(PathBuf::from)
     }

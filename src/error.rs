@@ -16,6 +16,10 @@ pub enum ErrorKind {
     StoreUnavailable,
     Config,
     Io,
+    /// The API refused the token (HTTP 401 or 403).
+    Unauthorized,
+    /// The API could not be reached, timed out, or answered unexpectedly.
+    Network,
 }
 
 impl ErrorKind {
@@ -28,6 +32,8 @@ impl ErrorKind {
             ErrorKind::Config => 4,
             ErrorKind::Ambiguous => 5,
             ErrorKind::Io => 6,
+            ErrorKind::Unauthorized => 7,
+            ErrorKind::Network => 8,
         }
     }
 
@@ -40,11 +46,13 @@ impl ErrorKind {
             ErrorKind::StoreUnavailable => "store-unavailable",
             ErrorKind::Config => "config",
             ErrorKind::Io => "io",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Network => "network",
         }
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct Error {
     pub kind: ErrorKind,

@@ -14,6 +14,7 @@ pub mod protocol;
 pub mod resolve;
 pub mod secret;
 pub mod store;
+pub mod verify;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -24,39 +25,40 @@ use crate::cli::{Cli, Command};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::ops::{Ctx, Opener};
-use crate::protocol::Action;
 use crate::store::StoreKind;
 
+/// The process's streams, passed in so tests can use a Cursor and Vecs.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn Read,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Whether stdin is a terminal (then `login` prompts without echo instead of reading it).
+    pub interactive: bool,
+}
+
 /// Runs one invocation and returns its exit code.
-pub fn run(
-    args: Vec<OsString>,
-    env: &Env,
-    stdin: &mut dyn Read,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-    opener: &Opener,
-) -> u8 {
+pub fn run(args: Vec<OsString>, env: &Env, io: Io, opener: &Opener) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are "errors" to clap that go to stdout and exit 0.
             if e.use_stderr() {
-                let _ = write!(stderr, "{}", e.render());
+                let _ = write!(io.stderr, "{}", e.render());
                 return 2;
             }
-            let _ = write!(stdout, "{}", e.render());
+            let _ = write!(io.stdout, "{}", e.render());
             return 0;
         }
     };
     let kind = store_kind(cli.store, env);
     let ctx = || Ctx::new(env, kind?, opener);
-    let action = match cli.command {
-        Command::Get => Action::Get,
-        Command::Store => Action::Store,
-        Command::Erase => Action::Erase,
-        Command::List => Action::List,
-    };
-    frontend::json::serve(action, ctx, stdin, stdout, stderr)
+    match cli.command {
+        Command::Protocol(action) => {
+            frontend::json::serve(action.into(), ctx, io.stdin, io.stdout, io.stderr)
+        }
+        Command::Human(command) => cli::run(command, ctx, io),
+        generated => cli::generate(&generated, io.stdout),
+    }
 }
 
 /// `--store`, else `MYSTIC_CREDENTIAL_STORE`, else `auto`.
@@ -109,14 +111,13 @@ mod tests {
             let (mut out, mut err) = (Vec::new(), Vec::new());
             let store = self.store.clone();
             let opener = move |_: StoreKind| Ok(Box::new(store.clone()) as Box<dyn Store>);
-            let code = run(
-                argv,
-                &self.env,
-                &mut std::io::Cursor::new(stdin.as_bytes()),
-                &mut out,
-                &mut err,
-                &opener,
-            );
+            let io = Io {
+                stdin: &mut std::io::Cursor::new(stdin.as_bytes()),
+                stdout: &mut out,
+                stderr: &mut err,
+                interactive: false,
+            };
+            let code = run(argv, &self.env, io, &opener);
             let json = serde_json::from_slice(&out).unwrap_or(Value::Null);
             (json, code, String::from_utf8(err).unwrap())
         }

@@ -1,15 +1,20 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use mystic_credential_helper::{env::Env, run, store};
+use mystic_credential_helper::{Io, env::Env, run, store};
 
 fn main() -> ExitCode {
-    let code = run(
+    let stdin = std::io::stdin();
+    let io = Io {
+        interactive: stdin.is_terminal(),
+        stdin: &mut stdin.lock(),
+        stdout: &mut std::io::stdout().lock(),
+        stderr: &mut std::io::stderr().lock(),
+    };
+    ExitCode::from(run(
         std::env::args_os().collect(),
         &Env::from_process(),
-        &mut std::io::stdin().lock(),
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
+        io,
         &store::open,
-    );
-    ExitCode::from(code)
+    ))
 }

@@ -8,9 +8,7 @@ use std::path::PathBuf;
 use crate::config::{self, Config, Locked, Remote};
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::protocol::{
-    Alias, ListedRemote, Origin, Response, Selector, Source, StoreRequest, Token, VERSION,
-};
+use crate::protocol::{Alias, ListedRemote, Origin, Selector, Source, StoreRequest, Token};
 use crate::resolve::{self, Selected};
 use crate::store::{self, Key, Store, StoreKind};
 
@@ -64,6 +62,10 @@ impl<'a> Ctx<'a> {
         Ok(Some(self.store.get_or_init(|| opened).as_ref()))
     }
 
+    pub fn store_name(&self) -> &'static str {
+        store::describe(self.kind)
+    }
+
     pub fn key(&self, url: &Origin, alias: &Alias) -> Key {
         Key::new(&self.prefix, url, alias)
     }
@@ -85,22 +87,48 @@ impl<'a> Ctx<'a> {
     }
 }
 
-pub fn get(ctx: &Ctx, sel: &Selector) -> Result<Response> {
+/// A token and where it came from: what `get`, `token`, `env` and `exec` hand out.
+#[derive(Debug)]
+pub struct Found {
+    /// `None` for `PIPELINE_API_TOKEN`, which names no remote.
+    pub alias: Option<Alias>,
+    pub url: Origin,
+    pub token: Token,
+    pub source: Source,
+}
+
+/// The `get` selection plus the token lookup. Reads config.yaml once, takes no lock.
+pub fn lookup(ctx: &Ctx, sel: &Selector) -> Result<Found> {
     let config = Config::load(&ctx.dir)?;
-    let (alias, url, (token, source)) = match resolve::select(&config, sel, ctx.env)? {
-        Selected::Env { url, token } => (None, url, (token, Source::Env)),
-        Selected::Remote(r) => (Some(r.alias.clone()), r.url.clone(), ctx.token_of(r)?),
-    };
-    Ok(Response::Get {
-        v: VERSION,
-        alias,
-        url,
-        token,
-        source,
+    Ok(match resolve::select(&config, sel, ctx.env)? {
+        Selected::Env { url, token } => Found {
+            alias: None,
+            url,
+            token,
+            source: Source::Env,
+        },
+        Selected::Remote(r) => {
+            let (token, source) = ctx.token_of(r)?;
+            Found {
+                alias: Some(r.alias.clone()),
+                url: r.url.clone(),
+                token,
+                source,
+            }
+        }
     })
 }
 
-pub fn store(ctx: &Ctx, req: StoreRequest) -> Result<Response> {
+/// What `store` did.
+#[derive(Debug)]
+pub struct Stored {
+    pub alias: Alias,
+    pub url: Origin,
+    /// Whether the alias is the active remote afterwards.
+    pub active: bool,
+}
+
+pub fn store(ctx: &Ctx, req: StoreRequest) -> Result<Stored> {
     let StoreRequest {
         alias,
         url,
@@ -138,15 +166,15 @@ pub fn store(ctx: &Ctx, req: StoreRequest) -> Result<Response> {
             undo.finish(rest)?;
         }
     }
-    Ok(Response::Store {
-        v: VERSION,
+    Ok(Stored {
         active: config.is_active(&alias),
         alias,
         url,
     })
 }
 
-pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<Response> {
+/// Erases the remote `sel` names; returns its alias and url.
+pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<(Alias, Origin)> {
     let locked = Locked::acquire(&ctx.dir)?;
     let mut config = locked.load()?;
     let (alias, url) = match resolve::remote(&config, sel.alias.as_ref(), sel.url.as_ref()) {
@@ -159,11 +187,7 @@ pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<Response> {
                 if !store.delete(&ctx.key(url, alias))? {
                     return Err(e);
                 }
-                return Ok(Response::Erase {
-                    v: VERSION,
-                    alias: alias.clone(),
-                    url: url.clone(),
-                });
+                return Ok((alias.clone(), url.clone()));
             }
             _ => return Err(e),
         },
@@ -184,14 +208,11 @@ pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<Response> {
             undo.finish(rest)?;
         }
     }
-    Ok(Response::Erase {
-        v: VERSION,
-        alias,
-        url,
-    })
+    Ok((alias, url))
 }
 
-pub fn list(ctx: &Ctx) -> Result<Response> {
+/// The remotes in config.yaml, and `active_remote` as the file has it.
+pub fn list(ctx: &Ctx) -> Result<(Option<String>, Vec<ListedRemote>)> {
     let config = Config::load(&ctx.dir)?;
     let remotes = config
         .remotes
@@ -202,11 +223,94 @@ pub fn list(ctx: &Ctx) -> Result<Response> {
             active: config.is_active(&r.alias),
         })
         .collect();
-    Ok(Response::List {
-        v: VERSION,
-        active_remote: config.active_remote.clone(),
-        remotes,
-    })
+    Ok((config.active_remote.clone(), remotes))
+}
+
+/// Makes `alias` the active remote.
+pub fn set_active(ctx: &Ctx, alias: &Alias) -> Result<()> {
+    let locked = Locked::acquire(&ctx.dir)?;
+    let mut config = locked.load()?;
+    if config.find(alias).is_none() {
+        return Err(Error::not_found(format!(
+            "no remote named {alias} in config.yaml"
+        )));
+    }
+    config.set_active(Some(alias))?;
+    locked.save(&config)
+}
+
+/// What `migrate` did (or, with `dry_run`, would do) for each remote with a plaintext token.
+#[derive(Debug, Default)]
+pub struct Migration {
+    pub moved: Vec<(Alias, Origin)>,
+    /// Remotes that keep their plaintext token, and why.
+    pub kept: Vec<(Alias, Origin, Error)>,
+}
+
+/// Moves plaintext tokens from config.yaml into the keyring. Each token is written, read back and
+/// compared before its plaintext copy is dropped; the file is rewritten once, atomically, under
+/// the lock. A token that could not be moved stays in the file, so none is ever lost.
+pub fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
+    let locked = Locked::acquire(&ctx.dir)?;
+    let mut config = locked.load()?;
+    let plaintext: Vec<Remote> = config
+        .remotes
+        .iter()
+        .filter(|r| r.token.is_some())
+        .cloned()
+        .collect();
+    let mut report = Migration::default();
+    if plaintext.is_empty() {
+        return Ok(report);
+    }
+    if dry_run {
+        report.moved = plaintext.into_iter().map(|r| (r.alias, r.url)).collect();
+        return Ok(report);
+    }
+    let store = match ctx.keyring() {
+        Ok(Some(store)) => store,
+        Ok(None) => {
+            return Err(Error::invalid(
+                "migrate moves tokens into a keyring; the file store keeps them in config.yaml",
+            ));
+        }
+        Err(e) => {
+            report.kept = plaintext
+                .into_iter()
+                .map(|r| (r.alias, r.url, e.clone()))
+                .collect();
+            return Ok(report);
+        }
+    };
+    let mut undo = Undo::new(store);
+    for remote in plaintext {
+        let Remote { alias, url, token } = remote;
+        let token = token.expect("filtered on plaintext tokens");
+        let key = ctx.key(&url, &alias);
+        let moved = undo
+            .set(key.clone(), &token)
+            .and_then(|()| match store.get(&key)? {
+                Some(read) if read == token => Ok(()),
+                _ => Err(Error::unavailable(format!(
+                    "the keyring did not return the token just written for {alias}"
+                ))),
+            });
+        match moved {
+            Ok(()) => report.moved.push((alias, url)),
+            Err(e) => report.kept.push((alias, url, e)),
+        }
+    }
+    let rewrite = (|| {
+        for (alias, url) in &report.moved {
+            config.upsert(alias, url, None)?;
+        }
+        if report.moved.is_empty() {
+            return Ok(());
+        }
+        locked.save(&config)
+    })();
+    undo.finish(rewrite)?;
+    Ok(report)
 }
 
 /// Keyring changes made so far, each with the value it replaced, to put back on failure.

@@ -98,7 +98,10 @@ fn the_sdk_fixture_rewritten_still_loads_in_pyyaml() {
 #[test]
 fn python_keyring_reads_the_same_item() {
     let sb = Sandbox::new();
-    sb.ok(&["store"], r#"{"alias":"py","url":"https://py.example","token":"pipeline_sk_python"}"#);
+    sb.ok(
+        &["store"],
+        r#"{"alias":"py","url":"https://py.example","token":"pipeline_sk_python"}"#,
+    );
     let out = std::process::Command::new(python())
         .args([
             "-c",
@@ -107,9 +110,19 @@ fn python_keyring_reads_the_same_item() {
             "py",
         ])
         .env("DBUS_SESSION_BUS_ADDRESS", bus())
-        .env("PYTHON_KEYRING_BACKEND", "keyring.backends.SecretService.Keyring")
+        .env(
+            "PYTHON_KEYRING_BACKEND",
+            "keyring.backends.SecretService.Keyring",
+        )
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "pipeline_sk_python\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "pipeline_sk_python\n"
+    );
 }

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 
 use crate::error::{Error, Result};
 use crate::ops::{self, Ctx};
-use crate::protocol::{self, Action, Request, Response};
+use crate::protocol::{self, Action, Request, Response, VERSION};
 
 pub fn serve<'a>(
     action: Action,
@@ -48,10 +48,46 @@ fn answer<'a>(
     let input = protocol::read_input(stdin)?;
     let request = protocol::decode(action, &input)?;
     let ctx = ctx()?;
-    match request {
-        Request::Get(sel) => ops::get(&ctx, &sel),
-        Request::Store(req) => ops::store(&ctx, req),
-        Request::Erase(sel) => ops::erase(&ctx, &sel),
-        Request::List => ops::list(&ctx),
-    }
+    Ok(match request {
+        Request::Get(sel) => {
+            let ops::Found {
+                alias,
+                url,
+                token,
+                source,
+            } = ops::lookup(&ctx, &sel)?;
+            Response::Get {
+                v: VERSION,
+                alias,
+                url,
+                token,
+                source,
+            }
+        }
+        Request::Store(req) => {
+            let ops::Stored { alias, url, active } = ops::store(&ctx, req)?;
+            Response::Store {
+                v: VERSION,
+                alias,
+                url,
+                active,
+            }
+        }
+        Request::Erase(sel) => {
+            let (alias, url) = ops::erase(&ctx, &sel)?;
+            Response::Erase {
+                v: VERSION,
+                alias,
+                url,
+            }
+        }
+        Request::List => {
+            let (active_remote, remotes) = ops::list(&ctx)?;
+            Response::List {
+                v: VERSION,
+                active_remote,
+                remotes,
+            }
+        }
+    })
 }

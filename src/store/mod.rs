@@ -67,6 +67,17 @@ impl StoreKind {
     }
 }
 
+/// The store's name for messages.
+pub fn describe(kind: StoreKind) -> &'static str {
+    match kind {
+        StoreKind::Auto if cfg!(target_os = "macos") => "macOS Keychain",
+        StoreKind::Auto if cfg!(target_os = "windows") => "Windows Credential Manager",
+        StoreKind::Auto | StoreKind::SecretService => "Secret Service",
+        StoreKind::Keyutils => "kernel keyring (keyutils)",
+        StoreKind::File => "config.yaml (plaintext)",
+    }
+}
+
 /// Opens a real OS keyring. `File` never reaches this function.
 pub fn open(kind: StoreKind) -> Result<Box<dyn Store>> {
     match kind {

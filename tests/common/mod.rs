@@ -3,6 +3,8 @@
 //! scripts/test.sh starts. Nothing here reads or writes the user's own keyring or ~/.pipeline.
 #![allow(dead_code)]
 
+pub mod api;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,0 +1,115 @@
+//! `env`: print PIPELINE_API_TOKEN and PIPELINE_API_URL for CI secret injection.
+
+use std::hash::{BuildHasher, Hasher};
+use std::io::Write;
+
+use super::say;
+use crate::error::{Error, Result};
+use crate::ops::{self, Ctx};
+use crate::protocol::{Alias, Selector};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EnvFormat {
+    /// `export NAME='value'` lines, for `eval "$(mystic-credential-helper env)"`
+    Shell,
+    /// `NAME=value` lines, for a .env file
+    Dotenv,
+    /// GitHub Actions: mask the token, and append both to $GITHUB_ENV when it is set
+    Github,
+    /// One JSON object
+    Json,
+}
+
+pub fn env(
+    ctx: &Ctx,
+    alias: Option<Alias>,
+    format: EnvFormat,
+    stdout: &mut dyn Write,
+) -> Result<u8> {
+    let found = ops::lookup(ctx, &Selector::new(alias, None))?;
+    let vars = [
+        ("PIPELINE_API_TOKEN", found.token.expose()),
+        ("PIPELINE_API_URL", found.url.as_str()),
+    ];
+    match format {
+        EnvFormat::Shell => {
+            for (name, value) in vars {
+                say(stdout, &format!("export {name}={}", shell_quote(value)))?;
+            }
+        }
+        EnvFormat::Dotenv => {
+            for (name, value) in vars {
+                say(stdout, &format!("{name}={}", dotenv_value(value)?))?;
+            }
+        }
+        EnvFormat::Json => {
+            let map: serde_json::Map<String, serde_json::Value> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), (*v).into()))
+                .collect();
+            say(stdout, &serde_json::Value::Object(map).to_string())?;
+        }
+        EnvFormat::Github => {
+            say(stdout, &format!("::add-mask::{}", found.token.expose()))?;
+            if let Some(path) = ctx.env.path("GITHUB_ENV") {
+                append_github_env(&path, &vars)?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// POSIX single quotes: everything is literal except `'`, written as `'\''`.
+fn shell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// Plain when every character is safe everywhere; single-quoted (literal in dotenv parsers)
+/// otherwise. A value with a single quote has no portable dotenv form.
+fn dotenv_value(value: &str) -> Result<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-.:/+=@%,".contains(c);
+    if value.chars().all(plain) {
+        Ok(value.to_owned())
+    } else if !value.contains('\'') {
+        Ok(format!("'{value}'"))
+    } else {
+        Err(Error::invalid(
+            "this token contains a single quote, which dotenv files cannot hold portably; use --format json or shell",
+        ))
+    }
+}
+
+/// GitHub's multiline-safe syntax: `NAME<<DELIMITER`, the value, the delimiter line.
+fn append_github_env(path: &std::path::Path, vars: &[(&str, &str)]) -> Result<()> {
+    let delimiter = loop {
+        let random = std::hash::RandomState::new().build_hasher().finish();
+        let d = format!("ghadelimiter_{random:016x}");
+        if vars.iter().all(|(_, v)| !v.contains(&d)) {
+            break d;
+        }
+    };
+    let mut text = String::new();
+    for (name, value) in vars {
+        text.push_str(&format!("{name}<<{delimiter}\n{value}\n{delimiter}\n"));
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| Error::io(path.display(), &e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path.display(), &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("a'b"), r"'a'\''b'");
+        assert_eq!(dotenv_value("pipeline_sk_1").unwrap(), "pipeline_sk_1");
+        assert_eq!(dotenv_value("a$b").unwrap(), "'a$b'");
+        assert!(dotenv_value("a'b").is_err());
+    }
+}

@@ -1,0 +1,127 @@
+//! `exec`: run a command that authenticates as the chosen remote, with no token on disk.
+//!
+//! The SDK prefers config.yaml's active remote over `PIPELINE_API_TOKEN`, so the child gets a
+//! fresh, private, empty `PIPELINE_DIR` (removed when it exits) and the token in
+//! `PIPELINE_API_TOKEN` / `PIPELINE_API_URL`; the unmodified SDK then uses them. The SDK's file
+//! cache keeps working through a `files` link to the real `$PIPELINE_DIR/files`.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus};
+
+use crate::config;
+use crate::error::{Error, Result};
+use crate::ops::{self, Ctx};
+use crate::protocol::{Alias, Selector};
+
+/// Shell conventions for a command that cannot be run.
+const NOT_FOUND: u8 = 127;
+const NOT_EXECUTABLE: u8 = 126;
+
+pub fn exec(
+    ctx: &Ctx,
+    alias: Option<Alias>,
+    command: Vec<OsString>,
+    stderr: &mut dyn Write,
+) -> Result<u8> {
+    let found = ops::lookup(ctx, &Selector::new(alias, None))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("mystic-exec-");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    let private = builder
+        .tempdir()
+        .map_err(|e| Error::io("creating a private PIPELINE_DIR", &e))?;
+    link_file_cache(&ctx.dir, private.path())?;
+
+    let (program, args) = command.split_first().expect("clap requires a command");
+    let spawned = Command::new(program)
+        .args(args)
+        .env_clear()
+        .envs(ctx.env.iter())
+        .env("PIPELINE_DIR", private.path())
+        .env("PIPELINE_API_TOKEN", found.token.expose())
+        .env("PIPELINE_API_URL", found.url.as_str())
+        .spawn();
+    drop(found);
+    let child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            let code = match e.kind() {
+                std::io::ErrorKind::NotFound => NOT_FOUND,
+                std::io::ErrorKind::PermissionDenied => NOT_EXECUTABLE,
+                _ => {
+                    return Err(Error::io(
+                        format!("running {}", program.to_string_lossy()),
+                        &e,
+                    ));
+                }
+            };
+            let _ = writeln!(
+                stderr,
+                "mystic-credential-helper: cannot run {}: {e}",
+                program.to_string_lossy()
+            );
+            return Ok(code);
+        }
+    };
+    let status = wait(child).map_err(|e| Error::io("waiting for the command", &e))?;
+    drop(private);
+    Ok(exit_code(status))
+}
+
+/// `<private>/files` -> `$PIPELINE_DIR/files`, created first: the SDK calls `mkdir(exist_ok=True)`
+/// on it, which fails on a dangling link.
+fn link_file_cache(pipeline_dir: &Path, private: &Path) -> Result<()> {
+    let real = pipeline_dir.join("files");
+    config::create_private_dir(pipeline_dir)?;
+    std::fs::create_dir_all(&real).map_err(|e| Error::io(real.display(), &e))?;
+    #[cfg(unix)]
+    let linked = std::os::unix::fs::symlink(&real, private.join("files"));
+    #[cfg(windows)]
+    let linked = std::os::windows::fs::symlink_dir(&real, private.join("files"));
+    linked.map_err(|e| Error::io(private.join("files").display(), &e))
+}
+
+/// Waits for the child, forwarding the signals a process sends us. Signals the terminal sends
+/// (Ctrl-C) already reach the child, which is in the same foreground process group, so those
+/// are not sent twice; this is what sudo does.
+#[cfg(unix)]
+fn wait(mut child: Child) -> std::io::Result<ExitStatus> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+    use signal_hook::iterator::SignalsInfo;
+    use signal_hook::iterator::exfiltrator::WithOrigin;
+    use signal_hook::low_level::siginfo::Cause;
+
+    let mut signals =
+        SignalsInfo::<WithOrigin>::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2])?;
+    let handle = signals.handle();
+    let pid = child.id() as libc::pid_t;
+    let forwarder = std::thread::spawn(move || {
+        for origin in signals.forever() {
+            if origin.cause != Cause::Kernel {
+                // SAFETY: kill(2) with a pid we spawned and have not reaped yet.
+                unsafe { libc::kill(pid, origin.signal) };
+            }
+        }
+    });
+    let status = child.wait();
+    handle.close();
+    let _ = forwarder.join();
+    status
+}
+
+#[cfg(not(unix))]
+fn wait(mut child: Child) -> std::io::Result<ExitStatus> {
+    child.wait()
+}
+
+/// The child's exit code, or 128 + the signal that killed it, as shells report it.
+fn exit_code(status: ExitStatus) -> u8 {
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return 128u8.saturating_add(signal as u8);
+    }
+    status.code().map_or(1, |c| c as u8)
+}

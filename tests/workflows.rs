@@ -1,0 +1,493 @@
+//! The human and CI commands (login, logout, use, token, status, migrate, exec, env) on the real
+//! binary, against the private Secret Service and a real HTTP server on 127.0.0.1.
+
+mod common;
+
+use common::api::{Api, closed_port_url};
+use common::*;
+use serde_json::Value;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn login_checks_the_token_and_stores_it() {
+    let api = Api::start(200);
+    let sb = Sandbox::new();
+    let out = sb.run(
+        &["login", "--alias", "work", "--url", &api.url],
+        "pipeline_sk_login\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let all = text(&[out.stdout.clone(), out.stderr.clone()].concat());
+    assert!(
+        all.contains("Logged in") && !all.contains("pipeline_sk_login"),
+        "{all}"
+    );
+
+    let seen = api.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].request_line, "GET /v4/tokens/validate HTTP/1.1");
+    assert_eq!(
+        seen[0].header("authorization"),
+        Some("Bearer pipeline_sk_login")
+    );
+    assert_eq!(
+        sb.lookup(&api.url, "work").as_deref(),
+        Some("pipeline_sk_login")
+    );
+    assert!(!sb.config().contains("pipeline_sk_login"));
+    let listed = sb.ok(&["list"], "");
+    assert_eq!(listed["active_remote"], "work");
+}
+
+#[test]
+fn login_refused_by_the_api_stores_nothing() {
+    for status in [401, 403] {
+        let api = Api::start(status);
+        let sb = Sandbox::new();
+        let out = sb.run(&["login", "--url", &api.url], "pipeline_sk_refused");
+        assert_eq!(out.status.code(), Some(7), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("unauthorized") && !stderr.contains("pipeline_sk_refused"),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty());
+        assert_eq!(
+            api.seen()[0].header("authorization"),
+            Some("Bearer pipeline_sk_refused")
+        );
+        assert!(!api.seen()[0].request_line.contains("pipeline_sk_refused"));
+        assert!(!sb.config_path().exists());
+        assert_eq!(sb.lookup(&api.url, "mystic-api"), None);
+    }
+}
+
+#[test]
+fn login_without_a_network_stores_nothing_and_suggests_no_verify() {
+    let sb = Sandbox::new();
+    let url = closed_port_url();
+    let out = sb.run(&["login", "--url", &url], "pipeline_sk_offline");
+    assert_eq!(out.status.code(), Some(8));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("network") && stderr.contains("--no-verify"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("pipeline_sk_offline"));
+    assert!(!sb.config_path().exists());
+    assert_eq!(sb.lookup(&url, "mystic-api"), None);
+
+    let out = sb.run(
+        &["login", "--url", &url, "--no-verify"],
+        "pipeline_sk_offline\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        sb.lookup(&url, "mystic-api").as_deref(),
+        Some("pipeline_sk_offline")
+    );
+}
+
+#[test]
+fn login_refuses_a_bad_token_and_argv_has_no_token_option() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["login", "--no-verify"], "two words\n");
+    assert_eq!(out.status.code(), Some(2));
+    let out = sb.run(&["login", "--no-verify"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let out = sb.run(&["login", "--token", "x"], "");
+    assert_eq!(out.status.code(), Some(2), "no --token option exists");
+}
+
+#[test]
+fn token_use_and_logout() {
+    let sb = Sandbox::new();
+    sb.ok(&["store"], r#"{"alias":"a","token":"pipeline_sk_a"}"#);
+    sb.ok(
+        &["store"],
+        r#"{"alias":"b","url":"https://b.example","token":"pipeline_sk_b"}"#,
+    );
+    let out = sb.run(&["token"], "");
+    assert_eq!(
+        (out.status.code(), text(&out.stdout)),
+        (Some(0), "pipeline_sk_a\n".into())
+    );
+    let out = sb.run(&["use", "b"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&sb.run(&["token"], "").stdout), "pipeline_sk_b\n");
+    assert_eq!(
+        text(&sb.run(&["token", "--alias", "a"], "").stdout),
+        "pipeline_sk_a\n"
+    );
+    assert_eq!(
+        text(&sb.run(&["token", "--url", "https://b.example/"], "").stdout),
+        "pipeline_sk_b\n"
+    );
+    let out = sb.run(&["use", "nope"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let out = sb.run(&["logout", "b"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(sb.lookup("https://b.example", "b"), None);
+    let out = sb.run(&["token", "--alias", "b"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(text(&out.stderr).lines().count(), 1);
+}
+
+fn status_json(sb: &Sandbox, extra: &[&str]) -> Value {
+    let out = sb.run(&[&["status", "--json"], extra].concat(), "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn warning_codes(report: &Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn status_explains_the_sdk_file_and_its_traps() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "pipeline_sk_env");
+    sb.write_config(SDK_FIXTURE);
+    std::fs::set_permissions(sb.config_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&sb.dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let report = status_json(&sb, &[]);
+    let out = sb.run(&["status"], "");
+    let table = text(&out.stdout);
+    for place in [text(&out.stderr), table.clone(), report.to_string()] {
+        assert!(!place.contains("pipeline_sk_"), "{place}");
+    }
+    assert_eq!(report["remotes"][0]["token"], "file");
+    assert_eq!(report["get"]["source"], "env");
+    assert_eq!(report["sdk"]["from"], "config");
+    assert_eq!(report["sdk"]["token"], "file");
+    let codes = warning_codes(&report);
+    for code in [
+        "plaintext-token",
+        "config-readable-by-others",
+        "folder-readable-by-others",
+        "sdk-ignores-env-token",
+    ] {
+        assert!(codes.contains(&code.to_owned()), "{code}: {codes:?}");
+    }
+    assert!(
+        table.contains("mystic-api") && table.contains("warning:"),
+        "{table}"
+    );
+}
+
+#[test]
+fn status_warns_about_bearer_none_and_a_tokenless_active_remote() {
+    let sb = Sandbox::new();
+    sb.write_config(
+        "active_remote: ghost\nremotes:\n- alias: ghost\n  url: https://ghost.example\n",
+    );
+    let report = status_json(&sb, &[]);
+    assert_eq!(report["remotes"][0]["token"], "missing");
+    assert_eq!(report["sdk"]["token"], "none");
+    let codes = warning_codes(&report);
+    assert!(codes.contains(&"sdk-sends-bearer-none".into()), "{codes:?}");
+    assert!(
+        codes.contains(&"active-remote-without-token".into()),
+        "{codes:?}"
+    );
+
+    // After a store, the token lives in the keyring, but the SDK still sees none in the file.
+    sb.ok(
+        &["store"],
+        r#"{"alias":"ghost","url":"https://ghost.example","token":"pipeline_sk_g"}"#,
+    );
+    let report = status_json(&sb, &[]);
+    assert_eq!(report["remotes"][0]["token"], "keyring");
+    assert_eq!(report["get"]["source"], "keyring");
+    assert!(warning_codes(&report).contains(&"sdk-sends-bearer-none".into()));
+}
+
+#[test]
+fn status_verify_checks_each_token() {
+    let good = Api::start(200);
+    let bad = Api::start(401);
+    let sb = Sandbox::new();
+    sb.ok(
+        &["store"],
+        &format!(
+            r#"{{"alias":"good","url":"{}","token":"pipeline_sk_good"}}"#,
+            good.url
+        ),
+    );
+    sb.ok(
+        &["store"],
+        &format!(
+            r#"{{"alias":"bad","url":"{}","token":"pipeline_sk_bad"}}"#,
+            bad.url
+        ),
+    );
+    sb.ok(
+        &["store"],
+        &format!(
+            r#"{{"alias":"off","url":"{}","token":"pipeline_sk_off"}}"#,
+            closed_port_url()
+        ),
+    );
+    let report = status_json(&sb, &["--verify"]);
+    let verdicts: Vec<&str> = report["remotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verified"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["valid", "unauthorized", "network-error"]);
+    assert_eq!(
+        good.seen()[0].header("authorization"),
+        Some("Bearer pipeline_sk_good")
+    );
+    assert_eq!(
+        bad.seen()[0].request_line,
+        "GET /v4/tokens/validate HTTP/1.1"
+    );
+    assert!(!report.to_string().contains("pipeline_sk_"));
+}
+
+#[test]
+fn status_exits_4_only_for_an_unreadable_config() {
+    let sb = Sandbox::new();
+    sb.write_config("remotes: [");
+    assert_eq!(sb.run(&["status"], "").status.code(), Some(4));
+    let missing_bus = Sandbox::new();
+    missing_bus.write_config("remotes:\n- alias: a\n  url: https://a.example\n");
+    let out = missing_bus
+        .cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["remotes"][0]["token"], "unknown");
+    assert!(warning_codes(&report).contains(&"store-unavailable".into()));
+}
+
+#[cfg(unix)]
+#[test]
+fn migrate_moves_plaintext_tokens_once_and_loses_none() {
+    let sb = Sandbox::new();
+    sb.write_config(EXTRA_FIXTURE);
+    let original = sb.config();
+
+    let out = sb.run(&["migrate", "--dry-run"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("Would move"));
+    assert_eq!(sb.config(), original, "--dry-run changes nothing");
+    assert_eq!(sb.lookup("https://www.mystic.ai", "mystic-api"), None);
+
+    let out = sb.run(&["migrate"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("pipeline_sk_"));
+    assert_eq!(
+        sb.lookup("https://www.mystic.ai", "mystic-api").as_deref(),
+        Some("pipeline_sk_aaaaaaaaaaaaaaaaaaaaaaaa")
+    );
+    assert_eq!(
+        sb.lookup("https://staging.mystic.ai", "staging").as_deref(),
+        Some("pipeline_sk_bbbbbbbbbbbbbbbbbbbbbbbb")
+    );
+    let after = sb.config();
+    assert!(!after.contains("pipeline_sk_"), "{after}");
+    assert!(after.contains("editor_theme") && after.contains("personal account"));
+    assert_eq!(mode(&sb.config_path()), 0o600);
+
+    let out = sb.run(&["migrate"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("nothing to migrate"));
+    assert_eq!(sb.config(), after, "a second run is a no-op");
+}
+
+#[test]
+fn migrate_keeps_every_token_when_the_keyring_is_unavailable() {
+    let sb = Sandbox::new();
+    sb.write_config(SDK_FIXTURE);
+    let out = sb
+        .cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stdout).contains("Kept the plaintext token of mystic-api"));
+    assert!(!text(&[out.stdout, out.stderr].concat()).contains("pipeline_sk_"));
+    assert_eq!(sb.config(), SDK_FIXTURE, "byte-identical");
+}
+
+/// Every printable ASCII character but space (whitespace is not allowed in tokens), plus UTF-8.
+fn every_allowed_character() -> String {
+    let mut s: String = (0x21u8..0x7f).map(char::from).collect();
+    s.push_str("é€😀");
+    s
+}
+
+#[test]
+fn env_shell_output_round_trips_through_eval() {
+    let token = every_allowed_character();
+    let sb = Sandbox::new();
+    sb.ok(
+        &["store"],
+        &serde_json::json!({"alias":"all","token": token}).to_string(),
+    );
+    let out = sb.run(&["env"], "");
+    assert_eq!(out.status.code(), Some(0));
+    let script = format!(
+        "{}\nprintf %s \"$PIPELINE_API_TOKEN|$PIPELINE_API_URL\"",
+        text(&out.stdout)
+    );
+    let got = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(text(&got.stdout), format!("{token}|https://www.mystic.ai"));
+
+    let json: Value =
+        serde_json::from_slice(&sb.run(&["env", "--format", "json"], "").stdout).unwrap();
+    assert_eq!(json["PIPELINE_API_TOKEN"], token.as_str());
+    // A single quote has no portable dotenv form: refused rather than written wrongly.
+    assert_eq!(
+        sb.run(&["env", "--format", "dotenv"], "").status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn env_dotenv_and_github_formats() {
+    let sb = Sandbox::new();
+    sb.ok(
+        &["store"],
+        r#"{"alias":"ci","url":"https://ci.example","token":"pipeline_sk_ci$x"}"#,
+    );
+    let dotenv = text(&sb.run(&["env", "--format", "dotenv"], "").stdout);
+    assert_eq!(
+        dotenv,
+        "PIPELINE_API_TOKEN='pipeline_sk_ci$x'\nPIPELINE_API_URL=https://ci.example\n"
+    );
+
+    let github_env = sb.root.path().join("github_env");
+    std::fs::write(&github_env, "EXISTING=1\n").unwrap();
+    let out = sb
+        .cmd()
+        .env("GITHUB_ENV", &github_env)
+        .args(["env", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "::add-mask::pipeline_sk_ci$x\n");
+    let written = std::fs::read_to_string(&github_env).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines[0], "EXISTING=1");
+    let (name, delimiter) = lines[1].split_once("<<").unwrap();
+    assert_eq!(name, "PIPELINE_API_TOKEN");
+    assert!(delimiter.starts_with("ghadelimiter_"));
+    assert_eq!(lines[2], "pipeline_sk_ci$x");
+    assert_eq!(lines[3], delimiter);
+    assert_eq!(lines[4], format!("PIPELINE_API_URL<<{delimiter}"));
+    assert_eq!(lines[5], "https://ci.example");
+    assert_eq!(lines[6], delimiter);
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_hands_the_token_to_the_child_only() {
+    let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "pipeline_sk_parent");
+    sb.write_config(SDK_FIXTURE);
+    sb.ok(
+        &["store"],
+        r#"{"alias":"staging","url":"https://staging.mystic.ai","token":"pipeline_sk_child"}"#,
+    );
+    let before = sb.config();
+    let script = r#"printf '%s|%s|%s|' "$PIPELINE_API_TOKEN" "$PIPELINE_API_URL" "$(stat -c %a "$PIPELINE_DIR")"
+        ls "$PIPELINE_DIR"; test -d "$PIPELINE_DIR/files" && echo files-ok; cat; echo "$PIPELINE_DIR" >&2; exit 7"#;
+    let out = sb
+        .cmd()
+        .args(["exec", "--alias", "staging", "--", "sh", "-c", script])
+        .write_stdin("from-stdin\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7), "the child's exit status");
+    assert_eq!(
+        text(&out.stdout),
+        "pipeline_sk_child|https://staging.mystic.ai|700|files\nfiles-ok\nfrom-stdin\n"
+    );
+    let private = text(&out.stderr).trim().to_owned();
+    assert!(
+        !std::path::Path::new(&private).exists(),
+        "the private folder is removed"
+    );
+    assert!(
+        sb.dir.join("files").is_dir(),
+        "the real file cache was created"
+    );
+    assert_eq!(sb.config(), before, "exec writes nothing to config.yaml");
+
+    let out = sb.run(&["exec", "--", "no-such-command-xyz"], "");
+    assert_eq!(out.status.code(), Some(127));
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_forwards_signals_and_reports_them() {
+    let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "pipeline_sk_sig");
+    let marker = sb.root.path().join("got-term");
+    let script = format!(
+        "trap 'touch {}; exit 42' TERM; echo ready; while :; do sleep 0.05; done",
+        marker.display()
+    );
+    let mut child = std::process::Command::new(BIN)
+        .args(["exec", "--", "sh", "-c", &script])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("PIPELINE_API_TOKEN", "pipeline_sk_sig")
+        .env("PIPELINE_DIR", &sb.dir)
+        .env("HOME", &sb.home)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line, "ready\n");
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(42));
+    assert!(marker.exists());
+
+    // A child killed by a signal: 128 + the signal number, as shells report it.
+    let out = sb.run(&["exec", "--", "sh", "-c", "kill -KILL $$"], "");
+    assert_eq!(out.status.code(), Some(137));
+}
+
+#[test]
+fn completions_and_man_page() {
+    let sb = Sandbox::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = sb.run(&["completions", shell], "");
+        assert_eq!(out.status.code(), Some(0));
+        let script = text(&out.stdout);
+        assert!(
+            script.contains("migrate") && script.contains("status"),
+            "{shell}"
+        );
+    }
+    let man = text(&sb.run(&["man"], "").stdout);
+    assert!(man.contains(".TH mystic-credential-helper") && man.contains("login"));
+}
