@@ -23,11 +23,13 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# Real PyYAML (as the SDK reads config.yaml) and Python keyring, in a venv of our own.
+# The real SDK (pipeline-ai 2.8.0), PyYAML (as the SDK reads config.yaml) and Python keyring,
+# from PyPI into a venv of our own.
 venv=target/test-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import yaml, keyring' 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import yaml, keyring, pipeline' 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check 'pyyaml==6.0.2' 'keyring==25.6.0'
+    "$venv/bin/pip" install -q --disable-pip-version-check \
+        'pipeline-ai==2.8.0' 'pyyaml==6.0.2' 'keyring==25.6.0'
 fi
 export MYSTIC_TEST_PYTHON="$PWD/$venv/bin/python"
 

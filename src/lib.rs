@@ -213,6 +213,25 @@ mod tests {
     }
 
     #[test]
+    fn debug_of_operation_results_redacts_tokens() {
+        let h = Harness::new();
+        h.call(&["store"], r#"{"alias":"a","token":"pipeline_sk_canary"}"#);
+        let store = h.store.clone();
+        let opener = move |_: StoreKind| Ok(Box::new(store.clone()) as Box<dyn Store>);
+        let ctx = Ctx::new(&h.env, StoreKind::Auto, &opener).unwrap();
+        let found = ops::lookup(&ctx, &protocol::Selector::default()).unwrap();
+        let config = config::Config::load(&ctx.dir).unwrap();
+        let items = h.store.items.borrow();
+        for debug in [
+            format!("{found:?}"),
+            format!("{config:?}"),
+            format!("{items:?}"),
+        ] {
+            assert!(!debug.contains("canary"), "{debug}");
+        }
+    }
+
+    #[test]
     fn help_and_usage() {
         let h = Harness::new();
         assert_eq!(h.call(&["--version"], "").1, 0);

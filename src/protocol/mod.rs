@@ -123,6 +123,18 @@ pub fn decode(action: Action, input: &[u8]) -> Result<Request> {
             format!("unsupported protocol version; this helper speaks \"v\": {VERSION}"),
         ));
     }
+    let known: &[&str] = match action {
+        Action::Get | Action::Erase => &["v", "alias", "url"],
+        Action::Store => &["v", "alias", "url", "token", "active"],
+        Action::List => &["v"],
+    };
+    if let Some(unknown) = fields.keys().find(|k| !known.contains(&k.as_str())) {
+        return Err(Error::invalid(format!(
+            "unknown field {}; expected {}",
+            field_name(unknown),
+            known.join(", ")
+        )));
+    }
     Ok(match action {
         Action::Get => Request::Get(serde_json::from_slice(input).map_err(bad)?),
         Action::Store => Request::Store(serde_json::from_slice(input).map_err(bad)?),
@@ -138,6 +150,20 @@ pub fn decode(action: Action, input: &[u8]) -> Result<Request> {
             Request::List
         }
     })
+}
+
+/// An unknown field's name, quoted when it looks like a typo; a long or odd name might be a
+/// token pasted as a key, so it is not repeated.
+fn field_name(name: &str) -> String {
+    let plain = name.len() <= 20
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        format!("`{name}`")
+    } else {
+        "(name not shown)".to_owned()
+    }
 }
 
 /// Where a token returned by `get` came from.
@@ -266,6 +292,7 @@ mod tests {
     #[test]
     fn wrong_types_never_echo_values() {
         for input in [
+            r#"{"alias":"a","token":"x","pipeline_sk_canary_0123456789":1}"#,
             r#"{"alias":"a","token":"pipeline_sk_canary","active":"pipeline_sk_canary"}"#,
             r#"{"alias":"pipeline_sk_canary!","token":"x"}"#,
             r#"{"alias":"a","token":"pipeline_sk_canary x"}"#,
@@ -275,6 +302,37 @@ mod tests {
             assert_eq!(e.kind, ErrorKind::InvalidRequest);
             assert!(!e.message.contains("canary"), "{}", e.message);
         }
+    }
+
+    #[test]
+    fn debug_output_redacts_tokens() {
+        let req = decode(
+            Action::Store,
+            br#"{"alias":"a","token":"pipeline_sk_canary","url":"https://x.example"}"#,
+        )
+        .unwrap();
+        let Request::Store(store) = &req else {
+            panic!("{req:?}")
+        };
+        let resp = Response::Get {
+            v: 1,
+            alias: None,
+            url: Origin::default_url(),
+            token: store.token.clone(),
+            source: Source::Env,
+        };
+        for debug in [
+            format!("{req:?}"),
+            format!("{store:?}"),
+            format!("{resp:#?}"),
+        ] {
+            assert!(
+                !debug.contains("canary") && debug.contains("REDACTED"),
+                "{debug}"
+            );
+        }
+        // Serialisation is the one place the token is written, on purpose.
+        assert!(encode(&Ok(resp)).contains("pipeline_sk_canary"));
     }
 
     #[test]
