@@ -38,7 +38,7 @@ pub struct Io<'a> {
 
 /// Runs one invocation and returns its exit code.
 pub fn run(args: Vec<OsString>, env: &Env, io: Io, opener: &Opener) -> u8 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(frontend::expand_argv0(args)) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are "errors" to clap that go to stdout and exit 0.
@@ -57,6 +57,10 @@ pub fn run(args: Vec<OsString>, env: &Env, io: Io, opener: &Opener) -> u8 {
             frontend::json::serve(action.into(), ctx, io.stdin, io.stdout, io.stderr)
         }
         Command::Human(command) => cli::run(command, ctx, io),
+        Command::Git { action, .. } => {
+            frontend::git::serve(&action, ctx, io.stdin, io.stdout, io.stderr)
+        }
+        Command::Docker { action } => frontend::docker::serve(&action, ctx, io.stdin, io.stdout),
         generated => cli::generate(&generated, io.stdout),
     }
 }

@@ -102,6 +102,68 @@ fn the_canary_appears_only_where_it_belongs() {
     c.run(&["status", "--verify", "--json"], "", false);
     c.run(&["erase"], r#"{"alias":"r"}"#, false);
 
+    // The git and docker front ends: only their `get` may answer with the token.
+    let git_get = "protocol=https\nhost=www.mystic.ai\nusername=a\n\n";
+    assert!(c.run(&["git", "get"], git_get, true).contains(CANARY));
+    c.run(
+        &["git", "get"],
+        "protocol=https\nhost=other.example\n\n",
+        false,
+    );
+    c.run(
+        &["git", "store"],
+        &format!("protocol=https\nhost=www.mystic.ai\nusername=a\npassword={CANARY}\n\n"),
+        false,
+    );
+    c.run(
+        &["git", "store"],
+        &format!("protocol=https\nhost=www.mystic.ai\nusername=a\npassword={CANARY}\r\n\n"),
+        false,
+    );
+    c.run(
+        &["git", "store"],
+        &format!("protocol=https\nhost=www.mystic.ai\nusername=a b\npassword={CANARY} x\n\n"),
+        false,
+    );
+    c.run(
+        &["git", "erase"],
+        &format!("protocol=https\nhost=www.mystic.ai\nusername=a\npassword={CANARY}x\n\n"),
+        false,
+    );
+    assert!(
+        c.run(&["docker", "get"], "www.mystic.ai", true)
+            .contains(CANARY)
+    );
+    c.run(&["docker", "list"], "unused", false);
+    c.run(&["docker", "get"], "elsewhere.example", false);
+    c.run(
+        &["docker", "store"],
+        &format!(r#"{{"ServerURL":"www.mystic.ai","Username":"a","Secret":"{CANARY}"}}"#),
+        false,
+    );
+    c.run(
+        &["docker", "store"],
+        &format!(r#"{{"ServerURL":"www.mystic.ai","Username":"a","Secret":"{CANARY} x"}}"#),
+        false,
+    );
+    c.run(
+        &["docker", "store"],
+        &format!(r#"{{"ServerURL":"www.mystic.ai","Username":"{CANARY}!","Secret":"{CANARY}"}}"#),
+        false,
+    );
+    c.run(
+        &["docker", "store"],
+        &format!(r#"{{"ServerURL":"https://{CANARY}@x","Username":"a","Secret":"t"}}"#),
+        false,
+    );
+    c.run(
+        &["docker", "store"],
+        &format!(r#"{{"ServerURL":"x","Username":"a","Secret":"{CANARY}""#),
+        false,
+    );
+    c.run(&["configure", "docker"], "", false);
+    c.run(&["configure", "git"], "", false);
+
     // Error paths.
     c.run(&["login", "--url", &refusing_api.url], CANARY, false);
     c.run(&["login", "--url", &closed_port_url()], CANARY, false);

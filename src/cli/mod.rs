@@ -1,6 +1,7 @@
 //! The command line, defined once with clap (help, completions and the man page come from it),
 //! and the human commands built on the shared operations.
 
+mod configure;
 mod env;
 mod exec;
 mod login;
@@ -44,6 +45,19 @@ pub enum Command {
     Protocol(ProtocolCommand),
     #[command(flatten)]
     Human(HumanCommand),
+    /// git's credential-helper protocol (also run as `git-credential-mystic ACTION`)
+    Git {
+        /// get, store or erase; other actions are ignored, as git requires
+        action: String,
+        /// Ignored (git may pass options from the helper string)
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        rest: Vec<String>,
+    },
+    /// docker's credential-helper protocol (also run as `docker-credential-mystic ACTION`)
+    Docker {
+        /// store, get, erase, list or version
+        action: String,
+    },
     /// Print a shell completion script
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff)
@@ -144,6 +158,14 @@ pub enum HumanCommand {
         #[arg(long, value_enum, default_value_t = EnvFormat::Shell)]
         format: EnvFormat,
     },
+    /// Make git or docker use this helper for every remote in config.yaml
+    Configure {
+        #[arg(value_enum)]
+        tool: configure::Tool,
+        /// Remove exactly what `configure` added
+        #[arg(long)]
+        unset: bool,
+    },
 }
 
 fn parse_alias(s: &str) -> std::result::Result<Alias, String> {
@@ -220,6 +242,7 @@ pub fn run<'a>(command: HumanCommand, ctx: impl FnOnce() -> Result<Ctx<'a>>, io:
         HumanCommand::Migrate { dry_run } => migrate::migrate(&ctx, dry_run, stdout),
         HumanCommand::Exec { alias, command } => exec::exec(&ctx, alias, command, stderr),
         HumanCommand::Env { alias, format } => env::env(&ctx, alias, format, stdout),
+        HumanCommand::Configure { tool, unset } => configure::configure(&ctx, tool, unset, stdout),
     });
     match result {
         Ok(code) => code,

@@ -64,19 +64,32 @@ impl Sandbox {
         self
     }
 
-    /// The binary with a clean environment: only what this sandbox sets.
-    pub fn cmd(&self) -> assert_cmd::Command {
-        let mut c = assert_cmd::Command::new(BIN);
-        c.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("PIPELINE_DIR", &self.dir)
-            .env("MYSTIC_KEYRING_SERVICE_PREFIX", &self.prefix)
-            .env("DBUS_SESSION_BUS_ADDRESS", bus());
-        for (k, v) in &self.extra_env {
-            c.env(k, v);
-        }
+    /// The whole environment a sandboxed process gets (later entries win).
+    pub fn envs(&self) -> Vec<(String, String)> {
+        let mut vars = vec![
+            ("PATH".to_owned(), std::env::var("PATH").unwrap_or_default()),
+            ("HOME".to_owned(), self.home.display().to_string()),
+            ("PIPELINE_DIR".to_owned(), self.dir.display().to_string()),
+            (
+                "MYSTIC_KEYRING_SERVICE_PREFIX".to_owned(),
+                self.prefix.clone(),
+            ),
+            ("DBUS_SESSION_BUS_ADDRESS".to_owned(), bus()),
+        ];
+        vars.extend(self.extra_env.iter().cloned());
+        vars
+    }
+
+    /// Any program with a clean environment: only what this sandbox sets.
+    pub fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::new(program);
+        c.env_clear().envs(self.envs());
         c
+    }
+
+    /// The binary with a clean environment.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        self.program(BIN)
     }
 
     pub fn run(&self, args: &[&str], stdin: impl Into<Vec<u8>>) -> Output {

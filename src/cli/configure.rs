@@ -1,0 +1,238 @@
+//! `configure git|docker [--unset]`: point git and docker at this helper for every remote in
+//! config.yaml. Idempotent; `--unset` removes exactly what was added.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Map, Value};
+
+use super::say;
+use crate::config::{self, Config};
+use crate::error::{Error, Result};
+use crate::ops::Ctx;
+use crate::protocol::Origin;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Tool {
+    /// `credential.<origin>.helper` in your global git config
+    Git,
+    /// `credHelpers` in ~/.docker/config.json (or $DOCKER_CONFIG/config.json)
+    Docker,
+}
+
+/// The name docker and git know the helper by (`docker-credential-mystic`, `git-credential-mystic`).
+const HELPER_NAME: &str = "mystic";
+
+pub fn configure(ctx: &Ctx, tool: Tool, unset: bool, out: &mut dyn Write) -> Result<u8> {
+    let config = Config::load(&ctx.dir)?;
+    let origins: BTreeSet<Origin> = config.remotes.iter().map(|r| r.url.clone()).collect();
+    if origins.is_empty() {
+        return Err(Error::not_found(
+            "no remotes in config.yaml; store a token or log in first",
+        ));
+    }
+    match tool {
+        Tool::Git => git(ctx, &origins, unset, out),
+        Tool::Docker => docker(ctx, &origins, unset, out),
+    }
+}
+
+/// The helper string git runs: this binary's absolute path plus `git`, or, when the path needs
+/// quoting, the `!`-prefixed shell form (git appends the action either way).
+fn git_helper_value() -> Result<String> {
+    let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+    let exe = exe.to_string_lossy();
+    let plain = exe
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c));
+    Ok(if plain {
+        format!("{exe} git")
+    } else {
+        format!("!'{}' git", exe.replace('\'', r"'\''"))
+    })
+}
+
+fn git(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<u8> {
+    let value = git_helper_value()?;
+    for origin in origins {
+        let key = format!("credential.{origin}.helper");
+        let current = run_git(ctx, &["config", "--global", "--get-all", &key])?;
+        let present = current.lines().any(|l| l == value);
+        match (unset, present) {
+            (false, true) | (true, false) => say(out, &format!("git: {key} unchanged"))?,
+            (false, false) => {
+                run_git(ctx, &["config", "--global", "--add", &key, &value])?;
+                say(out, &format!("git: set {key} = {value}"))?;
+            }
+            (true, true) => {
+                run_git(
+                    ctx,
+                    &[
+                        "config",
+                        "--global",
+                        "--fixed-value",
+                        "--unset-all",
+                        &key,
+                        &value,
+                    ],
+                )?;
+                say(out, &format!("git: removed {key} = {value}"))?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// Runs git with the caller's environment; "no such key" (exit 1) is an empty answer.
+fn run_git(ctx: &Ctx, args: &[&str]) -> Result<String> {
+    let output = Command::new("git")
+        .args(args)
+        .env_clear()
+        .envs(ctx.env.iter())
+        .output()
+        .map_err(|e| Error::io("running git", &e))?;
+    match output.status.code() {
+        Some(0) | Some(1) if args.contains(&"--get-all") => {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        }
+        Some(0) => Ok(String::new()),
+        _ => Err(Error::config(format!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))),
+    }
+}
+
+fn docker_config_path(ctx: &Ctx) -> Result<PathBuf> {
+    if let Some(dir) = ctx.env.path("DOCKER_CONFIG") {
+        return Ok(dir.join("config.json"));
+    }
+    let home = ctx
+        .env
+        .path(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+        .ok_or_else(|| {
+            Error::config("cannot locate the docker config: set DOCKER_CONFIG or HOME")
+        })?;
+    Ok(home.join(".docker").join("config.json"))
+}
+
+fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<u8> {
+    let path = docker_config_path(ctx)?;
+    // Follow a symlinked config.json so the rename replaces the real file, not the link.
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    let (mut doc, existed) = match std::fs::read(&path) {
+        Ok(bytes) => (
+            serde_json::from_slice::<Value>(&bytes)
+                .map_err(|e| Error::config(format!("{} is not valid JSON: {e}", path.display())))?,
+            true,
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Value::Object(Map::new()), false),
+        Err(e) => return Err(Error::io(path.display(), &e)),
+    };
+    let Value::Object(top) = &mut doc else {
+        return Err(Error::config(format!(
+            "{} is not a JSON object",
+            path.display()
+        )));
+    };
+    let had_helpers = top.contains_key("credHelpers");
+    let Value::Object(helpers) = top
+        .entry("credHelpers")
+        .or_insert_with(|| Value::Object(Map::new()))
+    else {
+        return Err(Error::config(format!(
+            "{}: credHelpers is not an object",
+            path.display()
+        )));
+    };
+    let mut changed = false;
+    for origin in origins {
+        let host = origin.host_port();
+        let current = helpers.get(host).and_then(Value::as_str).map(str::to_owned);
+        match (unset, current.as_deref()) {
+            (false, Some(HELPER_NAME)) | (true, None) => {
+                say(out, &format!("docker: {host} unchanged"))?
+            }
+            (false, None) => {
+                helpers.insert(host.to_owned(), HELPER_NAME.into());
+                changed = true;
+                say(
+                    out,
+                    &format!("docker: set credHelpers[{host}] = {HELPER_NAME}"),
+                )?;
+            }
+            (false, Some(other)) => say(
+                out,
+                &format!("docker: {host} already uses docker-credential-{other}; left alone"),
+            )?,
+            (true, Some(HELPER_NAME)) => {
+                helpers.remove(host);
+                changed = true;
+                say(out, &format!("docker: removed credHelpers[{host}]"))?;
+            }
+            (true, Some(_)) => say(
+                out,
+                &format!("docker: {host} uses another helper; left alone"),
+            )?,
+        }
+    }
+    if helpers.is_empty() && (unset || !had_helpers) {
+        top.remove("credHelpers");
+    }
+    if changed {
+        write_json(&path, &doc, existed)?;
+        if !unset && !on_path(ctx, "docker-credential-mystic") {
+            say(
+                out,
+                "note: docker runs docker-credential-mystic from PATH; link it to this program, for example:",
+            )?;
+            let exe =
+                std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+            say(
+                out,
+                &format!(
+                    "  ln -s {} ~/.local/bin/docker-credential-mystic",
+                    exe.display()
+                ),
+            )?;
+        }
+    }
+    Ok(0)
+}
+
+fn on_path(ctx: &Ctx, name: &str) -> bool {
+    ctx.env
+        .get("PATH")
+        .is_some_and(|p| std::env::split_paths(p).any(|dir| dir.join(name).is_file()))
+}
+
+/// Atomic replace that keeps the file's mode (0600 for a new file), tab-indented like docker's.
+fn write_json(path: &Path, doc: &Value, existed: bool) -> Result<()> {
+    let dir = path.parent().expect("config.json has a folder");
+    config::create_private_dir(dir)?;
+    let mut text = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"\t");
+    let mut ser = serde_json::Serializer::with_formatter(&mut text, formatter);
+    serde::Serialize::serialize(doc, &mut ser).expect("JSON value serialises");
+    text.push(b'\n');
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".config.json.")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir.display(), &e))?;
+    if existed {
+        let perms = std::fs::metadata(path)
+            .map_err(|e| Error::io(path.display(), &e))?
+            .permissions();
+        std::fs::set_permissions(tmp.path(), perms)
+            .map_err(|e| Error::io(tmp.path().display(), &e))?;
+    }
+    tmp.write_all(&text)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| Error::io(tmp.path().display(), &e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io(path.display(), &e.error))?;
+    Ok(())
+}

@@ -1,0 +1,366 @@
+//! git's and docker's credential-helper protocols, driven by the real `git` and by replaying the
+//! docker client library's exact stdin/argv, against the private Secret Service.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use serde_json::{Value, json};
+
+const URL: &str = "https://www.mystic.ai";
+
+/// A sandbox with `git-credential-mystic` and `docker-credential-mystic` links on its PATH.
+fn sandbox() -> (Sandbox, PathBuf) {
+    let sb = Sandbox::new();
+    let bin = sb.root.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    for name in ["git-credential-mystic", "docker-credential-mystic"] {
+        std::os::unix::fs::symlink(BIN, bin.join(name)).unwrap();
+    }
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let sb = sb
+        .env("PATH", &path)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_TERMINAL_PROMPT", "0");
+    (sb, bin)
+}
+
+/// Runs a real git command in the sandbox's environment.
+fn git(sb: &Sandbox, args: &[&str], stdin: &str) -> std::process::Output {
+    sb.program("git")
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn git_fills_approves_and_rejects_through_configure() {
+    let (sb, _) = sandbox();
+    sb.ok(&["store"], r#"{"alias":"gitty","token":"pipeline_sk_git"}"#);
+    let out = sb.run(&["configure", "git"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("set credential.https://www.mystic.ai.helper"));
+    assert!(
+        text(&sb.run(&["configure", "git"], "").stdout).contains("unchanged"),
+        "idempotent"
+    );
+
+    let out = git(
+        &sb,
+        &["credential", "fill"],
+        "url=https://www.mystic.ai\n\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "protocol=https\nhost=www.mystic.ai\nusername=gitty\npassword=pipeline_sk_git\n"
+    );
+
+    let approve =
+        "protocol=https\nhost=www.mystic.ai\nusername=second\npassword=pipeline_sk_second\n\n";
+    assert!(
+        git(&sb, &["credential", "approve"], approve)
+            .status
+            .success()
+    );
+    assert_eq!(
+        sb.lookup(URL, "second").as_deref(),
+        Some("pipeline_sk_second")
+    );
+    // A rejected password that no longer matches the stored one is left alone.
+    let stale = "protocol=https\nhost=www.mystic.ai\nusername=second\npassword=pipeline_sk_old\n\n";
+    assert!(git(&sb, &["credential", "reject"], stale).status.success());
+    assert_eq!(
+        sb.lookup(URL, "second").as_deref(),
+        Some("pipeline_sk_second")
+    );
+    assert!(
+        git(&sb, &["credential", "reject"], approve)
+            .status
+            .success()
+    );
+    assert_eq!(sb.lookup(URL, "second"), None);
+    assert_eq!(sb.lookup(URL, "gitty").as_deref(), Some("pipeline_sk_git"));
+
+    let out = sb.run(&["configure", "git", "--unset"], "");
+    assert!(text(&out.stdout).contains("removed"));
+    let gitconfig = std::fs::read_to_string(sb.home.join(".gitconfig")).unwrap_or_default();
+    assert!(
+        !gitconfig.contains("mystic-credential-helper"),
+        "{gitconfig}"
+    );
+}
+
+#[test]
+fn git_never_answers_for_another_origin() {
+    let (sb, _) = sandbox();
+    sb.ok(&["store"], r#"{"alias":"gitty","token":"pipeline_sk_git"}"#);
+    // A catch-all helper, so git asks ours about every host and ours must say no itself.
+    let set = git(
+        &sb,
+        &["config", "--global", "credential.helper", "mystic"],
+        "",
+    );
+    assert!(set.status.success());
+    let out = git(
+        &sb,
+        &["credential", "fill"],
+        "url=https://www.mystic.ai/some/repo\n\n",
+    );
+    assert!(
+        text(&out.stdout).contains("password=pipeline_sk_git"),
+        "argv[0] mode: {}",
+        text(&out.stderr)
+    );
+    for url in [
+        "https://www.mystic.ai.evil.example",
+        "https://evil.example/www.mystic.ai",
+        "https://www.mystic.ai:8443",
+        "http://www.mystic.ai",
+        "https://mystic.ai",
+    ] {
+        let out = git(&sb, &["credential", "fill"], &format!("url={url}\n\n"));
+        assert!(!out.status.success(), "{url}: git had to prompt");
+        assert!(
+            !text(&[out.stdout, out.stderr].concat()).contains("pipeline_sk_git"),
+            "{url}"
+        );
+    }
+    // Straight to the helper: a miss prints nothing and exits 0.
+    let out = sb.run(
+        &["git", "get"],
+        "protocol=https\nhost=www.mystic.ai.evil.example\n\n",
+    );
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(0), 0));
+    let out = sb.run(&["git", "get"], "protocol=ssh\nhost=www.mystic.ai\n\n");
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(0), 0));
+    // Unknown actions and keys are ignored.
+    assert_eq!(sb.run(&["git", "capability"], "").status.code(), Some(0));
+    let out = sb.run(
+        &["git", "get"],
+        "protocol=https\nhost=www.mystic.ai\nwwwauth[]=Basic\ncapability[]=authtype\n\n",
+    );
+    assert!(text(&out.stdout).contains("username=gitty"));
+}
+
+#[test]
+fn git_input_with_cr_lf_or_nul_is_refused() {
+    let (sb, _) = sandbox();
+    sb.ok(&["store"], r#"{"alias":"gitty","token":"pipeline_sk_git"}"#);
+    for input in [
+        "protocol=https\nhost=www.mystic.ai\r\n\n",
+        "protocol=https\r\nhost=www.mystic.ai\n\n",
+        "protocol=https\nhost=www.mystic.ai\0\n\n",
+        "protocol=https\n\n",
+        "host=www.mystic.ai\n\n",
+        "protocol=https\nhost=\n\n",
+    ] {
+        let out = sb.run(&["git", "get"], input);
+        assert_ne!(out.status.code(), Some(0), "{input:?}");
+        assert!(out.stdout.is_empty(), "{input:?}");
+    }
+    // git itself refuses a URL with an encoded newline before asking any helper.
+    git(
+        &sb,
+        &["config", "--global", "credential.helper", "mystic"],
+        "",
+    );
+    let out = git(
+        &sb,
+        &["credential", "fill"],
+        "url=https://www.mystic.ai%0a.evil\n\n",
+    );
+    assert!(!text(&out.stdout).contains("pipeline_sk_git"));
+    let store =
+        "protocol=https\nhost=www.mystic.ai\nusername=x\npassword=pipeline_sk_\rinjected\n\n";
+    assert_ne!(sb.run(&["git", "store"], store).status.code(), Some(0));
+    assert_eq!(sb.lookup(URL, "x"), None);
+}
+
+/// Runs the docker helper exactly as docker's client library does: argv[0] is the helper's name,
+/// argv[1] the action, stdin the payload; returns (stdout, exit code).
+fn docker(sb: &Sandbox, bin: &std::path::Path, action: &str, stdin: &str) -> (String, i32) {
+    let out = sb
+        .program(bin.join("docker-credential-mystic"))
+        .arg(action)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    (text(&out.stdout), out.status.code().unwrap())
+}
+
+#[test]
+fn docker_protocol_replay() {
+    let (sb, bin) = sandbox();
+    // client.Store: json.NewEncoder, so a trailing newline.
+    let (out, code) = docker(
+        &sb,
+        &bin,
+        "store",
+        "{\"ServerURL\":\"registry.mystic.example\",\"Username\":\"dock\",\"Secret\":\"pipeline_sk_docker\"}\n",
+    );
+    assert_eq!((out.as_str(), code), ("", 0));
+    assert_eq!(
+        sb.lookup("https://registry.mystic.example", "dock")
+            .as_deref(),
+        Some("pipeline_sk_docker")
+    );
+
+    // client.Get: the raw server URL, no newline; the answer echoes the ServerURL sent.
+    let (out, code) = docker(&sb, &bin, "get", "registry.mystic.example");
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"ServerURL":"registry.mystic.example","Username":"dock","Secret":"pipeline_sk_docker"})
+    );
+    let (out, _) = docker(&sb, &bin, "get", "https://registry.mystic.example/v1/");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["ServerURL"],
+        "https://registry.mystic.example/v1/"
+    );
+
+    // A miss: exactly the string clients compare, on stdout, exit 1.
+    let (out, code) = docker(&sb, &bin, "get", "other.example");
+    assert_eq!(
+        (out.as_str(), code),
+        ("credentials not found in native keychain\n", 1)
+    );
+    let (out, code) = docker(&sb, &bin, "get", "registry.mystic.example:5000");
+    assert_eq!(
+        (out.as_str(), code),
+        ("credentials not found in native keychain\n", 1)
+    );
+    let (out, code) = docker(&sb, &bin, "get", "");
+    assert_eq!((out.as_str(), code), ("no credentials server URL\n", 1));
+    let (out, code) = docker(
+        &sb,
+        &bin,
+        "store",
+        r#"{"ServerURL":"r.example","Username":"","Secret":"x"}"#,
+    );
+    assert_eq!((out.as_str(), code), ("no credentials username\n", 1));
+
+    // client.List writes "unused".
+    let (out, code) = docker(&sb, &bin, "list", "unused");
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"https://registry.mystic.example":"dock"})
+    );
+
+    let (out, code) = docker(&sb, &bin, "erase", "registry.mystic.example");
+    assert_eq!((out.as_str(), code), ("", 0));
+    assert_eq!(sb.lookup("https://registry.mystic.example", "dock"), None);
+    let (out, code) = docker(&sb, &bin, "erase", "registry.mystic.example");
+    assert_eq!(
+        (out.as_str(), code),
+        ("credentials not found in native keychain\n", 1)
+    );
+
+    let (out, code) = docker(&sb, &bin, "version", "");
+    assert!(
+        out.starts_with("docker-credential-mystic") && code == 0,
+        "{out}"
+    );
+    let (_, code) = docker(&sb, &bin, "frobnicate", "");
+    assert_eq!(code, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn configure_docker_keeps_everything_else() {
+    use std::os::unix::fs::PermissionsExt;
+    let (sb, _) = sandbox();
+    sb.ok(&["store"], r#"{"alias":"a","token":"pipeline_sk_a"}"#);
+    sb.ok(
+        &["store"],
+        r#"{"alias":"b","url":"http://127.0.0.1:5000","token":"pipeline_sk_b"}"#,
+    );
+    let docker_dir = sb.root.path().join("docker");
+    std::fs::create_dir(&docker_dir).unwrap();
+    let config = docker_dir.join("config.json");
+    let original = json!({
+        "auths": {"https://index.docker.io/v1/": {"auth": "c2VjcmV0"}},
+        "credHelpers": {"gcr.io": "gcloud", "127.0.0.1:5000": "other"},
+        "psFormat": "table {{.ID}}"
+    });
+    std::fs::write(&config, serde_json::to_string_pretty(&original).unwrap()).unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let sb = sb.env("DOCKER_CONFIG", docker_dir.to_str().unwrap());
+
+    let out = sb.run(&["configure", "docker"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("set credHelpers[www.mystic.ai]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("127.0.0.1:5000 already uses docker-credential-other"),
+        "{report}"
+    );
+    let after: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let mut expected = original.clone();
+    expected["credHelpers"]["www.mystic.ai"] = json!("mystic");
+    assert_eq!(after, expected);
+    let keys: Vec<&String> = after.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["auths", "credHelpers", "psFormat"], "key order kept");
+    assert_eq!(
+        std::fs::metadata(&config).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+
+    let again = text(&sb.run(&["configure", "docker"], "").stdout);
+    assert!(again.contains("www.mystic.ai unchanged"), "{again}");
+    sb.run(&["configure", "docker", "--unset"], "");
+    let restored: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(restored, original);
+
+    // A fresh machine: the file is created 0600 and removed entries leave no trace.
+    let fresh = sb.root.path().join("fresh");
+    let sb = sb.env("DOCKER_CONFIG", fresh.to_str().unwrap());
+    sb.run(&["configure", "docker"], "");
+    assert_eq!(
+        std::fs::metadata(fresh.join("config.json"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    sb.run(&["configure", "docker", "--unset"], "");
+    let empty: Value =
+        serde_json::from_str(&std::fs::read_to_string(fresh.join("config.json")).unwrap()).unwrap();
+    assert_eq!(empty, json!({}));
+}
+
+#[test]
+fn all_three_front_ends_share_one_credential() {
+    let (sb, bin) = sandbox();
+    sb.ok(
+        &["store"],
+        r#"{"alias":"shared","token":"pipeline_sk_shared"}"#,
+    );
+    let out = sb.run(&["git", "get"], "protocol=https\nhost=www.mystic.ai\n\n");
+    assert_eq!(
+        text(&out.stdout),
+        "username=shared\npassword=pipeline_sk_shared\n"
+    );
+    let (out, code) = docker(&sb, &bin, "get", "www.mystic.ai");
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["Secret"],
+        "pipeline_sk_shared"
+    );
+    let (_, code) = docker(&sb, &bin, "erase", "https://www.mystic.ai");
+    assert_eq!(code, 0);
+    sb.fails(&["get"], r#"{"alias":"shared"}"#, "not-found", 1);
+    let out = sb.run(&["git", "get"], "protocol=https\nhost=www.mystic.ai\n\n");
+    assert!(out.stdout.is_empty());
+}
