@@ -1,6 +1,8 @@
 //! git's and docker's credential-helper protocols, driven by the real `git` and by replaying the
 //! docker client library's exact stdin/argv, against the private Secret Service.
 
+#![cfg(unix)]
+
 mod common;
 
 use std::path::PathBuf;

@@ -84,28 +84,47 @@ fn link_file_cache(pipeline_dir: &Path, private: &Path) -> Result<()> {
     linked.map_err(|e| Error::io(private.join("files").display(), &e))
 }
 
+/// The signals `exec` passes on to the child.
+#[cfg(unix)]
+const FORWARDED: [i32; 6] = {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+    [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
+};
+
 /// Waits for the child, forwarding the signals a process sends us. Signals the terminal sends
 /// (Ctrl-C) already reach the child, which is in the same foreground process group, so those
-/// are not sent twice; this is what sudo does.
+/// are not sent twice; this is what sudo does. Only Linux says who sent a signal; elsewhere
+/// every one is forwarded.
 #[cfg(unix)]
 fn wait(mut child: Child) -> std::io::Result<ExitStatus> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
-    use signal_hook::iterator::SignalsInfo;
-    use signal_hook::iterator::exfiltrator::WithOrigin;
-    use signal_hook::low_level::siginfo::Cause;
-
-    let mut signals =
-        SignalsInfo::<WithOrigin>::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2])?;
-    let handle = signals.handle();
     let pid = child.id() as libc::pid_t;
-    let forwarder = std::thread::spawn(move || {
-        for origin in signals.forever() {
-            if origin.cause != Cause::Kernel {
-                // SAFETY: kill(2) with a pid we spawned and have not reaped yet.
-                unsafe { libc::kill(pid, origin.signal) };
+    let forward = move |signal: i32| {
+        // SAFETY: kill(2) with a pid we spawned and have not reaped yet.
+        unsafe { libc::kill(pid, signal) };
+    };
+    #[cfg(target_os = "linux")]
+    let (handle, forwarder) = {
+        use signal_hook::iterator::SignalsInfo;
+        use signal_hook::iterator::exfiltrator::WithOrigin;
+        use signal_hook::low_level::siginfo::Cause;
+        let mut signals = SignalsInfo::<WithOrigin>::new(FORWARDED)?;
+        let handle = signals.handle();
+        let forwarder = std::thread::spawn(move || {
+            for origin in signals.forever() {
+                if origin.cause != Cause::Kernel {
+                    forward(origin.signal);
+                }
             }
-        }
-    });
+        });
+        (handle, forwarder)
+    };
+    #[cfg(not(target_os = "linux"))]
+    let (handle, forwarder) = {
+        let mut signals = signal_hook::iterator::Signals::new(FORWARDED)?;
+        let handle = signals.handle();
+        let forwarder = std::thread::spawn(move || signals.forever().for_each(forward));
+        (handle, forwarder)
+    };
     let status = child.wait();
     handle.close();
     let _ = forwarder.join();
