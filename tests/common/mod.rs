@@ -59,6 +59,12 @@ impl Sandbox {
         self
     }
 
+    /// Point PIPELINE_DIR somewhere else.
+    pub fn with_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.dir = dir.into();
+        self
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.extra_env.push((key.into(), value.into()));
         self
