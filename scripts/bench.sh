@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Benchmark: whole-process `get` of the release binary against its peers, in one run, against
+# one private Secret Service and one session keyring. Prints medians, ratios, peak RSS and the
+# stripped binary size. Not a test: nothing here passes or fails on timing.
+#
+#   scripts/bench.sh            (installs hyperfine and friends with apt when run as root)
+#   RUNS=200 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${MYSTIC_BENCH_INNER:-}" ]; then
+    need=()
+    command -v hyperfine >/dev/null || need+=(hyperfine)
+    [ -x /usr/bin/time ] || need+=(time)
+    command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
+    command -v dbus-send >/dev/null || need+=(dbus-bin dbus-daemon)
+    command -v secret-tool >/dev/null || need+=(libsecret-tools)
+    command -v keyctl >/dev/null || need+=(keyutils)
+    if [ ${#need[@]} -gt 0 ]; then
+        [ "$(id -u)" -eq 0 ] || { echo "missing: ${need[*]}" >&2; exit 1; }
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    fi
+    cargo build --release --locked -q
+    MYSTIC_BENCH_INNER=1 exec keyctl session - scripts/keyring-session.sh "$0" "$@"
+fi
+
+runs=${RUNS:-100}
+bin=$PWD/target/release/mystic-credential-helper
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export PIPELINE_DIR=$work/pipeline MYSTIC_KEYRING_SERVICE_PREFIX="mystic-bench-$$:"
+service="${MYSTIC_KEYRING_SERVICE_PREFIX}https://www.mystic.ai"
+token=pipeline_sk_benchmark_0123456789abcdef
+echo '{"alias":"bench"}' >"$work/get.json"
+
+printf '{"alias":"bench","token":"%s"}' "$token" | "$bin" store >/dev/null
+printf '{"alias":"bench","token":"%s"}' "$token" | PIPELINE_DIR=$work/ku "$bin" --store keyutils store >/dev/null
+key_id=$(keyctl search @s user "keyring:bench@$service")
+[ "$(secret-tool lookup service "$service" username bench)" = "$token" ]
+[ "$(keyctl pipe "$key_id")" = "$token" ]
+
+# hyperfine's median of one command, in milliseconds.
+median() {
+    hyperfine -N --warmup 10 --runs "$runs" --export-json "$work/h.json" "$1" >/dev/null 2>&1
+    python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$work/h.json"
+}
+
+# Both sides of each pair run through `sh -c` with stdin redirected, so they pay the same.
+ss_helper=$(median "sh -c '$bin get <$work/get.json'")
+ss_peer=$(median "sh -c 'secret-tool lookup service $service username bench </dev/null'")
+ku_helper=$(median "sh -c 'PIPELINE_DIR=$work/ku $bin --store keyutils get <$work/get.json'")
+ku_peer=$(median "sh -c 'keyctl pipe $key_id </dev/null'")
+env_helper=$(median "sh -c 'PIPELINE_API_TOKEN=$token $bin get </dev/null'")
+env_peer=$(median "sh -c 'true </dev/null'")
+one_call=$(median "sh -c 'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.DBus.Peer.Ping </dev/null'")
+
+rss=$( { /usr/bin/time -v "$bin" get <"$work/get.json" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
+size=$(stat -c %s "$bin")
+
+ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+echo "whole-process medians over $runs runs (ms), each side wrapped in sh -c"
+printf '%-44s %8s %8s %7s\n' "" helper peer ratio
+printf '%-44s %8s %8s %7s\n' "get, Secret Service vs secret-tool lookup" "$ss_helper" "$ss_peer" "$(ratio "$ss_helper" "$ss_peer")"
+printf '%-44s %8s %8s %7s\n' "get --store keyutils vs keyctl pipe" "$ku_helper" "$ku_peer" "$(ratio "$ku_helper" "$ku_peer")"
+printf '%-44s %8s %8s %7s\n' "get with PIPELINE_API_TOKEN vs true" "$env_helper" "$env_peer" "$(ratio "$env_helper" "$env_peer")"
+printf '%-44s %8s\n' "reference: one D-Bus call (dbus-send Ping)" "$one_call"
+echo "peak RSS of get (Secret Service): ${rss} KB"
+echo "stripped release binary: $size bytes ($(python3 -c "print('%.2f' % ($size/1048576))") MiB)"

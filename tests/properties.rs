@@ -1,0 +1,93 @@
+//! Property tests (proptest, stable Rust) of request decoding and config parsing: no input
+//! panics, errors are typed, and valid values survive a round trip unchanged.
+
+use mystic_credential_helper::config::Config;
+use mystic_credential_helper::error::ErrorKind;
+use mystic_credential_helper::protocol::{Action, Alias, Origin, Request, Token, decode};
+use proptest::prelude::*;
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        Just(Action::Get),
+        Just(Action::Store),
+        Just(Action::Erase),
+        Just(Action::List)
+    ]
+}
+
+fn alias() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9._-]{1,64}"
+}
+
+fn token() -> impl Strategy<Value = String> {
+    "[!-~é€]{1,200}"
+}
+
+fn host() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9-]{0,20}(\\.[a-z][a-z0-9-]{0,10}){0,3}"
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn decoding_arbitrary_bytes_never_panics(action in action(), bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        if let Err(e) = decode(action, &bytes) {
+            prop_assert!(matches!(e.kind, ErrorKind::InvalidRequest | ErrorKind::UnsupportedVersion), "{:?}", e.kind);
+        }
+    }
+
+    #[test]
+    fn decoding_arbitrary_json_never_panics(action in action(), json in "\\{(\"[a-z]{1,6}\":(\"[^\"\\\\]{0,20}\"|[0-9]{1,3}|true|null|\\[\\]),?){0,5}\\}") {
+        let _ = decode(action, json.as_bytes());
+    }
+
+    #[test]
+    fn valid_store_requests_round_trip(a in alias(), t in token(), h in host(), port in proptest::option::of(1u16..), active in proptest::option::of(any::<bool>())) {
+        let url = match port { Some(p) => format!("https://{h}:{p}/some/path"), None => format!("HTTPS://{}/", h.to_uppercase()) };
+        let mut req = serde_json::json!({"v": 1, "alias": a, "token": t, "url": url});
+        if let Some(flag) = active { req["active"] = flag.into(); }
+        let decoded = decode(Action::Store, req.to_string().as_bytes()).unwrap();
+        let Request::Store(store) = decoded else { panic!("not a store") };
+        prop_assert_eq!(store.alias.as_str(), a.as_str());
+        prop_assert_eq!(store.token.expose(), t.as_str());
+        prop_assert_eq!(store.active.map(|f| f.0), active);
+        let origin = store.url.unwrap();
+        let expected = match port { Some(443) | None => format!("https://{h}"), Some(p) => format!("https://{h}:{p}") };
+        prop_assert_eq!(origin.as_str(), expected.as_str());
+        // Canonical form is a fixed point.
+        prop_assert_eq!(Origin::parse(origin.as_str()).unwrap(), origin);
+    }
+
+    #[test]
+    fn control_characters_are_refused_everywhere(a in alias(), t in token(), c in prop_oneof![Just('\0'), Just('\r'), Just('\n'), Just('\u{1}'), Just('\u{7f}')], at in 0usize..3) {
+        let mut fields = [a.clone(), t.clone(), "https://h.example".to_owned()];
+        // Insert at a character boundary (tokens may hold multi-byte characters).
+        let mid = fields[at].char_indices().nth(fields[at].chars().count() / 2).map_or(fields[at].len(), |(i, _)| i);
+        fields[at].insert(mid, c);
+        let req = serde_json::json!({"alias": fields[0], "token": fields[1], "url": fields[2]});
+        prop_assert!(decode(Action::Store, req.to_string().as_bytes()).is_err());
+    }
+
+    #[test]
+    fn config_parsing_arbitrary_text_never_panics(text in "[ -~\\n]{0,300}") {
+        if let Err(e) = Config::parse(text.as_bytes()) {
+            prop_assert_eq!(e.kind, ErrorKind::Config);
+        }
+    }
+
+    #[test]
+    fn config_edits_round_trip(remotes in proptest::collection::btree_map(alias(), (host(), proptest::option::of(token())), 0..8), active in proptest::option::of(alias())) {
+        let mut config = Config::parse(b"unknown_key: [1, 2]\n").unwrap();
+        for (a, (h, t)) in &remotes {
+            let t = t.clone().map(|t| Token::new(t).unwrap());
+            config.upsert(&Alias::new(a.as_str()).unwrap(), &Origin::parse(&format!("https://{h}")).unwrap(), t.as_ref()).unwrap();
+        }
+        if let Some(a) = &active { config.set_active(Some(&Alias::new(a.as_str()).unwrap())).unwrap(); }
+        let text = config.to_yaml().unwrap();
+        let back = Config::parse(text.as_bytes()).unwrap();
+        prop_assert_eq!(&back.remotes, &config.remotes);
+        prop_assert_eq!(&back.active_remote, &active);
+        prop_assert!(text.contains("unknown_key"));
+    }
+}
