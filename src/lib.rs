@@ -114,7 +114,7 @@ mod tests {
                 .collect();
             let (mut out, mut err) = (Vec::new(), Vec::new());
             let store = self.store.clone();
-            let opener = move |_: StoreKind| Ok(Box::new(store.clone()) as Box<dyn Store>);
+            let opener = move |_: StoreKind, _: &Env| Ok(Box::new(store.clone()) as Box<dyn Store>);
             let io = Io {
                 stdin: &mut std::io::Cursor::new(stdin.as_bytes()),
                 stdout: &mut out,
@@ -221,7 +221,7 @@ mod tests {
         let h = Harness::new();
         h.call(&["store"], r#"{"alias":"a","token":"pipeline_sk_canary"}"#);
         let store = h.store.clone();
-        let opener = move |_: StoreKind| Ok(Box::new(store.clone()) as Box<dyn Store>);
+        let opener = move |_: StoreKind, _: &Env| Ok(Box::new(store.clone()) as Box<dyn Store>);
         let ctx = Ctx::new(&h.env, StoreKind::Auto, &opener).unwrap();
         let found = ops::lookup(&ctx, &protocol::Selector::default()).unwrap();
         let config = config::Config::load(&ctx.dir).unwrap();

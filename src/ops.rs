@@ -9,11 +9,11 @@ use crate::config::{self, Config, Locked, Remote};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::protocol::{Alias, ListedRemote, Origin, Selector, Source, StoreRequest, Token};
-use crate::resolve::{self, Selected};
+use crate::resolve;
 use crate::store::{self, Key, Store, StoreKind};
 
 /// Opens a keyring; `main` passes `store::open`, unit tests an in-memory store.
-pub type Opener<'a> = dyn Fn(StoreKind) -> Result<Box<dyn Store>> + 'a;
+pub type Opener<'a> = dyn Fn(StoreKind, &Env) -> Result<Box<dyn Store>> + 'a;
 
 /// Everything an operation needs, built once per process.
 pub struct Ctx<'a> {
@@ -58,7 +58,7 @@ impl<'a> Ctx<'a> {
         if let Some(s) = self.store.get() {
             return Ok(Some(s.as_ref()));
         }
-        let opened = (self.opener)(self.kind)?;
+        let opened = (self.opener)(self.kind, self.env)?;
         Ok(Some(self.store.get_or_init(|| opened).as_ref()))
     }
 
@@ -97,25 +97,25 @@ pub struct Found {
     pub source: Source,
 }
 
-/// The `get` selection plus the token lookup. Reads config.yaml once, takes no lock.
+/// The `get` selection plus the token lookup. Reads config.yaml at most once, takes no lock;
+/// an environment token needs neither the file nor the keyring.
 pub fn lookup(ctx: &Ctx, sel: &Selector) -> Result<Found> {
-    let config = Config::load(&ctx.dir)?;
-    Ok(match resolve::select(&config, sel, ctx.env)? {
-        Selected::Env { url, token } => Found {
+    if let Some((url, token)) = resolve::env_choice(sel, ctx.env)? {
+        return Ok(Found {
             alias: None,
             url,
             token,
             source: Source::Env,
-        },
-        Selected::Remote(r) => {
-            let (token, source) = ctx.token_of(r)?;
-            Found {
-                alias: Some(r.alias.clone()),
-                url: r.url.clone(),
-                token,
-                source,
-            }
-        }
+        });
+    }
+    let config = Config::load(&ctx.dir)?;
+    let remote = resolve::remote(&config, sel.alias.as_ref(), sel.url.as_ref())?;
+    let (token, source) = ctx.token_of(remote)?;
+    Ok(Found {
+        alias: Some(remote.alias.clone()),
+        url: remote.url.clone(),
+        token,
+        source,
     })
 }
 

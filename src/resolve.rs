@@ -6,29 +6,16 @@ use crate::env::Env;
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{Alias, Origin, Selector, Token};
 
-/// What a `get` with neither alias nor url resolves to.
-#[derive(Debug)]
-pub enum Selected<'c> {
-    Remote(&'c Remote),
-    /// `PIPELINE_API_TOKEN` (and `PIPELINE_API_URL`), which win when the request names nothing.
-    Env {
-        url: Origin,
-        token: Token,
-    },
-}
-
-/// The `get` rule: alias, else url, else the environment token, else the SDK's own rule.
-pub fn select<'c>(config: &'c Config, sel: &Selector, env: &Env) -> Result<Selected<'c>> {
-    if sel.alias.is_none()
-        && sel.url.is_none()
-        && let Some(token) = env_token(env)?
-    {
-        return Ok(Selected::Env {
-            url: env_url(env)?,
-            token,
-        });
+/// The first `get` rule: a request that names neither alias nor url gets `PIPELINE_API_TOKEN`
+/// (with `PIPELINE_API_URL`) when it is set. `None` means: resolve a remote with `remote`.
+pub fn env_choice(sel: &Selector, env: &Env) -> Result<Option<(Origin, Token)>> {
+    if sel.alias.is_some() || sel.url.is_some() {
+        return Ok(None);
     }
-    remote(config, sel.alias.as_ref(), sel.url.as_ref()).map(Selected::Remote)
+    match env_token(env)? {
+        Some(token) => Ok(Some((env_url(env)?, token))),
+        None => Ok(None),
+    }
 }
 
 /// The remote named by alias and/or url; with neither, `active_remote`, else the first remote.

@@ -1,6 +1,8 @@
 //! Many processes at once, and processes killed mid-write: config.yaml and the keyring must stay
 //! consistent, and nothing may be lost or left half-done.
 
+#![cfg(unix)]
+
 mod common;
 
 use std::collections::BTreeMap;

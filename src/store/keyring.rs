@@ -1,14 +1,11 @@
-//! Adapter from a keyring-core store to our `Store`, with a deadline on every call.
-//!
-//! A locked collection makes the Secret Service wait for an unlock prompt that a headless
-//! session never shows; each call therefore runs on a worker thread, and we give up after
-//! `TIMEOUT`. The process exits soon after, which ends the abandoned call.
+//! Adapter from a keyring-core store (keyutils, macOS Keychain, Windows Credential Manager) to
+//! our `Store`. Stores that may wait on the user (a Keychain prompt) run under the deadline.
 
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Entry};
 
-use super::{Key, Store, TIMEOUT};
+use super::{Key, Store, deadline};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::Token;
 
@@ -17,37 +14,31 @@ pub struct KeyringStore {
     /// Names the store in errors, with what to do about it.
     name: &'static str,
     hint: &'static str,
+    /// Whether calls can block on something outside the process (and so need the deadline).
+    bounded: bool,
 }
 
-/// Runs `f` on a worker thread and waits at most `TIMEOUT`.
-pub fn with_deadline<T: Send + 'static>(
-    name: &'static str,
-    hint: &'static str,
-    f: impl FnOnce() -> keyring_core::Result<T> + Send + 'static,
-) -> Result<keyring_core::Result<T>> {
-    let (tx, rx) = mpsc::sync_channel(1);
-    std::thread::Builder::new()
-        .name("keyring".into())
-        .spawn(move || {
-            let _ = tx.send(f());
-        })
-        .map_err(|e| Error::io("starting the keyring thread", &e))?;
-    rx.recv_timeout(TIMEOUT).map_err(|_| {
-        Error::unavailable(format!(
-            "the {name} did not answer within {}s (is it locked and waiting for an unlock prompt?); {hint}",
-            TIMEOUT.as_secs()
-        ))
-    })
-}
+type Opener = fn() -> keyring_core::Result<Arc<CredentialStore>>;
 
 impl KeyringStore {
     pub fn open(
         name: &'static str,
         hint: &'static str,
-        open: fn() -> keyring_core::Result<Arc<CredentialStore>>,
+        bounded: bool,
+        open: Opener,
     ) -> Result<Box<dyn Store>> {
-        let inner = with_deadline(name, hint, open)?.map_err(|e| unavailable(name, hint, &e))?;
-        Ok(Box::new(KeyringStore { inner, name, hint }))
+        let opened = if bounded {
+            deadline(name, hint, open)?
+        } else {
+            open()
+        };
+        let inner = opened.map_err(|e| unavailable(name, hint, &e))?;
+        Ok(Box::new(KeyringStore {
+            inner,
+            name,
+            hint,
+            bounded,
+        }))
     }
 
     fn call<T: Send + 'static>(
@@ -57,9 +48,12 @@ impl KeyringStore {
     ) -> Result<keyring_core::Result<T>> {
         let store = self.inner.clone();
         let key = key.clone();
-        with_deadline(self.name, self.hint, move || {
-            op(store.build(&key.service, &key.user, None)?)
-        })
+        let run = move || op(store.build(&key.service, &key.user, None)?);
+        if self.bounded {
+            deadline(self.name, self.hint, run)
+        } else {
+            Ok(run())
+        }
     }
 
     fn fail(&self, key: &Key, e: keyring_core::Error) -> Error {

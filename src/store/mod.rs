@@ -14,8 +14,10 @@ mod native;
 #[cfg(target_os = "linux")]
 mod secret_service;
 
+use std::sync::mpsc;
 use std::time::Duration;
 
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::protocol::{Alias, Origin, Token};
 
@@ -78,11 +80,35 @@ pub fn describe(kind: StoreKind) -> &'static str {
     }
 }
 
+/// Runs `f` on a worker thread and waits at most `TIMEOUT`. A keyring that waits for an unlock
+/// prompt nobody will answer (or a frozen daemon) becomes `store-unavailable` instead of a hang;
+/// the process exits soon after, which ends the abandoned call.
+pub fn deadline<T: Send + 'static>(
+    name: &str,
+    hint: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("keyring".into())
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .map_err(|e| Error::io("starting the keyring thread", &e))?;
+    rx.recv_timeout(TIMEOUT).map_err(|_| {
+        Error::unavailable(format!(
+            "the {name} did not answer within {}s (is it locked and waiting for an unlock prompt?); {hint}",
+            TIMEOUT.as_secs()
+        ))
+    })
+}
+
 /// Opens a real OS keyring. `File` never reaches this function.
-pub fn open(kind: StoreKind) -> Result<Box<dyn Store>> {
+#[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
+pub fn open(kind: StoreKind, env: &Env) -> Result<Box<dyn Store>> {
     match kind {
         #[cfg(target_os = "linux")]
-        StoreKind::Auto | StoreKind::SecretService => secret_service::open(),
+        StoreKind::Auto | StoreKind::SecretService => secret_service::open(env),
         #[cfg(target_os = "linux")]
         StoreKind::Keyutils => keyutils::open(),
         #[cfg(any(target_os = "macos", target_os = "windows"))]

@@ -8,14 +8,14 @@ const HINT: &str = "unlock the keychain or credential store, or use --store file
 
 #[cfg(target_os = "macos")]
 pub fn open() -> Result<Box<dyn Store>> {
-    KeyringStore::open(describe(StoreKind::Auto), HINT, || {
+    KeyringStore::open(describe(StoreKind::Auto), HINT, true, || {
         Ok(apple_native_keyring_store::keychain::Store::new()?)
     })
 }
 
 #[cfg(target_os = "windows")]
 pub fn open() -> Result<Box<dyn Store>> {
-    KeyringStore::open(describe(StoreKind::Auto), HINT, || {
+    KeyringStore::open(describe(StoreKind::Auto), HINT, true, || {
         Ok(windows_native_keyring_store::Store::new()?)
     })
 }
