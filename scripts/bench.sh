@@ -39,30 +39,51 @@ key_id=$(keyctl search @s user "keyring:bench@$service")
 [ "$(secret-tool lookup service "$service" username bench)" = "$token" ]
 [ "$(keyctl pipe "$key_id")" = "$token" ]
 
-# hyperfine's median of one command, in milliseconds.
+# hyperfine's median of one command, in milliseconds (no shell: -N).
 median() {
     hyperfine -N --warmup 10 --runs "$runs" --export-json "$work/h.json" "$1" >/dev/null 2>&1
     python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$work/h.json"
 }
+ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+row() { printf '%-46s %8s %8s %7s\n' "$@"; }
 
-# Both sides of each pair run through `sh -c` with stdin redirected, so they pay the same.
+# 1. Pairs, each side wrapped in `sh -c` with stdin redirected, so both pay the same shell.
 ss_helper=$(median "sh -c '$bin get <$work/get.json'")
 ss_peer=$(median "sh -c 'secret-tool lookup service $service username bench </dev/null'")
 ku_helper=$(median "sh -c 'PIPELINE_DIR=$work/ku $bin --store keyutils get <$work/get.json'")
 ku_peer=$(median "sh -c 'keyctl pipe $key_id </dev/null'")
 env_helper=$(median "sh -c 'PIPELINE_API_TOKEN=$token $bin get </dev/null'")
 env_peer=$(median "sh -c 'true </dev/null'")
-one_call=$(median "sh -c 'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.DBus.Peer.Ping </dev/null'")
+
+# 2. Absolute, no shell: `get` with empty stdin (hyperfine's /dev/null) selects the active
+#    remote, and the variables are exported to hyperfine instead of set by a wrapper.
+abs_ss=$(median "$bin get")
+abs_ku=$(PIPELINE_DIR=$work/ku MYSTIC_CREDENTIAL_STORE=keyutils median "$bin get")
+abs_env=$(PIPELINE_API_TOKEN=$token median "$bin get")
+abs_dh=$(MYSTIC_SECRET_SERVICE_ENCRYPTION=dh median "$bin get")
+abs_st=$(median "secret-tool lookup service $service username bench")
+floor_exec=$(median "/usr/bin/true")
+floor_call=$(median "dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.DBus.Peer.Ping")
 
 rss=$( { /usr/bin/time -v "$bin" get <"$work/get.json" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
 size=$(stat -c %s "$bin")
 
-ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
-echo "whole-process medians over $runs runs (ms), each side wrapped in sh -c"
-printf '%-44s %8s %8s %7s\n' "" helper peer ratio
-printf '%-44s %8s %8s %7s\n' "get, Secret Service vs secret-tool lookup" "$ss_helper" "$ss_peer" "$(ratio "$ss_helper" "$ss_peer")"
-printf '%-44s %8s %8s %7s\n' "get --store keyutils vs keyctl pipe" "$ku_helper" "$ku_peer" "$(ratio "$ku_helper" "$ku_peer")"
-printf '%-44s %8s %8s %7s\n' "get with PIPELINE_API_TOKEN vs true" "$env_helper" "$env_peer" "$(ratio "$env_helper" "$env_peer")"
-printf '%-44s %8s\n' "reference: one D-Bus call (dbus-send Ping)" "$one_call"
+echo "medians over $runs runs, milliseconds"
+echo
+echo "pairs, both sides under sh -c:"
+row "" helper peer ratio
+row "get (Secret Service) vs secret-tool lookup" "$ss_helper" "$ss_peer" "$(ratio "$ss_helper" "$ss_peer")"
+row "get --store keyutils vs keyctl pipe" "$ku_helper" "$ku_peer" "$(ratio "$ku_helper" "$ku_peer")"
+row "get with PIPELINE_API_TOKEN vs true" "$env_helper" "$env_peer" "$(ratio "$env_helper" "$env_peer")"
+echo
+echo "absolute, no shell:"
+row "get, Secret Service (plain session)" "$abs_ss" "" "$(ratio "$abs_ss" "$abs_st")"
+row "get, Secret Service (DH session)" "$abs_dh" "" "$(ratio "$abs_dh" "$abs_st")"
+row "secret-tool lookup (DH session)" "$abs_st" "" ""
+row "get --store keyutils" "$abs_ku" "" ""
+row "get with PIPELINE_API_TOKEN" "$abs_env" "" ""
+row "floor: /usr/bin/true" "$floor_exec" "" ""
+row "floor: one D-Bus call (dbus-send Ping)" "$floor_call" "" ""
+echo
 echo "peak RSS of get (Secret Service): ${rss} KB"
 echo "stripped release binary: $size bytes ($(python3 -c "print('%.2f' % ($size/1048576))") MiB)"

@@ -461,3 +461,24 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let bad_env = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "floppy");
     bad_env.fails(&["list"], "", "config", 4);
 }
+
+#[test]
+fn both_session_kinds_reach_the_same_item() {
+    let plain = Sandbox::new();
+    let mut dh = Sandbox::new()
+        .with_dir(plain.dir.clone())
+        .env("MYSTIC_SECRET_SERVICE_ENCRYPTION", "dh");
+    dh.prefix = plain.prefix.clone();
+    dh.ok(&["store"], r#"{"alias":"enc","token":"pipeline_sk_dh"}"#);
+    assert_eq!(
+        plain.ok(&["get"], r#"{"alias":"enc"}"#)["token"],
+        "pipeline_sk_dh"
+    );
+    plain.ok(&["store"], r#"{"alias":"enc","token":"pipeline_sk_plain"}"#);
+    assert_eq!(
+        dh.ok(&["get"], r#"{"alias":"enc"}"#)["token"],
+        "pipeline_sk_plain"
+    );
+    let bad = Sandbox::new().env("MYSTIC_SECRET_SERVICE_ENCRYPTION", "rot13");
+    bad.fails(&["store"], r#"{"alias":"x","token":"t"}"#, "config", 4);
+}
