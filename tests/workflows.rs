@@ -506,3 +506,34 @@ fn completions_and_man_page() {
     let man = text(&sb.run(&["man"], "").stdout);
     assert!(man.contains(".TH mystic-credential-helper") && man.contains("login"));
 }
+
+#[cfg(unix)]
+#[test]
+fn login_on_a_terminal_prompts_without_echo() {
+    use std::io::{Read, Write};
+    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "file");
+    // `script` gives the helper a pseudo-terminal as stdin; we type once the prompt is shown.
+    let command = format!("{BIN} login --no-verify --alias tty");
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .envs(sb.envs())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("Mystic API token:") {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    child.stdin.as_mut().unwrap().write_all(b"pipeline_sk_typed\n").unwrap();
+    stdout.read_to_end(&mut seen).unwrap();
+    assert!(child.wait().unwrap().success());
+    let screen = String::from_utf8_lossy(&seen);
+    assert!(screen.contains("Logged in") && !screen.contains("pipeline_sk_typed"), "{screen}");
+    assert!(sb.config().contains("pipeline_sk_typed"), "the file store keeps it where the SDK reads it");
+}
