@@ -87,4 +87,15 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         self.kind.exit_code()
     }
+
+    /// Writes this error's one human line to stderr and returns its exit code.
+    pub fn report(&self, stderr: &mut dyn std::io::Write) -> u8 {
+        let _ = writeln!(
+            stderr,
+            "mystic-credential-helper: {}: {}",
+            self.kind.as_str(),
+            self.message
+        );
+        self.exit_code()
+    }
 }

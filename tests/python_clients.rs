@@ -6,28 +6,17 @@ mod common;
 use common::*;
 use serde_json::{Value, json};
 
-fn python() -> String {
-    std::env::var("MYSTIC_TEST_PYTHON").expect(
-        "MYSTIC_TEST_PYTHON is unset: run the tests with scripts/test.sh (it installs PyYAML)",
-    )
-}
-
 /// The file as PyYAML's FullLoader reads it, converted to JSON (so types are visible).
 fn load_with_pyyaml(path: &std::path::Path) -> Value {
     let script = "import json,sys,yaml\n\
         d=yaml.load(open(sys.argv[1]),Loader=yaml.FullLoader)\n\
         print(json.dumps(d,default=lambda o: {'non-string': repr(o)}))";
-    let out = std::process::Command::new(python())
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = stdout_of(
+        std::process::Command::new(python())
+            .args(["-c", script])
+            .arg(path),
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&out).unwrap()
 }
 
 #[test]
@@ -102,27 +91,19 @@ fn python_keyring_reads_the_same_item() {
         &["store"],
         r#"{"alias":"py","url":"https://py.example","token":"pipeline_sk_python"}"#,
     );
-    let out = std::process::Command::new(python())
-        .args([
-            "-c",
-            "import sys, keyring; print(keyring.get_password(sys.argv[1], sys.argv[2]))",
-            &sb.service("https://py.example"),
-            "py",
-        ])
-        .env("DBUS_SESSION_BUS_ADDRESS", bus())
-        .env(
-            "PYTHON_KEYRING_BACKEND",
-            "keyring.backends.SecretService.Keyring",
-        )
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = stdout_of(
+        std::process::Command::new(python())
+            .args([
+                "-c",
+                "import sys, keyring; print(keyring.get_password(sys.argv[1], sys.argv[2]))",
+                &sb.service("https://py.example"),
+                "py",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus())
+            .env(
+                "PYTHON_KEYRING_BACKEND",
+                "keyring.backends.SecretService.Keyring",
+            ),
     );
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        "pipeline_sk_python\n"
-    );
+    assert_eq!(out, "pipeline_sk_python\n");
 }

@@ -7,12 +7,6 @@ mod common;
 use common::api::Api;
 use common::*;
 
-fn python() -> String {
-    std::env::var("MYSTIC_TEST_PYTHON").expect(
-        "MYSTIC_TEST_PYTHON is unset: run the tests with scripts/test.sh (it installs pipeline-ai)",
-    )
-}
-
 const PROBE: &str = "import pipeline.cloud.http as h\n\
     r = h._get_client().get('/v4/probe')\n\
     print(r.status_code)";
@@ -144,19 +138,13 @@ fn exec_without_alias_passes_the_environment_token_as_get_does() {
 }
 
 fn sdk_python(sb: &Sandbox, script: &str) -> String {
-    let out = std::process::Command::new(python())
-        .args(["-c", script])
-        .env_clear()
-        .env("PIPELINE_DIR", &sb.dir)
-        .env("HOME", &sb.home)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    stdout_of(
+        std::process::Command::new(python())
+            .args(["-c", script])
+            .env_clear()
+            .env("PIPELINE_DIR", &sb.dir)
+            .env("HOME", &sb.home),
+    )
 }
 
 #[test]

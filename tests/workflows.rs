@@ -530,10 +530,21 @@ fn login_on_a_terminal_prompts_without_echo() {
         assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
         seen.extend_from_slice(&buf[..n]);
     }
-    child.stdin.as_mut().unwrap().write_all(b"pipeline_sk_typed\n").unwrap();
+    child
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(b"pipeline_sk_typed\n")
+        .unwrap();
     stdout.read_to_end(&mut seen).unwrap();
     assert!(child.wait().unwrap().success());
     let screen = String::from_utf8_lossy(&seen);
-    assert!(screen.contains("Logged in") && !screen.contains("pipeline_sk_typed"), "{screen}");
-    assert!(sb.config().contains("pipeline_sk_typed"), "the file store keeps it where the SDK reads it");
+    assert!(
+        screen.contains("Logged in") && !screen.contains("pipeline_sk_typed"),
+        "{screen}"
+    );
+    assert!(
+        sb.config().contains("pipeline_sk_typed"),
+        "the file store keeps it where the SDK reads it"
+    );
 }

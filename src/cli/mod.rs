@@ -246,15 +246,7 @@ pub fn run<'a>(command: HumanCommand, ctx: impl FnOnce() -> Result<Ctx<'a>>, io:
     });
     match result {
         Ok(code) => code,
-        Err(e) => {
-            let _ = writeln!(
-                stderr,
-                "mystic-credential-helper: {}: {}",
-                e.kind.as_str(),
-                e.message
-            );
-            e.exit_code()
-        }
+        Err(e) => e.report(stderr),
     }
 }
 

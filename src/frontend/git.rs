@@ -84,15 +84,7 @@ pub fn serve<'a>(
     })();
     match result {
         Ok(()) => 0,
-        Err(e) => {
-            let _ = writeln!(
-                stderr,
-                "mystic-credential-helper: {}: {}",
-                e.kind.as_str(),
-                e.message
-            );
-            e.exit_code()
-        }
+        Err(e) => e.report(stderr),
     }
 }
 

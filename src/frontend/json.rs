@@ -20,23 +20,11 @@ pub fn serve<'a>(
         .and_then(|()| stdout.flush());
     let code = match &result {
         Ok(_) => 0,
-        Err(e) => {
-            let _ = writeln!(
-                stderr,
-                "mystic-credential-helper: {}: {}",
-                e.kind.as_str(),
-                e.message
-            );
-            e.exit_code()
-        }
+        Err(e) => e.report(stderr),
     };
     match written {
         Ok(()) => code,
-        Err(e) => {
-            let e = Error::io("writing stdout", &e);
-            let _ = writeln!(stderr, "mystic-credential-helper: io: {}", e.message);
-            e.exit_code()
-        }
+        Err(e) => Error::io("writing stdout", &e).report(stderr),
     }
 }
 

@@ -168,6 +168,24 @@ impl Sandbox {
     }
 }
 
+/// The venv Python with the real SDK, PyYAML and keyring (scripts/test.sh makes it).
+pub fn python() -> String {
+    std::env::var("MYSTIC_TEST_PYTHON").expect(
+        "MYSTIC_TEST_PYTHON is unset: run the tests with scripts/test.sh (it installs pipeline-ai, PyYAML and keyring)",
+    )
+}
+
+/// Runs a command that must succeed; returns its stdout.
+pub fn stdout_of(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 pub fn secret_tool_lookup(service: &str, user: &str) -> Option<String> {
     let out = std::process::Command::new("secret-tool")
         .args(["lookup", "service", service, "username", user])
@@ -267,22 +285,16 @@ impl PrivateKeyring {
     }
 
     pub fn dbus_send(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("dbus-send")
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.secrets",
-            ])
-            .args(args)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        stdout_of(
+            std::process::Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.secrets",
+                ])
+                .args(args)
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus),
+        )
     }
 }
 
