@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{self, Ctx};
 use crate::protocol::{self, Alias, Origin, Selector, StoreRequest, Token};
-use crate::resolve;
 use crate::secret::Secret;
 
 pub const NOT_FOUND: &str = "credentials not found in native keychain";
@@ -132,13 +131,11 @@ fn store(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
 fn get(ctx: &Ctx, input: &[u8]) -> std::result::Result<String, Failure> {
     let raw = text(input)?.trim();
     let url = server_origin(raw)?;
-    let config = crate::config::Config::load(&ctx.dir)?;
-    let remote = resolve::remote(&config, None, Some(&url))?;
-    let (token, _) = ctx.token_of(remote)?;
+    let found = ops::lookup(ctx, &Selector::new(None, Some(url)))?;
     let answer = Answer {
         server_url: raw,
-        username: remote.alias.as_str(),
-        secret: token.expose(),
+        username: found.alias.as_ref().map_or("", Alias::as_str),
+        secret: found.token.expose(),
     };
     Ok(serde_json::to_string(&answer).expect("answer serialises") + "\n")
 }

@@ -8,7 +8,6 @@ use std::io::{Read, Write};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{self, Ctx};
 use crate::protocol::{self, Alias, Origin, Selector, StoreRequest, Token};
-use crate::resolve;
 use crate::secret::Secret;
 
 /// The attributes we use; git may send more (path, capability[], wwwauth[], ...), all ignored.
@@ -99,14 +98,14 @@ fn find(ctx: &Ctx, req: &Request) -> Result<Option<(Alias, Origin, Token)>> {
         Some(Ok(a)) => Some(a),
         None => None,
     };
-    let config = crate::config::Config::load(&ctx.dir)?;
-    let remote = match resolve::remote(&config, alias.as_ref(), Some(&url)) {
-        Ok(r) => r,
-        Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    match ctx.token_of(remote) {
-        Ok((token, _)) => Ok(Some((remote.alias.clone(), url, token))),
+    match ops::lookup(ctx, &Selector::new(alias, Some(url))) {
+        Ok(ops::Found {
+            alias: Some(alias),
+            url,
+            token,
+            ..
+        }) => Ok(Some((alias, url, token))),
+        Ok(_) => Ok(None),
         Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
