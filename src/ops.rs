@@ -148,10 +148,18 @@ pub fn store(ctx: &Ctx, req: StoreRequest) -> Result<Stored> {
         }
         Ok(())
     };
+    // Storing what is already there writes nothing (git approves after every successful use).
+    let unchanged = config.to_yaml()?;
+    let save = |config: &Config| {
+        if config.to_yaml()? == unchanged {
+            return Ok(());
+        }
+        locked.save(config)
+    };
     match ctx.keyring()? {
         None => {
             edit(&mut config, Some(&token))?;
-            locked.save(&config)?;
+            save(&config)?;
         }
         Some(store) => {
             let mut undo = Undo::new(store);
@@ -161,7 +169,7 @@ pub fn store(ctx: &Ctx, req: StoreRequest) -> Result<Stored> {
                     undo.delete(ctx.key(&old, &alias))?;
                 }
                 edit(&mut config, None)?;
-                locked.save(&config)
+                save(&config)
             })();
             undo.finish(rest)?;
         }
@@ -329,6 +337,9 @@ impl<'s> Undo<'s> {
 
     fn set(&mut self, key: Key, token: &Token) -> Result<()> {
         let before = self.store.get(&key)?;
+        if before.as_ref() == Some(token) {
+            return Ok(());
+        }
         self.store.set(&key, token)?;
         self.done.push((key, before));
         Ok(())

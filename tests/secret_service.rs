@@ -338,6 +338,8 @@ fn store_on_a_full_disk(sb: &Sandbox, input: &str) -> (serde_json::Value, i32) {
 fn a_failed_config_write_undoes_the_keyring_change() {
     let sb = Sandbox::new();
     sb.ok(&["store"], r#"{"alias":"a","token":"pipeline_sk_before"}"#);
+    // A stale plaintext copy, which a store drops: so replacing the token must rewrite the file.
+    sb.write_config("active_remote: a\nremotes:\n- alias: a\n  token: pipeline_sk_plain\n  url: https://www.mystic.ai\n");
     let before = snapshot(&sb.dir);
 
     // Replacing a token: the old one comes back.
@@ -481,4 +483,28 @@ fn both_session_kinds_reach_the_same_item() {
     );
     let bad = Sandbox::new().env("MYSTIC_SECRET_SERVICE_ENCRYPTION", "rot13");
     bad.fails(&["store"], r#"{"alias":"x","token":"t"}"#, "config", 4);
+}
+
+#[cfg(unix)]
+#[test]
+fn storing_what_is_already_there_rewrites_nothing() {
+    use std::os::unix::fs::MetadataExt;
+    let sb = Sandbox::new();
+    sb.ok(&["store"], r#"{"alias":"same","token":"pipeline_sk_same"}"#);
+    let inode = std::fs::metadata(sb.config_path()).unwrap().ino();
+    sb.ok(&["store"], r#"{"alias":"same","token":"pipeline_sk_same"}"#);
+    assert_eq!(
+        std::fs::metadata(sb.config_path()).unwrap().ino(),
+        inode,
+        "no rename"
+    );
+    // A new token changes only the keyring: config.yaml holds nothing that changed.
+    sb.ok(&["store"], r#"{"alias":"same","token":"pipeline_sk_new"}"#);
+    assert_eq!(std::fs::metadata(sb.config_path()).unwrap().ino(), inode);
+    assert_eq!(sb.lookup(URL, "same").as_deref(), Some("pipeline_sk_new"));
+    sb.ok(
+        &["store"],
+        r#"{"alias":"same","url":"https://moved.example","token":"pipeline_sk_new"}"#,
+    );
+    assert_ne!(std::fs::metadata(sb.config_path()).unwrap().ino(), inode);
 }

@@ -129,12 +129,6 @@ fn store(ctx: &Ctx, req: &Request) -> Result<()> {
     };
     let alias = Alias::new(username.as_str())?;
     let token = Token::new(password.expose().to_owned())?;
-    // git approves after every successful use; an unchanged credential needs no write.
-    if let Some((_, _, current)) = find(ctx, req)?
-        && current == token
-    {
-        return Ok(());
-    }
     ops::store(ctx, StoreRequest::new(alias, Some(url), token, None)).map(drop)
 }
 
