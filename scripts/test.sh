@@ -12,7 +12,6 @@ command -v dbus-launch >/dev/null || need+=(dbus-x11)
 command -v secret-tool >/dev/null || need+=(libsecret-tools)
 command -v keyctl >/dev/null || need+=(keyutils)
 command -v git >/dev/null || need+=(git)
-command -v script >/dev/null || need+=(bsdutils)
 python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then

@@ -507,44 +507,50 @@ fn completions_and_man_page() {
     assert!(man.contains(".TH mystic-credential-helper") && man.contains("login"));
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[test]
 fn login_on_a_terminal_prompts_without_echo() {
-    use std::io::{Read, Write};
+    use common::pty::Pty;
     let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "file");
-    // `script` gives the helper a pseudo-terminal as stdin; we type once the prompt is shown.
-    let command = format!("{BIN} login --no-verify --alias tty");
-    let mut child = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["login", "--no-verify", "--alias", "tty"])
         .env_clear()
-        .envs(sb.envs())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 256];
-    while !String::from_utf8_lossy(&seen).contains("Mystic API token:") {
-        let n = stdout.read(&mut buf).unwrap();
-        assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
-        seen.extend_from_slice(&buf[..n]);
-    }
-    child
-        .stdin
-        .as_mut()
-        .unwrap()
-        .write_all(b"pipeline_sk_typed\n")
-        .unwrap();
-    stdout.read_to_end(&mut seen).unwrap();
-    assert!(child.wait().unwrap().success());
-    let screen = String::from_utf8_lossy(&seen);
+        .envs(sb.envs());
+    let (mut pty, mut child) = Pty::spawn(cmd);
+    pty.wait_for("Mystic API token:");
+    // Echo is off before the prompt shows, so typing at the prompt is never echoed.
+    assert!(!pty.echoes(), "echo is still on at the prompt");
+    pty.type_in(b"pipeline_sk_typed\n");
+    let screen = pty.wait_for_close();
+    assert!(child.wait().unwrap().success(), "{screen}");
     assert!(
         screen.contains("Logged in") && !screen.contains("pipeline_sk_typed"),
         "{screen}"
     );
+    assert!(pty.echoes(), "the terminal's echo is restored");
     assert!(
         sb.config().contains("pipeline_sk_typed"),
         "the file store keeps it where the SDK reads it"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_at_the_login_prompt_restores_the_terminal_and_stores_nothing() {
+    use common::pty::Pty;
+    use std::os::unix::process::ExitStatusExt;
+    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "file");
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["login", "--no-verify", "--alias", "tty"])
+        .env_clear()
+        .envs(sb.envs());
+    let (mut pty, mut child) = Pty::spawn(cmd);
+    pty.wait_for("Mystic API token:");
+    pty.type_in(b"pipeline_sk_half\x03");
+    let screen = pty.wait_for_close();
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{screen}");
+    assert!(pty.echoes(), "Ctrl-C left the terminal without echo");
+    assert!(!screen.contains("pipeline_sk_half"), "{screen}");
+    assert!(!sb.dir.join("config.yaml").exists(), "nothing was stored");
 }

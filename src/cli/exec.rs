@@ -36,6 +36,9 @@ pub fn exec(
     link_file_cache(&ctx.dir, private.path())?;
 
     let (program, args) = command.split_first().expect("clap requires a command");
+    // Listening starts before the spawn: a signal sent once the child runs must not find us
+    // with the default action (die, leaving the child and the private folder behind).
+    let signals = Signals::listen().map_err(|e| Error::io("listening for signals", &e))?;
     let spawned = Command::new(program)
         .args(args)
         .env_clear()
@@ -66,7 +69,9 @@ pub fn exec(
             return Ok(code);
         }
     };
-    let status = wait(child).map_err(|e| Error::io("waiting for the command", &e))?;
+    let status = signals
+        .forward_until_exit(child)
+        .map_err(|e| Error::io("waiting for the command", &e))?;
     drop(private);
     Ok(exit_code(status))
 }
@@ -91,49 +96,58 @@ const FORWARDED: [i32; 6] = {
     [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
 };
 
-/// Waits for the child, forwarding the signals a process sends us. Signals the terminal sends
-/// (Ctrl-C) already reach the child, which is in the same foreground process group, so those
-/// are not sent twice; this is what sudo does. Only Linux says who sent a signal; elsewhere
-/// every one is forwarded.
-#[cfg(unix)]
-fn wait(mut child: Child) -> std::io::Result<ExitStatus> {
-    let pid = child.id() as libc::pid_t;
-    let forward = move |signal: i32| {
-        // SAFETY: kill(2) with a pid we spawned and have not reaped yet.
-        unsafe { libc::kill(pid, signal) };
-    };
-    #[cfg(target_os = "linux")]
-    let (handle, forwarder) = {
-        use signal_hook::iterator::SignalsInfo;
-        use signal_hook::iterator::exfiltrator::WithOrigin;
-        use signal_hook::low_level::siginfo::Cause;
-        let mut signals = SignalsInfo::<WithOrigin>::new(FORWARDED)?;
+/// Signals caught for the child. Signals the terminal sends (Ctrl-C) already reach the child,
+/// which is in the same foreground process group, so those are not sent twice; this is what sudo
+/// does. Only Linux says who sent a signal; elsewhere every one is forwarded.
+#[cfg(target_os = "linux")]
+struct Signals(signal_hook::iterator::SignalsInfo<signal_hook::iterator::exfiltrator::WithOrigin>);
+#[cfg(all(unix, not(target_os = "linux")))]
+struct Signals(signal_hook::iterator::Signals);
+#[cfg(not(unix))]
+struct Signals;
+
+impl Signals {
+    #[cfg(unix)]
+    fn listen() -> std::io::Result<Self> {
+        signal_hook::iterator::SignalsInfo::new(FORWARDED).map(Signals)
+    }
+
+    #[cfg(not(unix))]
+    fn listen() -> std::io::Result<Self> {
+        Ok(Signals)
+    }
+
+    /// Waits for the child, passing on what arrives meanwhile (including anything caught
+    /// between `listen` and the spawn).
+    #[cfg(unix)]
+    fn forward_until_exit(self, mut child: Child) -> std::io::Result<ExitStatus> {
+        let pid = child.id() as libc::pid_t;
+        let forward = move |signal: i32| {
+            // SAFETY: kill(2) with a pid we spawned and have not reaped yet.
+            unsafe { libc::kill(pid, signal) };
+        };
+        let Signals(mut signals) = self;
         let handle = signals.handle();
         let forwarder = std::thread::spawn(move || {
-            for origin in signals.forever() {
-                if origin.cause != Cause::Kernel {
-                    forward(origin.signal);
+            for caught in signals.forever() {
+                #[cfg(target_os = "linux")]
+                if caught.cause != signal_hook::low_level::siginfo::Cause::Kernel {
+                    forward(caught.signal);
                 }
+                #[cfg(not(target_os = "linux"))]
+                forward(caught);
             }
         });
-        (handle, forwarder)
-    };
-    #[cfg(not(target_os = "linux"))]
-    let (handle, forwarder) = {
-        let mut signals = signal_hook::iterator::Signals::new(FORWARDED)?;
-        let handle = signals.handle();
-        let forwarder = std::thread::spawn(move || signals.forever().for_each(forward));
-        (handle, forwarder)
-    };
-    let status = child.wait();
-    handle.close();
-    let _ = forwarder.join();
-    status
-}
+        let status = child.wait();
+        handle.close();
+        let _ = forwarder.join();
+        status
+    }
 
-#[cfg(not(unix))]
-fn wait(mut child: Child) -> std::io::Result<ExitStatus> {
-    child.wait()
+    #[cfg(not(unix))]
+    fn forward_until_exit(self, mut child: Child) -> std::io::Result<ExitStatus> {
+        child.wait()
+    }
 }
 
 /// The child's exit code, or 128 + the signal that killed it, as shells report it.

@@ -45,7 +45,7 @@ pub fn login(
 fn read_token(stdin: &mut dyn Read, interactive: bool) -> Result<Token> {
     let raw = if interactive {
         Secret::new(
-            rpassword::prompt_password("Mystic API token: ")
+            super::prompt::hidden("Mystic API token: ")
                 .map_err(|e| Error::io("reading the token from the terminal", &e))?,
         )
     } else {

@@ -6,6 +6,7 @@ mod env;
 mod exec;
 mod login;
 mod migrate;
+mod prompt;
 mod status;
 
 use std::ffi::OsString;

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod api;
+#[cfg(target_os = "linux")]
+pub mod pty;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
