@@ -201,9 +201,13 @@ fn parallel_store_erase_get_on_shared_aliases_is_serialisable() {
     }
 }
 
+/// On the kernel keyring: gnome-keyring (42 here, 50 too) aborts when a client is killed while
+/// its OpenSession call is in flight (`plain_negotiate: assertion 'session' failed`, then
+/// GLib-ERROR), which would take the shared test daemon down with it. What is tested here is the
+/// file, the lock and the order of keyring write and rename, which do not depend on the backend.
 #[test]
 fn a_store_killed_at_any_point_leaves_the_old_or_the_new_file() {
-    let sb = Sandbox::new();
+    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
     sb.write_config(EXTRA_FIXTURE);
     assert!(sb.run(&["migrate"], "").status.success());
     sb.ok(&["store"], r#"{"alias":"base","token":"pipeline_sk_base"}"#);
@@ -243,15 +247,11 @@ fn a_store_killed_at_any_point_leaves_the_old_or_the_new_file() {
         killed_before > 10 && committed > 10,
         "the kills must land on both sides of the rename often enough to mean something"
     );
-    // No stale lock or temp file blocks the next writer, and the next write cleans up.
-    let start = Instant::now();
+    // No stale lock or temp file blocks the next writer (the harness's watchdog fails a store
+    // that hangs), and the next write cleans up.
     sb.ok(
         &["store"],
         r#"{"alias":"after","token":"pipeline_sk_after"}"#,
-    );
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "a dead writer's lock must not block"
     );
     let leftovers: Vec<String> = std::fs::read_dir(&sb.dir)
         .unwrap()

@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::*;
 use serde_json::json;
 
@@ -296,17 +294,17 @@ fn a_missing_bus_fails_fast_with_advice() {
     let sb = Sandbox::new().env("XDG_RUNTIME_DIR", "/nonexistent");
     let mut cmd = sb.cmd();
     cmd.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
-    let start = Instant::now();
     let out = cmd
         .arg("store")
         .write_stdin(r#"{"alias":"a","token":"pipeline_sk_nobus"}"#)
         .output()
         .unwrap();
-    assert!(start.elapsed() < Duration::from_secs(5));
     assert_eq!(out.status.code(), Some(3));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stdout.contains("\"store-unavailable\""), "{stdout}");
+    // Fast: the failed connection is reported, not the keyring deadline running out.
+    assert!(!stderr.contains("did not answer within"), "{stderr}");
     assert!(
         stderr.contains("--store keyutils") && stderr.contains("--store file"),
         "{stderr}"

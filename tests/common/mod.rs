@@ -22,6 +22,9 @@ pub fn bus() -> String {
     )
 }
 
+/// How long any one process under test may run before it counts as hung.
+pub const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(120);
+
 pub struct Sandbox {
     pub root: tempfile::TempDir,
     pub home: PathBuf,
@@ -88,10 +91,11 @@ impl Sandbox {
         vars
     }
 
-    /// Any program with a clean environment: only what this sandbox sets.
+    /// Any program with a clean environment: only what this sandbox sets. A watchdog, not a
+    /// performance bound: a process that hangs is killed and the test fails instead of hanging.
     pub fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> assert_cmd::Command {
         let mut c = assert_cmd::Command::new(program);
-        c.env_clear().envs(self.envs());
+        c.env_clear().envs(self.envs()).timeout(WATCHDOG);
         c
     }
 
