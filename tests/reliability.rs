@@ -211,6 +211,18 @@ fn a_store_killed_at_any_point_leaves_the_old_or_the_new_file() {
     sb.write_config(EXTRA_FIXTURE);
     assert!(sb.run(&["migrate"], "").status.success());
     sb.ok(&["store"], r#"{"alias":"base","token":"pipeline_sk_base"}"#);
+    // How long one whole store takes on this machine, so that the kills spread over all of it.
+    let mut runs: Vec<Duration> = (0..5)
+        .map(|j| {
+            let start = Instant::now();
+            let stdin = format!(r#"{{"alias":"warm{j}","token":"pipeline_sk_warm"}}"#);
+            let out = spawn(&sb, "store", &stdin).wait_with_output().unwrap();
+            assert!(out.status.success(), "{out:?}");
+            start.elapsed()
+        })
+        .collect();
+    runs.sort();
+    let window = runs[2].mul_f64(1.25);
     let (mut killed_before, mut committed) = (0, 0);
     for i in 0..120u64 {
         let before = sb.config();
@@ -220,8 +232,7 @@ fn a_store_killed_at_any_point_leaves_the_old_or_the_new_file() {
             "store",
             &format!(r#"{{"alias":"k{i}","token":"pipeline_sk_k{i}"}}"#),
         );
-        // Spread the kill over the whole run of a store (tens of milliseconds in a debug build).
-        std::thread::sleep(Duration::from_micros((i * 7919) % 120_000));
+        std::thread::sleep(window.mul_f64(((i * 7919) % 1000) as f64 / 1000.0));
         let _ = std::process::Command::new("kill")
             .args(["-KILL", &child.id().to_string()])
             .status();

@@ -42,6 +42,9 @@ impl Pty {
                 if libc::setsid() == -1 || libc::ioctl(0, libc::TIOCSCTTY, 0) == -1 {
                     return Err(std::io::Error::last_os_error());
                 }
+                // As in a terminal session, even if the tests run as a background job with
+                // SIGINT ignored (which the child would inherit).
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
                 Ok(())
             });
         }
