@@ -21,9 +21,9 @@ pub fn hidden(prompt: &str) -> std::io::Result<String> {
     rpassword::prompt_password(prompt)
 }
 
-/// rpassword's terminal mode until dropped. On Ctrl-C rpassword restores the state it found (ours) and
-/// raises SIGINT; SIGINT is blocked meanwhile, so it is delivered only after the drop has put
-/// the user's terminal back, and the process still dies of it as usual.
+/// rpassword's terminal mode until dropped. On Ctrl-C rpassword restores the state it found
+/// (ours) and raises SIGINT; SIGINT is blocked meanwhile, so it is delivered only after the drop
+/// has put the user's terminal back, and the process still dies of it as usual.
 #[cfg(unix)]
 struct RawMode {
     fd: std::os::fd::RawFd,
