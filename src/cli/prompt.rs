@@ -36,8 +36,8 @@ impl RawMode {
     fn new(tty: &std::fs::File) -> std::io::Result<Self> {
         use std::os::fd::AsRawFd;
         let fd = tty.as_raw_fd();
-        // SAFETY: plain libc calls on a terminal fd that outlives `RawMode` (it is borrowed by
-        // `hidden` for the whole read) and on stack values they fully initialise.
+        // SAFETY: plain libc calls on a terminal fd that `hidden` keeps open for as long as
+        // `RawMode` lives, and on stack values they fully initialise.
         unsafe {
             let mut original = std::mem::zeroed::<libc::termios>();
             check(libc::tcgetattr(fd, &mut original))?;
