@@ -507,17 +507,23 @@ fn completions_and_man_page() {
     assert!(man.contains(".TH mystic-credential-helper") && man.contains("login"));
 }
 
+/// `login` on a terminal of its own (file store), showing its prompt.
 #[cfg(target_os = "linux")]
-#[test]
-fn login_on_a_terminal_prompts_without_echo() {
-    use common::pty::Pty;
-    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "file");
+fn login_at_the_prompt(sb: &Sandbox) -> (common::pty::Pty, std::process::Child) {
     let mut cmd = std::process::Command::new(BIN);
     cmd.args(["login", "--no-verify", "--alias", "tty"])
         .env_clear()
         .envs(sb.envs());
-    let (mut pty, mut child) = Pty::spawn(cmd);
+    let (mut pty, child) = common::pty::Pty::spawn(cmd);
     pty.wait_for("Mystic API token:");
+    (pty, child)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn login_on_a_terminal_prompts_without_echo() {
+    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "file");
+    let (mut pty, mut child) = login_at_the_prompt(&sb);
     // Echo is off before the prompt shows, so typing at the prompt is never echoed.
     assert!(!pty.echoes(), "echo is still on at the prompt");
     pty.type_in(b"pipeline_sk_typed\n");
@@ -537,15 +543,9 @@ fn login_on_a_terminal_prompts_without_echo() {
 #[cfg(target_os = "linux")]
 #[test]
 fn ctrl_c_at_the_login_prompt_restores_the_terminal_and_stores_nothing() {
-    use common::pty::Pty;
     use std::os::unix::process::ExitStatusExt;
     let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "file");
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["login", "--no-verify", "--alias", "tty"])
-        .env_clear()
-        .envs(sb.envs());
-    let (mut pty, mut child) = Pty::spawn(cmd);
-    pty.wait_for("Mystic API token:");
+    let (mut pty, mut child) = login_at_the_prompt(&sb);
     pty.type_in(b"pipeline_sk_half\x03");
     let screen = pty.wait_for_close();
     let status = child.wait().unwrap();
