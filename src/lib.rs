@@ -60,7 +60,9 @@ pub fn run(args: Vec<OsString>, env: &Env, io: Io, opener: &Opener) -> u8 {
         Command::Git { action, .. } => {
             frontend::git::serve(&action, ctx, io.stdin, io.stdout, io.stderr)
         }
-        Command::Docker { action } => frontend::docker::serve(&action, ctx, io.stdin, io.stdout),
+        Command::Docker { action } => {
+            frontend::docker::serve(&action, ctx, io.stdin, io.stdout, io.stderr)
+        }
         generated => cli::generate(&generated, io.stdout),
     }
 }
@@ -224,7 +226,7 @@ mod tests {
         let opener = move |_: StoreKind, _: &Env| Ok(Box::new(store.clone()) as Box<dyn Store>);
         let ctx = Ctx::new(&h.env, StoreKind::Auto, &opener).unwrap();
         let found = ops::lookup(&ctx, &protocol::Selector::default()).unwrap();
-        let config = config::Config::load(&ctx.dir).unwrap();
+        let config = config::Config::load(ctx.dir().unwrap()).unwrap();
         let items = h.store.items.borrow();
         for debug in [
             format!("{found:?}"),

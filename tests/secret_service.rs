@@ -163,7 +163,12 @@ fn environment_token_wins_only_when_the_request_names_nothing() {
 fn first_remote_is_used_when_none_is_active() {
     let sb = Sandbox::new();
     sb.write_config("remotes:\n- alias: first\n  url: https://first.example\n  token: tok_first\n- alias: second\n  url: https://second.example\n");
-    let got = sb.ok(&["get"], "");
+    let (got, warning) = sb.ok_warned(&["get"], "");
+    assert!(
+        warning.contains("plaintext")
+            && warning.contains("migrate")
+            && !warning.contains("tok_first")
+    );
     assert_eq!(got["alias"], "first");
     assert_eq!(got["source"], "file");
     assert_eq!(got["token"], "tok_first");
@@ -226,7 +231,10 @@ fn sdk_file_keeps_unknown_keys_loses_the_token_and_becomes_private() {
         doc["remotes"][1]["token"],
         "pipeline_sk_bbbbbbbbbbbbbbbbbbbbbbbb"
     );
-    assert_eq!(sb.ok(&["get"], r#"{"alias":"staging"}"#)["source"], "file");
+    assert_eq!(
+        sb.ok_warned(&["get"], r#"{"alias":"staging"}"#).0["source"],
+        "file"
+    );
 }
 
 #[cfg(unix)]

@@ -327,18 +327,27 @@ fn migrate_moves_plaintext_tokens_once_and_loses_none() {
 }
 
 #[test]
-fn migrate_keeps_every_token_when_the_keyring_is_unavailable() {
+fn migrate_and_its_dry_run_fail_alike_when_the_keyring_is_unreachable() {
     let sb = Sandbox::new();
     sb.write_config(SDK_FIXTURE);
-    let out = sb
-        .cmd()
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
-        .arg("migrate")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stdout).contains("Kept the plaintext token of mystic-api"));
-    assert!(!text(&[out.stdout, out.stderr].concat()).contains("pipeline_sk_"));
+    let messages: Vec<String> = [&["migrate", "--dry-run"][..], &["migrate"]]
+        .iter()
+        .map(|args| {
+            let out = sb
+                .cmd()
+                .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+                .args(*args)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(3), "{args:?}");
+            assert!(out.stdout.is_empty(), "{args:?}: {}", text(&out.stdout));
+            let stderr = text(&out.stderr);
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(stderr.contains("store-unavailable") && !stderr.contains("pipeline_sk_"));
+            stderr
+        })
+        .collect();
+    assert_eq!(messages[0], messages[1]);
     assert_eq!(sb.config(), SDK_FIXTURE, "byte-identical");
 }
 

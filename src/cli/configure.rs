@@ -26,7 +26,7 @@ pub enum Tool {
 const HELPER_NAME: &str = "mystic";
 
 pub fn configure(ctx: &Ctx, tool: Tool, unset: bool, out: &mut dyn Write) -> Result<u8> {
-    let config = Config::load(&ctx.dir)?;
+    let config = Config::load(ctx.dir()?)?;
     let origins: BTreeSet<Origin> = config.remotes.iter().map(|r| r.url.clone()).collect();
     if origins.is_empty() {
         return Err(Error::not_found(

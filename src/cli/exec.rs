@@ -26,6 +26,7 @@ pub fn exec(
     stderr: &mut dyn Write,
 ) -> Result<u8> {
     let found = ops::lookup(ctx, &Selector::new(alias, None))?;
+    ctx.flush_warnings(stderr);
     let mut builder = tempfile::Builder::new();
     builder.prefix("mystic-exec-");
     #[cfg(unix)]
@@ -33,7 +34,7 @@ pub fn exec(
     let private = builder
         .tempdir()
         .map_err(|e| Error::io("creating a private PIPELINE_DIR", &e))?;
-    link_file_cache(&ctx.dir, private.path())?;
+    link_file_cache(ctx.dir()?, private.path())?;
 
     let (program, args) = command.split_first().expect("clap requires a command");
     // Listening starts before the spawn: a signal sent once the child runs must not find us

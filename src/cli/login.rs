@@ -4,8 +4,8 @@ use std::io::{Read, Write};
 
 use super::say;
 use crate::error::{Error, Result};
-use crate::ops::{self, Ctx};
-use crate::protocol::{self, Alias, Origin, StoreRequest, Token};
+use crate::ops::{self, Ctx, Moves};
+use crate::protocol::{self, Alias, Origin, Token};
 use crate::secret::Secret;
 use crate::verify;
 
@@ -26,7 +26,11 @@ pub fn login(
     }
     let stored = ops::store(
         ctx,
-        StoreRequest::new(alias, Some(url), token, active.then_some(true)),
+        alias,
+        url,
+        &token,
+        active.then_some(true),
+        Moves::Allowed,
     )?;
     let active = if stored.active { " (active)" } else { "" };
     say(

@@ -78,9 +78,9 @@ pub enum ProtocolCommand {
     List,
 }
 
-impl From<ProtocolCommand> for crate::protocol::Action {
+impl From<ProtocolCommand> for crate::frontend::json::Action {
     fn from(c: ProtocolCommand) -> Self {
-        use crate::protocol::Action;
+        use crate::frontend::json::Action;
         match c {
             ProtocolCommand::Get => Action::Get,
             ProtocolCommand::Store => Action::Store,
@@ -205,14 +205,33 @@ pub fn run<'a>(command: HumanCommand, ctx: impl FnOnce() -> Result<Ctx<'a>>, io:
         stderr,
         interactive,
     } = io;
-    let result = ctx().and_then(|ctx| match command {
+    let result = ctx().and_then(|ctx| {
+        let result = run_one(&ctx, command, stdin, interactive, stdout, stderr);
+        ctx.flush_warnings(stderr);
+        result
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => e.report(stderr),
+    }
+}
+
+fn run_one(
+    ctx: &Ctx,
+    command: HumanCommand,
+    stdin: &mut dyn std::io::Read,
+    interactive: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8> {
+    match command {
         HumanCommand::Login {
             alias,
             url,
             active,
             no_verify,
         } => login::login(
-            &ctx,
+            ctx,
             alias,
             url,
             active,
@@ -222,7 +241,7 @@ pub fn run<'a>(command: HumanCommand, ctx: impl FnOnce() -> Result<Ctx<'a>>, io:
             stdout,
         ),
         HumanCommand::Logout { alias } => {
-            let (alias, url) = ops::erase(&ctx, &Selector::new(Some(alias), None))?;
+            let (alias, url) = ops::erase(ctx, &Selector::new(Some(alias), None))?;
             say(
                 stdout,
                 &format!("Logged out of {url} ({alias}); its token is deleted."),
@@ -230,24 +249,20 @@ pub fn run<'a>(command: HumanCommand, ctx: impl FnOnce() -> Result<Ctx<'a>>, io:
             Ok(0)
         }
         HumanCommand::Use { alias } => {
-            ops::set_active(&ctx, &alias)?;
+            ops::set_active(ctx, &alias)?;
             say(stdout, &format!("Active remote: {alias}"))?;
             Ok(0)
         }
         HumanCommand::Token { alias, url } => {
-            let found = ops::lookup(&ctx, &Selector::new(alias, url))?;
+            let found = ops::lookup(ctx, &Selector::new(alias, url))?;
             say(stdout, found.token.expose())?;
             Ok(0)
         }
-        HumanCommand::Status { json, verify } => status::status(&ctx, json, verify, stdout),
-        HumanCommand::Migrate { dry_run } => migrate::migrate(&ctx, dry_run, stdout),
-        HumanCommand::Exec { alias, command } => exec::exec(&ctx, alias, command, stderr),
-        HumanCommand::Env { alias, format } => env::env(&ctx, alias, format, stdout),
-        HumanCommand::Configure { tool, unset } => configure::configure(&ctx, tool, unset, stdout),
-    });
-    match result {
-        Ok(code) => code,
-        Err(e) => e.report(stderr),
+        HumanCommand::Status { json, verify } => status::status(ctx, json, verify, stdout),
+        HumanCommand::Migrate { dry_run } => migrate::migrate(ctx, dry_run, stdout),
+        HumanCommand::Exec { alias, command } => exec::exec(ctx, alias, command, stderr),
+        HumanCommand::Env { alias, format } => env::env(ctx, alias, format, stdout),
+        HumanCommand::Configure { tool, unset } => configure::configure(ctx, tool, unset, stdout),
     }
 }
 

@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::say;
 use crate::config::{self, Config, Remote};
 use crate::error::{Error, ErrorKind, Result};
+use crate::frontend::json::VERSION;
 use crate::ops::{self, Ctx};
-use crate::protocol::{Selector, Source, VERSION};
+use crate::protocol::{Selector, Source};
 use crate::resolve;
 use crate::verify;
 
@@ -79,14 +80,14 @@ fn source_name(s: Source) -> &'static str {
 }
 
 pub fn status(ctx: &Ctx, json: bool, check: bool, stdout: &mut dyn Write) -> Result<u8> {
-    let config = Config::load(&ctx.dir).map_err(|e| Error::config(e.message))?;
+    let config = Config::load(ctx.dir()?).map_err(|e| Error::config(e.message))?;
     let mut warnings = Vec::new();
     let mut warn = |code, message: String| warnings.push(Warning { code, message });
 
     let mut store_failed = None;
     let mut rows = Vec::new();
     for remote in &config.remotes {
-        let (token, verified) = match ctx.token_of(remote) {
+        let (token, verified) = match ops::token_of(ctx, remote) {
             Ok((token, source)) => {
                 let verified = check.then(|| match verify::check(&remote.url, &token) {
                     Ok(()) => "valid",
@@ -140,7 +141,7 @@ pub fn status(ctx: &Ctx, json: bool, check: bool, stdout: &mut dyn Write) -> Res
             format!("active_remote {name:?} names no remote in config.yaml"),
         );
     }
-    permission_warnings(&ctx.dir, &mut warn);
+    permission_warnings(ctx.dir()?, &mut warn);
 
     let env = EnvVars {
         pipeline_api_token: ctx.env.non_empty("PIPELINE_API_TOKEN").is_some(),
@@ -180,7 +181,7 @@ pub fn status(ctx: &Ctx, json: bool, check: bool, stdout: &mut dyn Write) -> Res
 
     let report = Report {
         v: VERSION,
-        config: ctx.dir.join(config::FILE_NAME).display().to_string(),
+        config: ctx.dir()?.join(config::FILE_NAME).display().to_string(),
         store: ctx.store_name(),
         remotes: rows,
         env,

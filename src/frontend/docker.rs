@@ -4,13 +4,16 @@
 //! and a miss is exactly `credentials not found in native keychain`, which clients compare.
 //! Username is the alias, Secret the token. Bare host names (`registry.example.com`) mean https.
 
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::{self, Ctx};
-use crate::protocol::{self, Alias, Origin, Selector, StoreRequest, Token};
+use crate::ops::{self, Ctx, Moves};
+use crate::protocol::{self, Alias, Origin, Selector, Token};
+use crate::resolve;
 use crate::secret::Secret;
 
 pub const NOT_FOUND: &str = "credentials not found in native keychain";
@@ -54,6 +57,7 @@ pub fn serve<'a>(
     ctx: impl FnOnce() -> Result<Ctx<'a>>,
     stdin: &mut dyn Read,
     stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
 ) -> u8 {
     let result = (|| -> std::result::Result<String, Failure> {
         if action == "version" {
@@ -69,12 +73,14 @@ pub fn serve<'a>(
         }
         let input = protocol::read_input(stdin)?;
         let ctx = ctx()?;
-        match action {
+        let answer = match action {
             "store" => store(&ctx, &input).map(|()| String::new()),
             "get" => get(&ctx, &input),
             "erase" => erase(&ctx, &input).map(|()| String::new()),
             _ => list(&ctx),
-        }
+        };
+        ctx.flush_warnings(stderr);
+        answer
     })();
     let (text, code) = match result {
         Ok(text) => (text, 0),
@@ -124,7 +130,8 @@ fn store(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
     }
     let alias = Alias::new(username)?;
     let token = Token::new(secret.expose().to_owned())?;
-    ops::store(ctx, StoreRequest::new(alias, Some(url), token, None))?;
+    // Never moves a remote that exists at another origin (see `Moves`).
+    ops::store(ctx, alias, url, &token, None, Moves::Refused)?;
     Ok(())
 }
 
@@ -146,13 +153,23 @@ fn erase(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
     Ok(())
 }
 
+/// `{origin: alias}` for every origin whose remote (the one `get` picks) has a token.
 fn list(ctx: &Ctx) -> std::result::Result<String, Failure> {
-    let (_, remotes) = ops::list(ctx)?;
+    let config = Config::load(ctx.dir()?)?;
+    let origins: BTreeSet<&Origin> = config.remotes.iter().map(|r| &r.url).collect();
     let mut map = serde_json::Map::new();
-    // Where aliases share an origin, the active one wins, as in `get`.
-    for r in remotes.iter().filter(|r| r.active).chain(remotes.iter()) {
-        map.entry(r.url.to_string())
-            .or_insert_with(|| r.alias.to_string().into());
+    for url in origins {
+        // Several aliases at one origin and none active: `get` refuses it, so it is not listed.
+        let Ok(remote) = resolve::remote(&config, None, Some(url)) else {
+            continue;
+        };
+        match ops::token_of(ctx, remote) {
+            Ok(_) => {
+                map.insert(url.to_string(), remote.alias.to_string().into());
+            }
+            Err(e) if e.kind == ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(serde_json::Value::Object(map).to_string() + "\n")
 }

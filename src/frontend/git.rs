@@ -6,8 +6,8 @@
 use std::io::{Read, Write};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::{self, Ctx};
-use crate::protocol::{self, Alias, Origin, Selector, StoreRequest, Token};
+use crate::ops::{self, Ctx, Moves};
+use crate::protocol::{self, Alias, Origin, Selector, Token};
 use crate::secret::Secret;
 
 /// The attributes we use; git may send more (path, capability[], wwwauth[], ...), all ignored.
@@ -74,12 +74,17 @@ pub fn serve<'a>(
 ) -> u8 {
     let result = (|| {
         let req = parse(&protocol::read_input(stdin)?)?;
-        match action {
-            "get" => get(&ctx()?, &req, stdout),
-            "store" => store(&ctx()?, &req),
-            "erase" => erase(&ctx()?, &req),
-            _ => Ok(()),
+        if !matches!(action, "get" | "store" | "erase") {
+            return Ok(());
         }
+        let ctx = ctx()?;
+        let done = match action {
+            "get" => get(&ctx, &req, stdout),
+            "store" => store(&ctx, &req),
+            _ => erase(&ctx, &req),
+        };
+        ctx.flush_warnings(stderr);
+        done
     })();
     match result {
         Ok(()) => 0,
@@ -129,7 +134,8 @@ fn store(ctx: &Ctx, req: &Request) -> Result<()> {
     };
     let alias = Alias::new(username.as_str())?;
     let token = Token::new(password.expose().to_owned())?;
-    ops::store(ctx, StoreRequest::new(alias, Some(url), token, None)).map(drop)
+    // Never moves a remote that exists at another origin (see `Moves`).
+    ops::store(ctx, alias, url, &token, None, Moves::Refused).map(drop)
 }
 
 fn erase(ctx: &Ctx, req: &Request) -> Result<()> {

@@ -1,10 +1,86 @@
-//! The native protocol: one JSON request on stdin, one JSON response line on stdout.
+//! The native protocol (protocol/PROTOCOL.md): one JSON object on stdin, one JSON line on stdout.
+//!
+//! Decoding happens in one place (`Fields`): the object is read with duplicate keys refused,
+//! `v` is checked before anything else, each field is taken with its type and validated into a
+//! domain value, and any key left over is an unknown field. Messages never repeat a value.
+//! Every answer is written inside one envelope that carries `v`.
 
 use std::io::{Read, Write};
 
-use crate::error::{Error, Result};
-use crate::ops::{self, Ctx};
-use crate::protocol::{self, Action, Request, Response, VERSION};
+use serde::Serialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ops::{self, Ctx, Moves};
+use crate::protocol::{self, Alias, ListedRemote, Origin, Selector, Source, Token};
+
+pub const VERSION: u64 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Get,
+    Store,
+    Erase,
+    List,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Request {
+    Get(Selector),
+    Store {
+        alias: Alias,
+        url: Option<Origin>,
+        token: Token,
+        active: Option<bool>,
+    },
+    Erase(Selector),
+    List,
+}
+
+/// A successful answer, inside the envelope.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Response {
+    Get {
+        /// `null` when the token came from `PIPELINE_API_TOKEN`, which names no remote.
+        alias: Option<Alias>,
+        url: Origin,
+        token: Token,
+        source: Source,
+    },
+    Store {
+        alias: Alias,
+        url: Origin,
+        active: bool,
+    },
+    Erase {
+        alias: Alias,
+        url: Origin,
+    },
+    List {
+        active_remote: Option<String>,
+        remotes: Vec<ListedRemote>,
+    },
+}
+
+#[derive(Serialize)]
+struct Envelope<T> {
+    v: u64,
+    #[serde(flatten)]
+    body: T,
+}
+
+#[derive(Serialize)]
+struct Failure<'a> {
+    error: ErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    kind: ErrorKind,
+    message: &'a str,
+}
 
 pub fn serve<'a>(
     action: Action,
@@ -13,10 +89,16 @@ pub fn serve<'a>(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> u8 {
-    let result = answer(action, ctx, stdin);
-    let line = protocol::encode(&result);
+    let result = protocol::read_input(stdin)
+        .and_then(|input| decode(action, &input))
+        .and_then(|request| {
+            let ctx = ctx()?;
+            let answer = answer(&ctx, request);
+            ctx.flush_warnings(stderr);
+            answer
+        });
     let written = stdout
-        .write_all(line.as_bytes())
+        .write_all(encode(&result).as_bytes())
         .and_then(|()| stdout.flush());
     let code = match &result {
         Ok(_) => 0,
@@ -28,14 +110,7 @@ pub fn serve<'a>(
     }
 }
 
-fn answer<'a>(
-    action: Action,
-    ctx: impl FnOnce() -> Result<Ctx<'a>>,
-    stdin: &mut dyn Read,
-) -> Result<Response> {
-    let input = protocol::read_input(stdin)?;
-    let request = protocol::decode(action, &input)?;
-    let ctx = ctx()?;
+fn answer(ctx: &Ctx, request: Request) -> Result<Response> {
     Ok(match request {
         Request::Get(sel) => {
             let ops::Found {
@@ -43,39 +118,367 @@ fn answer<'a>(
                 url,
                 token,
                 source,
-            } = ops::lookup(&ctx, &sel)?;
+            } = ops::lookup(ctx, &sel)?;
             Response::Get {
-                v: VERSION,
                 alias,
                 url,
                 token,
                 source,
             }
         }
-        Request::Store(req) => {
-            let ops::Stored { alias, url, active } = ops::store(&ctx, req)?;
+        Request::Store {
+            alias,
+            url,
+            token,
+            active,
+        } => {
+            let url = url.unwrap_or_else(Origin::default_url);
+            let stored = ops::store(ctx, alias, url, &token, active, Moves::Allowed)?;
             Response::Store {
-                v: VERSION,
-                alias,
-                url,
-                active,
+                alias: stored.alias,
+                url: stored.url,
+                active: stored.active,
             }
         }
         Request::Erase(sel) => {
-            let (alias, url) = ops::erase(&ctx, &sel)?;
-            Response::Erase {
-                v: VERSION,
-                alias,
-                url,
-            }
+            let (alias, url) = ops::erase(ctx, &sel)?;
+            Response::Erase { alias, url }
         }
         Request::List => {
-            let (active_remote, remotes) = ops::list(&ctx)?;
+            let (active_remote, remotes) = ops::list(ctx)?;
             Response::List {
-                v: VERSION,
                 active_remote,
                 remotes,
             }
         }
     })
+}
+
+/// Encodes a response or an error as one line of JSON.
+pub fn encode(result: &Result<Response>) -> String {
+    let json = match result {
+        Ok(body) => serde_json::to_string(&Envelope { v: VERSION, body }),
+        Err(e) => serde_json::to_string(&Envelope {
+            v: VERSION,
+            body: Failure {
+                error: ErrorBody {
+                    kind: e.kind,
+                    message: &e.message,
+                },
+            },
+        }),
+    };
+    // Serialising these plain structs into a String cannot fail.
+    json.expect("response serialises") + "\n"
+}
+
+/// Decodes one request. Empty or whitespace-only input means `{}`.
+pub fn decode(action: Action, input: &[u8]) -> Result<Request> {
+    let mut f = Fields::parse(input)?;
+    let request = match action {
+        Action::Get => Request::Get(f.selector()?),
+        Action::Store => Request::Store {
+            alias: f
+                .text("alias", Alias::new)?
+                .ok_or_else(|| missing("alias"))?,
+            url: f.text("url", |s| Origin::parse(&s))?,
+            token: f
+                .text("token", Token::new)?
+                .ok_or_else(|| missing("token"))?,
+            active: f.flag("active")?,
+        },
+        Action::Erase => {
+            let sel = f.selector()?;
+            if sel.alias.is_none() && sel.url.is_none() {
+                return Err(Error::invalid("erase needs an alias or a url"));
+            }
+            Request::Erase(sel)
+        }
+        Action::List => Request::List,
+    };
+    f.finish()?;
+    Ok(request)
+}
+
+fn missing(field: &str) -> Error {
+    Error::invalid(format!("missing field `{field}`"))
+}
+
+/// The request's fields, taken one by one; whatever is left at the end is unknown.
+struct Fields {
+    rest: Vec<(String, Value)>,
+    taken: Vec<&'static str>,
+}
+
+impl Fields {
+    fn parse(input: &[u8]) -> Result<Fields> {
+        let Some(first) = input.iter().find(|b| !b.is_ascii_whitespace()) else {
+            return Ok(Fields {
+                rest: Vec::new(),
+                taken: vec!["v"],
+            });
+        };
+        // Checked before parsing: serde's type errors would quote a bare string or number.
+        if *first != b'{' {
+            return Err(Error::invalid("request must be a JSON object"));
+        }
+        let Object(mut rest) = serde_json::from_slice(input)
+            .map_err(|e| Error::invalid(format!("malformed request: {e}")))?;
+        // `v` first, so that a future version's new fields get `unsupported-version`.
+        if let Some(at) = rest.iter().position(|(k, _)| k == "v") {
+            if rest[at].1.as_u64() != Some(VERSION) {
+                return Err(Error::new(
+                    ErrorKind::UnsupportedVersion,
+                    format!("unsupported protocol version; this helper speaks \"v\": {VERSION}"),
+                ));
+            }
+            rest.remove(at);
+        }
+        Ok(Fields {
+            rest,
+            taken: vec!["v"],
+        })
+    }
+
+    fn take(&mut self, name: &'static str) -> Option<Value> {
+        self.taken.push(name);
+        let at = self.rest.iter().position(|(k, _)| k == name)?;
+        Some(self.rest.remove(at).1)
+    }
+
+    /// A string field, validated by `make`. `null` is not a string.
+    fn text<T>(
+        &mut self,
+        name: &'static str,
+        make: impl FnOnce(String) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => make(s).map(Some),
+            Some(_) => Err(Error::invalid(format!("`{name}` must be a string"))),
+        }
+    }
+
+    fn flag(&mut self, name: &'static str) -> Result<Option<bool>> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(_) => Err(Error::invalid(format!("`{name}` must be true or false"))),
+        }
+    }
+
+    fn selector(&mut self) -> Result<Selector> {
+        Ok(Selector {
+            alias: self.text("alias", Alias::new)?,
+            url: self.text("url", |s| Origin::parse(&s))?,
+        })
+    }
+
+    fn finish(self) -> Result<()> {
+        match self.rest.first() {
+            None => Ok(()),
+            Some((name, _)) => Err(Error::invalid(format!(
+                "unknown field {}; expected {}",
+                field_name(name),
+                self.taken.join(", ")
+            ))),
+        }
+    }
+}
+
+/// An unknown field's name, quoted when it looks like a typo; a long or odd name might be a
+/// token pasted as a key, so it is not repeated.
+fn field_name(name: &str) -> String {
+    let plain = name.len() <= 20
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        format!("`{name}`")
+    } else {
+        "(name not shown)".to_owned()
+    }
+}
+
+/// A JSON object whose keys are kept in order, with a repeated key refused (serde_json's own
+/// map would silently keep the last).
+struct Object(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Object {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Object;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Object, A::Error> {
+                let mut fields: Vec<(String, Value)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    if fields.iter().any(|(k, _)| *k == key) {
+                        return Err(serde::de::Error::custom(format!(
+                            "duplicate field {}",
+                            field_name(&key)
+                        )));
+                    }
+                    fields.push((key, value));
+                }
+                Ok(Object(fields))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(action: Action, input: &str) -> ErrorKind {
+        decode(action, input.as_bytes()).unwrap_err().kind
+    }
+
+    #[test]
+    fn empty_input_is_an_empty_object() {
+        assert_eq!(
+            decode(Action::Get, b" \n\t").unwrap(),
+            Request::Get(Selector::default())
+        );
+        assert_eq!(decode(Action::List, b"").unwrap(), Request::List);
+    }
+
+    #[test]
+    fn version_is_checked_first() {
+        assert!(decode(Action::Get, br#"{"v":1}"#).is_ok());
+        for input in [
+            r#"{"v":2}"#,
+            r#"{"v":"1"}"#,
+            r#"{"v":2,"newfield":1}"#,
+            r#"{"v":null}"#,
+        ] {
+            assert_eq!(
+                kind(Action::Get, input),
+                ErrorKind::UnsupportedVersion,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_and_duplicate_fields_are_named() {
+        let e = decode(Action::Get, br#"{"aliass":"x"}"#).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidRequest);
+        assert!(
+            e.message.contains("`aliass`; expected v, alias, url"),
+            "{}",
+            e.message
+        );
+        let e = decode(Action::Get, br#"{"alias":"a","alias":"b"}"#).unwrap_err();
+        assert!(
+            e.message.contains("duplicate field `alias`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn null_is_not_absent() {
+        for (action, input) in [
+            (Action::Get, r#"{"alias":null}"#),
+            (Action::Get, r#"{"url":null}"#),
+            (Action::Erase, r#"{"alias":null,"url":"https://x.example"}"#),
+            (Action::Store, r#"{"alias":"a","token":null}"#),
+            (Action::Store, r#"{"alias":"a","token":"t","active":null}"#),
+            (Action::Store, r#"{"alias":"a","token":"t","url":null}"#),
+        ] {
+            assert_eq!(kind(action, input), ErrorKind::InvalidRequest, "{input}");
+        }
+    }
+
+    #[test]
+    fn wrong_types_never_echo_values() {
+        for input in [
+            r#"{"alias":"a","token":"x","pipeline_sk_canary_0123456789":1}"#,
+            r#"{"alias":"a","token":"pipeline_sk_canary","active":"pipeline_sk_canary"}"#,
+            r#"{"alias":"pipeline_sk_canary!","token":"x"}"#,
+            r#"{"alias":"a","token":"pipeline_sk_canary x"}"#,
+            r#"{"alias":"a","url":"https://pipeline_sk_canary@h","token":"x"}"#,
+            r#"{"alias":"a","token":31415926535897}"#,
+            r#"{"alias":"a","token":["pipeline_sk_canary"]}"#,
+            r#"{"alias":"a","token":{"pipeline_sk_canary":1}}"#,
+            r#"{"alias":"a","token":"x","pipeline_sk_canary_0123456789":1,"pipeline_sk_canary_0123456789":2}"#,
+            r#""pipeline_sk_canary""#,
+            "31415926535897",
+        ] {
+            let e = decode(Action::Store, input.as_bytes()).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidRequest, "{input}");
+            assert!(
+                !e.message.contains("canary") && !e.message.contains("31415926535897"),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn debug_output_redacts_tokens() {
+        let req = decode(
+            Action::Store,
+            br#"{"alias":"a","token":"pipeline_sk_canary","url":"https://x.example"}"#,
+        )
+        .unwrap();
+        let Request::Store { token, .. } = &req else {
+            panic!("{req:?}")
+        };
+        let resp = Response::Get {
+            alias: None,
+            url: Origin::default_url(),
+            token: token.clone(),
+            source: Source::Env,
+        };
+        for debug in [format!("{req:?}"), format!("{resp:#?}")] {
+            assert!(
+                !debug.contains("canary") && debug.contains("REDACTED"),
+                "{debug}"
+            );
+        }
+        // Serialisation is the one place the token is written, on purpose.
+        let line = encode(&Ok(resp));
+        assert!(
+            line.starts_with(r#"{"v":1,"alias":null,"#) && line.contains("pipeline_sk_canary"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(kind(Action::Get, "[]"), ErrorKind::InvalidRequest);
+        assert_eq!(kind(Action::Get, r#"["a","b"]"#), ErrorKind::InvalidRequest);
+        assert_eq!(kind(Action::Get, "{"), ErrorKind::InvalidRequest);
+        assert_eq!(kind(Action::Erase, "{}"), ErrorKind::InvalidRequest);
+        assert_eq!(
+            kind(Action::Store, r#"{"alias":"a"}"#),
+            ErrorKind::InvalidRequest
+        );
+        assert_eq!(
+            kind(Action::List, r#"{"alias":"a"}"#),
+            ErrorKind::InvalidRequest
+        );
+        let nested = "[".repeat(10_000);
+        assert_eq!(kind(Action::Get, &nested), ErrorKind::InvalidRequest);
+        let deep = format!("{{\"x\":{}}}", "[".repeat(10_000));
+        assert_eq!(kind(Action::Get, &deep), ErrorKind::InvalidRequest);
+    }
+
+    #[test]
+    fn errors_carry_v_once() {
+        let line = encode(&Err(Error::not_found("no remote named x")));
+        assert_eq!(
+            line,
+            "{\"v\":1,\"error\":{\"kind\":\"not-found\",\"message\":\"no remote named x\"}}\n"
+        );
+    }
 }

@@ -5,8 +5,7 @@
 //! an invalid value can neither enter nor leave. Error messages never echo the value: a user who
 //! pastes a token into the wrong field must not see it printed back.
 
-use serde::de::{self, Deserializer, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -129,64 +128,6 @@ impl Token {
 impl Serialize for Token {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.expose())
-    }
-}
-
-/// Deserializes a string without ever quoting it in an error, then validates it.
-struct Text<F>(&'static str, F);
-
-impl<T, F: FnOnce(String) -> Result<T>> Visitor<'_> for Text<F> {
-    type Value = T;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(f, "a string for `{}`", self.0)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<T, E> {
-        self.visit_string(v.to_owned())
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<T, E> {
-        (self.1)(v).map_err(|e| E::custom(e.message))
-    }
-}
-
-impl<'de> Deserialize<'de> for Alias {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_string(Text("alias", Alias::new))
-    }
-}
-
-impl<'de> Deserialize<'de> for Origin {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_string(Text("url", |s: String| Origin::parse(&s)))
-    }
-}
-
-impl<'de> Deserialize<'de> for Token {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_string(Text("token", Token::new))
-    }
-}
-
-/// A boolean whose type error never quotes the (possibly secret) string it was given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Flag(pub bool);
-
-impl<'de> Deserialize<'de> for Flag {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Flag;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("true or false")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Flag, E> {
-                Ok(Flag(v))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Flag, E> {
-                Err(E::custom("expected true or false, found a string"))
-            }
-        }
-        // deserialize_any: serde_json's deserialize_bool would quote a string in its own error.
-        d.deserialize_any(V)
     }
 }
 

@@ -4,7 +4,6 @@
 //! `file` is not a `Store`: its tokens live inside config.yaml, next to the remote, so the
 //! operations write them together with the rest of the file (see `ops`).
 
-mod keyring;
 #[cfg(target_os = "linux")]
 mod keyutils;
 #[cfg(test)]
@@ -15,7 +14,7 @@ mod native;
 mod secret_service;
 
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -72,47 +71,73 @@ impl StoreKind {
 /// The store's name for messages.
 pub fn describe(kind: StoreKind) -> &'static str {
     match kind {
-        StoreKind::Auto if cfg!(target_os = "macos") => "macOS Keychain",
-        StoreKind::Auto if cfg!(target_os = "windows") => "Windows Credential Manager",
-        StoreKind::Auto | StoreKind::SecretService => "Secret Service",
+        #[cfg(any(target_os = "macos", target_os = "windows"))]
+        StoreKind::Auto => native::NAME,
+        #[cfg(not(any(target_os = "macos", target_os = "windows")))]
+        StoreKind::Auto => "Secret Service",
+        StoreKind::SecretService => "Secret Service",
         StoreKind::Keyutils => "kernel keyring (keyutils)",
         StoreKind::File => "config.yaml (plaintext)",
     }
 }
 
-/// Runs `f` on a worker thread and waits at most `TIMEOUT`. A keyring that waits for an unlock
-/// prompt nobody will answer (or a frozen daemon) becomes `store-unavailable` instead of a hang;
-/// the process exits soon after, which ends the abandoned call.
-pub fn deadline<T: Send + 'static>(
-    name: &str,
-    hint: &str,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T> {
-    let (tx, rx) = mpsc::sync_channel(1);
-    std::thread::Builder::new()
-        .name("keyring".into())
-        .spawn(move || {
-            let _ = tx.send(f());
-        })
-        .map_err(|e| Error::io("starting the keyring thread", &e))?;
-    rx.recv_timeout(TIMEOUT).map_err(|_| {
-        Error::unavailable(format!(
-            "the {name} did not answer within {}s (is it locked and waiting for an unlock prompt?); {hint}",
-            TIMEOUT.as_secs()
-        ))
-    })
+/// `store-unavailable`: the user's situation first, then what to do, then the technical detail.
+pub fn unavailable(situation: &str, advice: &str, detail: Option<&str>) -> Error {
+    let detail = detail.map(|d| format!(" ({d})")).unwrap_or_default();
+    Error::unavailable(format!("{situation}. {advice}{detail}"))
+}
+
+/// One time budget for every keyring call of the process, started when the keyring is opened.
+/// A keyring that waits for an unlock prompt nobody will answer, or a frozen daemon, becomes
+/// `store-unavailable` instead of a hang, however many calls the command makes.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline(Instant);
+
+impl Deadline {
+    pub fn start() -> Self {
+        Deadline(Instant::now() + TIMEOUT)
+    }
+
+    /// Runs `f` on a worker thread and waits for it until the deadline. An abandoned call ends
+    /// with the process, which exits soon after.
+    pub fn run<T: Send + 'static>(
+        &self,
+        name: &str,
+        advice: &str,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("keyring".into())
+            .spawn(move || {
+                let _ = tx.send(f());
+            })
+            .map_err(|e| Error::io("starting the keyring thread", &e))?;
+        rx.recv_timeout(self.0.saturating_duration_since(Instant::now()))
+            .map_err(|_| {
+                unavailable(
+                    &format!(
+                        "the {name} did not answer within {}s (a locked keyring waiting for an unlock prompt, or a frozen daemon)",
+                        TIMEOUT.as_secs()
+                    ),
+                    advice,
+                    None,
+                )
+            })
+    }
 }
 
 /// Opens a real OS keyring. `File` never reaches this function.
 #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
 pub fn open(kind: StoreKind, env: &Env) -> Result<Box<dyn Store>> {
+    let deadline = Deadline::start();
     match kind {
         #[cfg(target_os = "linux")]
-        StoreKind::Auto | StoreKind::SecretService => secret_service::open(env),
+        StoreKind::Auto | StoreKind::SecretService => secret_service::open(env, deadline),
         #[cfg(target_os = "linux")]
         StoreKind::Keyutils => keyutils::open(),
         #[cfg(any(target_os = "macos", target_os = "windows"))]
-        StoreKind::Auto => native::open(),
+        StoreKind::Auto => native::open(deadline),
         StoreKind::File => Err(Error::invalid("the file store is not a keyring")),
         #[allow(unreachable_patterns)]
         other => Err(Error::unavailable(format!(

@@ -1,21 +1,98 @@
-//! The platform's own store: Keychain on macOS, Credential Manager on Windows.
+//! The platform's own store through keyring-core: Keychain on macOS, Credential Manager on
+//! Windows. Calls may wait on the user (a Keychain prompt), so they run under the deadline.
 
-use super::keyring::KeyringStore;
-use super::{Store, StoreKind, describe};
-use crate::error::Result;
+use std::sync::Arc;
 
-const HINT: &str = "unlock the keychain or credential store, or use --store file to keep the token in config.yaml in plaintext";
+use keyring_core::{CredentialStore, Entry};
+
+use super::{Deadline, Key, Store, unavailable};
+use crate::error::{Error, Result};
+use crate::protocol::Token;
 
 #[cfg(target_os = "macos")]
-pub fn open() -> Result<Box<dyn Store>> {
-    KeyringStore::open(describe(StoreKind::Auto), HINT, true, || {
-        Ok(apple_native_keyring_store::keychain::Store::new()?)
-    })
+pub const NAME: &str = "macOS Keychain";
+#[cfg(target_os = "windows")]
+pub const NAME: &str = "Windows Credential Manager";
+const ADVICE: &str = "Unlock the keychain or credential store, or use --store file to keep tokens in plaintext in config.yaml; set MYSTIC_CREDENTIAL_STORE=file to make that choice for every command.";
+
+pub struct NativeStore {
+    inner: Arc<CredentialStore>,
+    deadline: Deadline,
 }
 
-#[cfg(target_os = "windows")]
-pub fn open() -> Result<Box<dyn Store>> {
-    KeyringStore::open(describe(StoreKind::Auto), HINT, true, || {
-        Ok(windows_native_keyring_store::Store::new()?)
-    })
+pub fn open(deadline: Deadline) -> Result<Box<dyn Store>> {
+    let opened = deadline.run(
+        NAME,
+        ADVICE,
+        || -> keyring_core::Result<Arc<CredentialStore>> {
+            #[cfg(target_os = "macos")]
+            return Ok(apple_native_keyring_store::keychain::Store::new()?);
+            #[cfg(target_os = "windows")]
+            return Ok(windows_native_keyring_store::Store::new()?);
+        },
+    )?;
+    let inner = opened.map_err(|e| failed(&e))?;
+    Ok(Box::new(NativeStore { inner, deadline }))
+}
+
+fn failed(e: &keyring_core::Error) -> Error {
+    unavailable(&format!("the {NAME} failed"), ADVICE, Some(&e.to_string()))
+}
+
+impl NativeStore {
+    fn call<T: Send + 'static>(
+        &self,
+        key: &Key,
+        op: impl FnOnce(Entry) -> keyring_core::Result<T> + Send + 'static,
+    ) -> Result<keyring_core::Result<T>> {
+        let store = self.inner.clone();
+        let key = key.clone();
+        self.deadline.run(NAME, ADVICE, move || {
+            op(store.build(&key.service, &key.user, None)?)
+        })
+    }
+
+    fn fail(&self, key: &Key, e: keyring_core::Error) -> Error {
+        use keyring_core::Error as K;
+        match e {
+            // Never format the payload: it is the secret's raw bytes.
+            K::BadEncoding(_) | K::BadDataFormat(..) => Error::config(format!(
+                "the {NAME} item for {} at {} is not a valid token; store it again",
+                key.user, key.service
+            )),
+            K::Ambiguous(items) => Error::config(format!(
+                "{} items in the {NAME} match {} at {}; delete the duplicates",
+                items.len(),
+                key.user,
+                key.service
+            )),
+            other => failed(&other),
+        }
+    }
+}
+
+impl Store for NativeStore {
+    fn get(&self, key: &Key) -> Result<Option<Token>> {
+        match self.call(key, |entry| entry.get_password())? {
+            Ok(text) => Token::new(text)
+                .map(Some)
+                .map_err(|_| self.fail(key, keyring_core::Error::BadEncoding(Vec::new()))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(self.fail(key, e)),
+        }
+    }
+
+    fn set(&self, key: &Key, token: &Token) -> Result<()> {
+        let token = token.clone();
+        self.call(key, move |entry| entry.set_password(token.expose()))?
+            .map_err(|e| self.fail(key, e))
+    }
+
+    fn delete(&self, key: &Key) -> Result<bool> {
+        match self.call(key, |entry| entry.delete_credential())? {
+            Ok(()) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(e) => Err(self.fail(key, e)),
+        }
+    }
 }

@@ -5,6 +5,8 @@
 
 pub mod api;
 #[cfg(target_os = "linux")]
+pub mod kernel_keys;
+#[cfg(target_os = "linux")]
 pub mod pty;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +27,8 @@ pub fn bus() -> String {
 /// How long any one process under test may run before it counts as hung.
 pub const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// A test's own HOME, PIPELINE_DIR and keyring service prefix. Dropping it removes the folder and
+/// every kernel key whose name holds the prefix, so no test leaves a key behind.
 pub struct Sandbox {
     pub root: tempfile::TempDir,
     pub home: PathBuf,
@@ -56,6 +60,12 @@ impl Sandbox {
             prefix,
             extra_env: Vec::new(),
         }
+    }
+
+    /// Kernel keys (any keyring the helper uses) whose description holds this sandbox's prefix.
+    #[cfg(target_os = "linux")]
+    pub fn kernel_keys(&self) -> Vec<String> {
+        kernel_keys::matching(&self.prefix)
     }
 
     /// Use the real `mystic:` prefix (tests that do this use aliases of their own).
@@ -133,6 +143,18 @@ impl Sandbox {
         json
     }
 
+    /// Runs an action that must succeed with exactly one warning on stderr; returns both.
+    pub fn ok_warned(&self, args: &[&str], stdin: &str) -> (Value, String) {
+        let (json, code, stderr) = self.call(args, stdin);
+        assert_eq!(code, 0, "{args:?} {stdin} -> {json} {stderr}");
+        assert!(
+            stderr.lines().count() == 1
+                && stderr.starts_with("mystic-credential-helper: warning: "),
+            "{stderr:?}"
+        );
+        (json, stderr)
+    }
+
     /// Runs an action that must fail with `kind` and `code`; returns the message.
     pub fn fails(&self, args: &[&str], stdin: &str, kind: &str, code: i32) -> String {
         let (json, got, stderr) = self.call(args, stdin);
@@ -171,6 +193,16 @@ impl Sandbox {
 
     pub fn plant(&self, url: &str, alias: &str, token: &str) {
         secret_tool_store(&self.service(url), alias, token);
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // Only for prefixes of our own: `mystic:` would match the user's real keys.
+        if self.prefix.starts_with("mystic-test-") {
+            kernel_keys::remove_matching(&self.prefix);
+        }
     }
 }
 

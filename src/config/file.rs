@@ -1,0 +1,247 @@
+//! The files behind the mirror: where config.yaml is, reading it without ever blocking or
+//! swallowing memory, the writer lock, and atomic replacement.
+//!
+//! Reads take no lock: writers replace the file with an atomic rename, so a reader opens either
+//! the old or the new file, never a mix. Writers hold an exclusive lock on a separate lock file
+//! for the whole read-modify-write (config.yaml itself cannot carry the lock, because the rename
+//! replaces its inode). The kernel drops a dead writer's lock, so a crash never blocks the next.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::env::Env;
+use crate::error::{Error, ErrorKind, Result};
+
+pub const FILE_NAME: &str = "config.yaml";
+const LOCK_NAME: &str = ".config.yaml.lock";
+const TEMP_PREFIX: &str = ".config.yaml.";
+const TEMP_SUFFIX: &str = ".tmp";
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// Far above any real config.yaml (a few hundred bytes); a larger one is refused unread.
+pub const MAX_SIZE: u64 = 4 * 1024 * 1024;
+
+/// The SDK's rule: `$PIPELINE_DIR`, else `%LOCALAPPDATA%/.pipeline` on Windows, else
+/// `~/.pipeline`, where `~` is `HOME` or else the password database (Python's `expanduser`).
+pub fn dir(env: &Env) -> Result<PathBuf> {
+    match env.get("PIPELINE_DIR") {
+        Some(dir) if dir.is_empty() => {
+            return Err(Error::config(
+                "PIPELINE_DIR is set but empty, which makes the SDK use config.yaml in the current folder; set it to a folder, or unset it to use ~/.pipeline",
+            ));
+        }
+        Some(dir) => return Ok(PathBuf::from(dir)),
+        None => {}
+    }
+    if cfg!(windows) {
+        return env
+            .path("LOCALAPPDATA")
+            .map(|p| p.join(".pipeline"))
+            .ok_or_else(|| {
+                Error::config("cannot locate the config folder: set PIPELINE_DIR or %LOCALAPPDATA%")
+            });
+    }
+    env.path("HOME")
+        .or_else(dirs::home_dir)
+        .map(|home| home.join(".pipeline"))
+        .ok_or_else(|| Error::config("cannot locate your home folder: set PIPELINE_DIR or HOME"))
+}
+
+/// Opens `path` for reading without blocking (a FIFO would otherwise wait for a writer) and
+/// checks that it is a regular file of at most `MAX_SIZE` bytes; `None` when it does not exist.
+pub fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>> {
+    let mut file = match nonblocking().read(true).open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path.display(), &e)),
+    };
+    check_regular(&file, path)?;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(MAX_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path.display(), &e))?;
+    if bytes.len() as u64 > MAX_SIZE {
+        return Err(Error::config(format!(
+            "{} is larger than {} MiB; refusing to read it",
+            path.display(),
+            MAX_SIZE >> 20
+        )));
+    }
+    Ok(Some(bytes))
+}
+
+/// A FIFO, a device (`/dev/zero`) or a folder is refused at once instead of read.
+pub fn check_regular(file: &File, path: &Path) -> Result<()> {
+    let meta = file.metadata().map_err(|e| Error::io(path.display(), &e))?;
+    if !meta.is_file() {
+        return Err(Error::config(format!(
+            "{} is not a regular file; refusing to use it",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+pub fn nonblocking() -> OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut o = OpenOptions::new();
+    o.custom_flags(libc::O_NONBLOCK);
+    o
+}
+
+#[cfg(not(unix))]
+pub fn nonblocking() -> OpenOptions {
+    OpenOptions::new()
+}
+
+/// The exclusive writer lock on a folder. Holding it, a writer may load, change and save.
+pub struct Locked {
+    dir: PathBuf,
+    _lock: File,
+}
+
+impl Locked {
+    pub fn acquire(dir: &Path) -> Result<Locked> {
+        create_private_dir(dir)?;
+        let path = dir.join(LOCK_NAME);
+        let mut options = nonblocking();
+        private(&mut options);
+        let lock = options
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(path.display(), &e))?;
+        check_regular(&lock, &path)?;
+        let deadline = Instant::now() + LOCK_TIMEOUT;
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(Error::new(
+                        ErrorKind::Io,
+                        format!(
+                            "{} is held by another process for more than {}s",
+                            path.display(),
+                            LOCK_TIMEOUT.as_secs()
+                        ),
+                    ));
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(path.display(), &e)),
+            }
+        }
+        Ok(Locked {
+            dir: dir.to_owned(),
+            _lock: lock,
+        })
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// The current bytes of config.yaml, for a change. A symlinked config.yaml is refused: the
+    /// rename would replace the link, not write through it, and writing through it could land
+    /// outside the folder.
+    pub fn read(&self) -> Result<Option<Vec<u8>>> {
+        let path = self.path();
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::config(format!(
+                "{} is a symbolic link; refusing to replace it (point PIPELINE_DIR at the folder that holds the real file)",
+                path.display()
+            )));
+        }
+        read_bounded(&path)
+    }
+
+    /// Replaces config.yaml with `bytes`, or removes it for `None` (undoing the creation of a
+    /// file that did not exist).
+    pub fn write(&self, bytes: Option<&[u8]>) -> Result<()> {
+        self.remove_stale_temps();
+        match bytes {
+            Some(bytes) => replace(&self.dir, &self.path(), bytes, TEMP_PREFIX),
+            None => match fs::remove_file(self.path()) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    Err(Error::io(self.path().display(), &e))
+                }
+                _ => Ok(()),
+            },
+        }
+    }
+
+    /// Temp files left by a writer that was killed mid-write. Safe to delete: we hold the lock,
+    /// so no other writer is using one.
+    fn remove_stale_temps(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Temp file in `dir`, fsync, rename over `path`, fsync of the folder. tempfile creates the file
+/// with mode 0600, and the rename keeps it, whatever mode the old file had.
+pub fn replace(dir: &Path, path: &Path, bytes: &[u8], prefix: &str) -> Result<()> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir.display(), &e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| Error::io(tmp.path().display(), &e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io(path.display(), &e.error))?;
+    sync_dir(dir).map_err(|e| Error::io(dir.display(), &e))
+}
+
+/// Creates `dir` (and missing parents) with mode 0700.
+#[cfg(unix)]
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io(dir.display(), &e))
+}
+
+#[cfg(not(unix))]
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), &e))
+}
+
+#[cfg(unix)]
+fn private(options: &mut OpenOptions) {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.mode(0o600);
+}
+
+#[cfg(not(unix))]
+fn private(_options: &mut OpenOptions) {}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! The operations every front end ends in: reading a token (`lookup`), listing remotes, and the
+//! writers, which all go through one transaction (`txn`).
+
+mod lookup;
+mod txn;
+mod write;
+
+use std::cell::{OnceCell, RefCell};
+use std::path::{Path, PathBuf};
+
+pub use lookup::{Found, list, lookup, token_of};
+pub use txn::Txn;
+pub use write::{Migration, Moves, Stored, erase, migrate, set_active, store};
+
+use crate::config;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::protocol::{Alias, Origin};
+use crate::store::{self, Key, Store, StoreKind};
+
+/// Opens a keyring; `main` passes `store::open`, unit tests an in-memory store.
+pub type Opener<'a> = dyn Fn(StoreKind, &Env) -> Result<Box<dyn Store>> + 'a;
+
+/// Everything an operation needs, built once per process.
+pub struct Ctx<'a> {
+    pub env: &'a Env,
+    dir: Result<PathBuf>,
+    pub prefix: String,
+    pub kind: StoreKind,
+    opener: &'a Opener<'a>,
+    /// Opened on first use, so `list` and an environment-token `get` never touch the keyring.
+    store: OnceCell<Box<dyn Store>>,
+    /// One-line warnings for stderr, printed once the command has its answer.
+    warnings: RefCell<Vec<String>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(env: &'a Env, kind: StoreKind, opener: &'a Opener<'a>) -> Result<Self> {
+        let prefix = match env.get("MYSTIC_KEYRING_SERVICE_PREFIX") {
+            None => store::DEFAULT_SERVICE_PREFIX.to_owned(),
+            Some(p) => p
+                .to_str()
+                .filter(|p| !p.is_empty() && crate::protocol::validate::check_text("", p).is_ok())
+                .ok_or_else(|| {
+                    Error::config(
+                        "MYSTIC_KEYRING_SERVICE_PREFIX must be non-empty text on one line",
+                    )
+                })?
+                .to_owned(),
+        };
+        Ok(Ctx {
+            env,
+            // Resolved now, reported only when a command needs the folder.
+            dir: config::dir(env),
+            prefix,
+            kind,
+            opener,
+            store: OnceCell::new(),
+            warnings: RefCell::default(),
+        })
+    }
+
+    /// The folder of config.yaml.
+    pub fn dir(&self) -> Result<&Path> {
+        self.dir.as_deref().map_err(Clone::clone)
+    }
+
+    /// The keyring, or `None` for the file store.
+    pub fn keyring(&self) -> Result<Option<&dyn Store>> {
+        if self.kind == StoreKind::File {
+            return Ok(None);
+        }
+        if let Some(s) = self.store.get() {
+            return Ok(Some(s.as_ref()));
+        }
+        let opened = (self.opener)(self.kind, self.env)?;
+        Ok(Some(self.store.get_or_init(|| opened).as_ref()))
+    }
+
+    pub fn store_name(&self) -> &'static str {
+        store::describe(self.kind)
+    }
+
+    pub fn key(&self, url: &Origin, alias: &Alias) -> Key {
+        Key::new(&self.prefix, url, alias)
+    }
+
+    pub fn warn(&self, line: String) {
+        self.warnings.borrow_mut().push(line);
+    }
+
+    /// Writes the warnings gathered so far to `stderr`, each once.
+    pub fn flush_warnings(&self, stderr: &mut dyn std::io::Write) {
+        for line in self.warnings.borrow_mut().drain(..) {
+            let _ = writeln!(stderr, "mystic-credential-helper: warning: {line}");
+        }
+    }
+}

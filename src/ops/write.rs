@@ -1,0 +1,147 @@
+//! The writers. Each is a few edits inside one `Txn` (see `txn.rs` for the ordering rules).
+
+use super::{Ctx, Txn};
+use crate::error::{Error, ErrorKind, Result};
+use crate::protocol::{Alias, Origin, Selector, Token};
+use crate::resolve;
+
+/// Whether a store may move an existing remote to another url. The JSON protocol's `store` and
+/// `login` may (that is what they are for); git and docker may not: they store whatever
+/// credential a host asked for, and must never redirect a remote or drop its token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moves {
+    Allowed,
+    Refused,
+}
+
+/// What `store` did.
+#[derive(Debug)]
+pub struct Stored {
+    pub alias: Alias,
+    pub url: Origin,
+    /// Whether the alias is the active remote afterwards.
+    pub active: bool,
+    /// Whether the alias already had a token (which this one replaced).
+    pub replaced: bool,
+}
+
+/// Saves `token` for `alias` at `url`. `active`: `Some(true)` makes it the active remote,
+/// `Some(false)` leaves `active_remote` alone, `None` makes it active only when none is (as the
+/// SDK does). Storing exactly what is there writes nothing.
+pub fn store(
+    ctx: &Ctx,
+    alias: Alias,
+    url: Origin,
+    token: &Token,
+    active: Option<bool>,
+    moves: Moves,
+) -> Result<Stored> {
+    let mut tx = Txn::begin(ctx)?;
+    let previous = tx.config.find(&alias).map(|r| r.url.clone());
+    if let Some(old) = previous.as_ref().filter(|old| **old != url) {
+        if moves == Moves::Refused {
+            return Err(Error::invalid(format!(
+                "remote {alias} belongs to {old}; refusing to store a credential for {url} under that name (nothing was changed)"
+            )));
+        }
+        tx.remove_token(&alias, old);
+    }
+    tx.put_token(&alias, &url, token)?;
+    let make_active = active.unwrap_or_else(|| tx.config.active().is_none());
+    if make_active {
+        tx.config.set_active(Some(&alias))?;
+    }
+    let active = tx.config.is_active(&alias);
+    tx.commit()?;
+    Ok(Stored {
+        alias,
+        url,
+        active,
+        replaced: previous.is_some(),
+    })
+}
+
+/// Erases the remote `sel` names; returns its alias and url. With both alias and url, a keyring
+/// item whose remote is gone from config.yaml (an orphan) is erased too.
+pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<(Alias, Origin)> {
+    let mut tx = Txn::begin(ctx)?;
+    let (alias, url) = match resolve::remote(&tx.config, sel.alias.as_ref(), sel.url.as_ref()) {
+        Ok(r) => (r.alias.clone(), r.url.clone()),
+        Err(e) => match (&sel.alias, &sel.url) {
+            (Some(alias), Some(url)) if e.kind == ErrorKind::NotFound => {
+                tx.remove_token(alias, url);
+                if tx.commit()? == 0 {
+                    return Err(e);
+                }
+                return Ok((alias.clone(), url.clone()));
+            }
+            _ => return Err(e),
+        },
+    };
+    tx.remove_token(&alias, &url);
+    tx.config.remove(&alias)?;
+    if tx.config.is_active(&alias) {
+        tx.config.set_active(None)?;
+    }
+    tx.commit()?;
+    Ok((alias, url))
+}
+
+/// Makes `alias` the active remote.
+pub fn set_active(ctx: &Ctx, alias: &Alias) -> Result<()> {
+    let mut tx = Txn::begin(ctx)?;
+    if tx.config.find(alias).is_none() {
+        return Err(Error::not_found(format!(
+            "no remote named {alias} in config.yaml"
+        )));
+    }
+    tx.config.set_active(Some(alias))?;
+    tx.commit().map(drop)
+}
+
+/// What `migrate` did (or, with `dry_run`, would do) for each remote with a plaintext token.
+#[derive(Debug, Default)]
+pub struct Migration {
+    pub moved: Vec<(Alias, Origin)>,
+    /// Remotes that keep their plaintext token, and why.
+    pub kept: Vec<(Alias, Origin, Error)>,
+}
+
+/// Moves plaintext tokens from config.yaml into the keyring. Each token is written, read back
+/// and compared before its plaintext copy is dropped, and the file is rewritten once. A token
+/// that could not be moved stays in the file, so none is ever lost. A keyring that cannot be
+/// opened fails the whole command, with or without `dry_run`, in the same way.
+pub fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
+    let mut tx = Txn::begin(ctx)?;
+    let plaintext: Vec<_> = tx
+        .config
+        .remotes
+        .iter()
+        .filter_map(|r| Some((r.alias.clone(), r.url.clone(), r.token.clone()?)))
+        .collect();
+    let mut report = Migration::default();
+    let Some(first) = plaintext.first() else {
+        return Ok(report);
+    };
+    let Some(store) = ctx.keyring()? else {
+        return Err(Error::invalid(
+            "migrate moves tokens into a keyring; the file store keeps them in config.yaml",
+        ));
+    };
+    // The first thing a real migrate does: read the keyring.
+    store.get(&ctx.key(&first.1, &first.0))?;
+    for (alias, url, token) in plaintext {
+        let moved = match dry_run {
+            true => Ok(()),
+            false => tx.put_token_checked(&alias, &url, &token),
+        };
+        match moved {
+            Ok(()) => report.moved.push((alias, url)),
+            Err(e) => report.kept.push((alias, url, e)),
+        }
+    }
+    if !dry_run {
+        tx.commit()?;
+    }
+    Ok(report)
+}

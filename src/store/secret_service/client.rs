@@ -1,0 +1,283 @@
+//! A minimal Secret Service client on zbus, written for gnome-keyring's way of meeting a new
+//! caller.
+//!
+//! gnome-keyring registers a new caller from an idle callback that its first message schedules,
+//! and dispatches that message concurrently. An `OpenSession` served before the registration
+//! aborts the daemon (`plain_negotiate: assertion 'session' failed`, then a GLib-ERROR), taking
+//! down the user's keyring for every application. `SearchItems` served before it fails with a
+//! spurious `UnknownMethod` instead, because its handler needs the registration too.
+//!
+//! So the first message is always `SearchItems`, retried briefly on `UnknownMethod`: its success
+//! proves that the daemon knows us. Only then, and only when a secret is really read or written,
+//! is a session opened. A `get` that finds no item never opens one. This costs no extra round
+//! trip (libsecret's opening `Properties.GetAll` costs one; see docs/design.md for the
+//! measurements).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use zbus::blocking::Connection;
+use zbus::zvariant::{self, OwnedObjectPath, OwnedValue, Type, Value};
+use zeroize::Zeroizing;
+
+use super::dh;
+
+const SERVICE: &str = "org.freedesktop.secrets";
+const PATH: &str = "/org/freedesktop/secrets";
+const SERVICE_IFACE: &str = "org.freedesktop.Secret.Service";
+const COLLECTION_IFACE: &str = "org.freedesktop.Secret.Collection";
+const ITEM_IFACE: &str = "org.freedesktop.Secret.Item";
+const PROPERTIES_IFACE: &str = "org.freedesktop.DBus.Properties";
+/// `UnknownMethod` while gnome-keyring is still registering the caller: wait this long between
+/// tries, doubling each time (about 60 ms in all).
+const FIRST_RETRY: Duration = Duration::from_millis(2);
+const RETRIES: u32 = 5;
+
+/// What went wrong, in terms the store turns into advice.
+#[derive(Debug)]
+pub enum Fault {
+    /// No session bus to connect to.
+    NoBus(String),
+    /// The bus is there, but nothing owns org.freedesktop.secrets.
+    NoService(String),
+    /// The collection or item is locked, or the service wants to show a prompt.
+    Locked,
+    /// `UnknownMethod`: from gnome-keyring, also "not registered yet" (see the module comment).
+    UnknownMethod(String),
+    /// Anything else the bus or the service said.
+    Other(String),
+}
+
+type Result<T> = std::result::Result<T, Fault>;
+
+impl From<zbus::Error> for Fault {
+    fn from(e: zbus::Error) -> Self {
+        match &e {
+            zbus::Error::MethodError(name, _, _) => match name.as_str() {
+                "org.freedesktop.DBus.Error.ServiceUnknown"
+                | "org.freedesktop.DBus.Error.NameHasNoOwner" => Fault::NoService(e.to_string()),
+                "org.freedesktop.Secret.Error.IsLocked" => Fault::Locked,
+                "org.freedesktop.DBus.Error.UnknownMethod" => Fault::UnknownMethod(e.to_string()),
+                _ => Fault::Other(e.to_string()),
+            },
+            _ => Fault::Other(e.to_string()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encryption {
+    Plain,
+    Dh,
+}
+
+/// A transfer session: its object path, and the AES key when it is encrypted.
+struct Session {
+    path: OwnedObjectPath,
+    key: Option<dh::AesKey>,
+}
+
+/// The Secret Service specification's `Secret` struct, `(oayays)`.
+#[derive(Serialize, Deserialize, Type)]
+struct WireSecret {
+    session: OwnedObjectPath,
+    parameters: Vec<u8>,
+    value: Vec<u8>,
+    content_type: String,
+}
+
+impl Drop for WireSecret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.value);
+    }
+}
+
+/// Items matching a search, split as the service reports them.
+pub struct Found {
+    pub unlocked: Vec<OwnedObjectPath>,
+    pub locked: Vec<OwnedObjectPath>,
+}
+
+pub struct Client {
+    conn: Connection,
+    encryption: Encryption,
+    session: OnceLock<Session>,
+}
+
+impl Client {
+    /// Connects to the bus at `address`; nothing is sent to the service yet.
+    pub fn connect(address: &str, encryption: Encryption) -> Result<Self> {
+        let conn = zbus::blocking::connection::Builder::address(address)
+            .and_then(|b| b.build())
+            .map_err(|e| Fault::NoBus(e.to_string()))?;
+        Ok(Client {
+            conn,
+            encryption,
+            session: OnceLock::new(),
+        })
+    }
+
+    fn call<B>(&self, path: &str, iface: &str, method: &str, body: &B) -> Result<zbus::Message>
+    where
+        B: Serialize + zvariant::DynamicType,
+    {
+        Ok(self
+            .conn
+            .call_method(Some(SERVICE), path, Some(iface), method, body)?)
+    }
+
+    pub fn search(&self, attributes: &HashMap<&str, &str>) -> Result<Found> {
+        let mut wait = FIRST_RETRY;
+        for attempt in 0..=RETRIES {
+            match self.call(PATH, SERVICE_IFACE, "SearchItems", attributes) {
+                Err(Fault::UnknownMethod(_)) if attempt < RETRIES => {
+                    std::thread::sleep(wait);
+                    wait *= 2;
+                }
+                reply => {
+                    let (unlocked, locked) = body(&reply?)?;
+                    return Ok(Found { unlocked, locked });
+                }
+            }
+        }
+        unreachable!("the last attempt returns")
+    }
+
+    /// The session, opened on first use.
+    fn session(&self) -> Result<&Session> {
+        if let Some(s) = self.session.get() {
+            return Ok(s);
+        }
+        let opened = match self.encryption {
+            Encryption::Plain => {
+                let reply = self.call(
+                    PATH,
+                    SERVICE_IFACE,
+                    "OpenSession",
+                    &("plain", Value::from("")),
+                )?;
+                let (_, path): (OwnedValue, OwnedObjectPath) = body(&reply)?;
+                Session { path, key: None }
+            }
+            Encryption::Dh => {
+                let pair = dh::KeyPair::generate().map_err(|e| Fault::Other(e.to_string()))?;
+                let input = Value::from(pair.public.clone());
+                let reply =
+                    self.call(PATH, SERVICE_IFACE, "OpenSession", &(dh::ALGORITHM, input))?;
+                let (output, path): (OwnedValue, OwnedObjectPath) = body(&reply)?;
+                let theirs: Vec<u8> = output
+                    .try_into()
+                    .map_err(|_| Fault::Other("OpenSession answered no public key".into()))?;
+                let key = pair
+                    .agree(&theirs)
+                    .ok_or_else(|| Fault::Other("the service's public key is invalid".into()))?;
+                Session {
+                    path,
+                    key: Some(key),
+                }
+            }
+        };
+        Ok(self.session.get_or_init(|| opened))
+    }
+
+    pub fn get_secret(&self, item: &OwnedObjectPath) -> Result<Zeroizing<Vec<u8>>> {
+        let session = self.session()?;
+        let reply = self.call(item.as_str(), ITEM_IFACE, "GetSecret", &(&session.path,))?;
+        let (secret,): (WireSecret,) = body(&reply)?;
+        match &session.key {
+            None => Ok(Zeroizing::new(secret.value.clone())),
+            Some(key) => key
+                .decrypt(&secret.parameters, &secret.value)
+                .ok_or_else(|| Fault::Other("a secret could not be decrypted".into())),
+        }
+    }
+
+    fn wire(&self, plain: &[u8]) -> Result<WireSecret> {
+        let session = self.session()?;
+        let (parameters, value) = match &session.key {
+            None => (Vec::new(), plain.to_vec()),
+            Some(key) => key
+                .encrypt(plain)
+                .map_err(|e| Fault::Other(e.to_string()))?,
+        };
+        Ok(WireSecret {
+            session: session.path.clone(),
+            parameters,
+            value,
+            content_type: "text/plain".into(),
+        })
+    }
+
+    pub fn set_secret(&self, item: &OwnedObjectPath, plain: &[u8]) -> Result<()> {
+        let secret = self.wire(plain)?;
+        self.call(item.as_str(), ITEM_IFACE, "SetSecret", &(secret,))?;
+        Ok(())
+    }
+
+    /// Creates an item in the default collection, which must be unlocked: we never prompt.
+    pub fn create(
+        &self,
+        label: &str,
+        attributes: &HashMap<&str, &str>,
+        plain: &[u8],
+    ) -> Result<()> {
+        let reply = self.call(PATH, SERVICE_IFACE, "ReadAlias", &("default",))?;
+        let (collection,): (OwnedObjectPath,) = body(&reply)?;
+        if collection.as_str() == "/" {
+            return Err(Fault::Other("there is no default collection".into()));
+        }
+        let reply = self.call(
+            collection.as_str(),
+            PROPERTIES_IFACE,
+            "Get",
+            &(COLLECTION_IFACE, "Locked"),
+        )?;
+        let (locked,): (OwnedValue,) = body(&reply)?;
+        if bool::try_from(locked).unwrap_or(true) {
+            return Err(Fault::Locked);
+        }
+        let properties = HashMap::from([
+            ("org.freedesktop.Secret.Item.Label", Value::from(label)),
+            (
+                "org.freedesktop.Secret.Item.Attributes",
+                Value::from(attributes.clone()),
+            ),
+        ]);
+        let secret = self.wire(plain)?;
+        let reply = self.call(
+            collection.as_str(),
+            COLLECTION_IFACE,
+            "CreateItem",
+            &(properties, secret, true),
+        )?;
+        let (_, prompt): (OwnedObjectPath, OwnedObjectPath) = body(&reply)?;
+        no_prompt(&prompt)
+    }
+
+    pub fn delete(&self, item: &OwnedObjectPath) -> Result<()> {
+        let reply = self.call(item.as_str(), ITEM_IFACE, "Delete", &())?;
+        let (prompt,): (OwnedObjectPath,) = body(&reply)?;
+        no_prompt(&prompt)
+    }
+}
+
+/// A prompt path other than "/" means the service wants the user to confirm: we never do.
+fn no_prompt(prompt: &OwnedObjectPath) -> Result<()> {
+    if prompt.as_str() == "/" {
+        Ok(())
+    } else {
+        Err(Fault::Locked)
+    }
+}
+
+fn body<T>(reply: &zbus::Message) -> Result<T>
+where
+    T: for<'d> Deserialize<'d> + Type,
+{
+    reply
+        .body()
+        .deserialize()
+        .map_err(|e| Fault::Other(format!("unexpected reply: {e}")))
+}

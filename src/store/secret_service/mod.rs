@@ -1,0 +1,182 @@
+//! The freedesktop Secret Service over D-Bus (gnome-keyring, KWallet, KeePassXC), through our
+//! own small zbus client (see `client.rs` for why the order of calls matters).
+//!
+//! Items carry exactly the attributes `service` and `username`, so `secret-tool lookup`, Python
+//! keyring and keyring-rs find the same item. The session is plain by default: the token crosses
+//! only the user's own session-bus socket, and skipping the Diffie-Hellman exchange makes `get`
+//! several times faster (see docs/design.md). `MYSTIC_SECRET_SERVICE_ENCRYPTION=dh` asks for the
+//! encrypted session instead. A locked collection is reported at once, never unlocked with a
+//! prompt; every call runs under the process's keyring deadline.
+
+mod client;
+mod dh;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use client::{Client, Encryption, Fault};
+
+use super::{Deadline, Key, Store, unavailable};
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::protocol::Token;
+
+pub const NAME: &str = "Secret Service";
+const ADVICE: &str = "On a machine without a desktop session use --store keyutils (the kernel keyring), or --store file to keep tokens in plaintext in config.yaml; set MYSTIC_CREDENTIAL_STORE=keyutils (or file) to make that choice for every command.";
+
+pub struct SecretServiceStore {
+    client: Arc<Client>,
+    deadline: Deadline,
+}
+
+pub fn open(env: &Env, deadline: Deadline) -> Result<Box<dyn Store>> {
+    let encryption = match env
+        .non_empty("MYSTIC_SECRET_SERVICE_ENCRYPTION")
+        .and_then(|v| v.to_str())
+    {
+        None | Some("plain") => Encryption::Plain,
+        Some("dh") => Encryption::Dh,
+        Some(_) => {
+            return Err(Error::config(
+                "MYSTIC_SECRET_SERVICE_ENCRYPTION must be plain or dh",
+            ));
+        }
+    };
+    let address = bus_address(env)?;
+    let client = deadline
+        .run(NAME, ADVICE, move || Client::connect(&address, encryption))?
+        .map_err(fail)?;
+    Ok(Box::new(SecretServiceStore {
+        client: Arc::new(client),
+        deadline,
+    }))
+}
+
+/// `DBUS_SESSION_BUS_ADDRESS`, else the standard socket in `XDG_RUNTIME_DIR`, as libdbus finds it.
+fn bus_address(env: &Env) -> Result<String> {
+    if let Some(address) = env.non_empty("DBUS_SESSION_BUS_ADDRESS") {
+        return Ok(address.to_string_lossy().into_owned());
+    }
+    let socket = env
+        .path("XDG_RUNTIME_DIR")
+        .map(|dir| dir.join("bus"))
+        .filter(|socket| socket.exists());
+    match socket {
+        Some(socket) => Ok(format!("unix:path={}", socket.display())),
+        None => Err(unavailable(
+            "there is no D-Bus session bus here (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service",
+            ADVICE,
+            None,
+        )),
+    }
+}
+
+fn fail(fault: Fault) -> Error {
+    match fault {
+        Fault::NoBus(detail) => unavailable(
+            "cannot connect to the D-Bus session bus, so no Secret Service",
+            ADVICE,
+            Some(&detail),
+        ),
+        Fault::NoService(detail) => unavailable(
+            "no Secret Service (such as gnome-keyring) is running on the D-Bus session bus",
+            ADVICE,
+            Some(&detail),
+        ),
+        Fault::Locked => unavailable(
+            "the Secret Service keyring is locked, and unlocking it needs a prompt, which this helper never shows; unlock it in your desktop session",
+            ADVICE,
+            None,
+        ),
+        Fault::UnknownMethod(detail) | Fault::Other(detail) => {
+            unavailable("the Secret Service failed", ADVICE, Some(&detail))
+        }
+    }
+}
+
+fn attributes(key: &Key) -> HashMap<&str, &str> {
+    HashMap::from([
+        ("service", key.service.as_str()),
+        ("username", key.user.as_str()),
+    ])
+}
+
+fn ambiguous(key: &Key) -> Error {
+    Error::config(format!(
+        "several {NAME} items match {} at {}; delete the duplicates (secret-tool clear service {} username {})",
+        key.user, key.service, key.service, key.user
+    ))
+}
+
+fn invalid_item(key: &Key) -> Error {
+    Error::config(format!(
+        "the {NAME} item for {} at {} is not a valid token; store it again",
+        key.user, key.service
+    ))
+}
+
+impl SecretServiceStore {
+    /// Runs `op` on the shared connection under the deadline.
+    fn call<T: Send + 'static>(
+        &self,
+        key: &Key,
+        op: impl FnOnce(&Client, &Key) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let client = self.client.clone();
+        let key = key.clone();
+        self.deadline.run(NAME, ADVICE, move || op(&client, &key))?
+    }
+}
+
+impl Store for SecretServiceStore {
+    fn get(&self, key: &Key) -> Result<Option<Token>> {
+        self.call(key, |client, key| {
+            let found = client.search(&attributes(key)).map_err(fail)?;
+            match (found.unlocked.as_slice(), found.locked.is_empty()) {
+                ([], true) => Ok(None),
+                ([], false) => Err(fail(Fault::Locked)),
+                ([item], _) => {
+                    let bytes = client.get_secret(item).map_err(fail)?;
+                    // Never echo the bytes: they are the secret.
+                    let text = std::str::from_utf8(&bytes).map_err(|_| invalid_item(key))?;
+                    Token::new(text.to_owned())
+                        .map(Some)
+                        .map_err(|_| invalid_item(key))
+                }
+                _ => Err(ambiguous(key)),
+            }
+        })
+    }
+
+    fn set(&self, key: &Key, token: &Token) -> Result<()> {
+        let token = token.clone();
+        self.call(key, move |client, key| {
+            let found = client.search(&attributes(key)).map_err(fail)?;
+            let secret = token.expose().as_bytes();
+            match found.unlocked.as_slice() {
+                [item] => client.set_secret(item, secret).map_err(fail),
+                [] if !found.locked.is_empty() => Err(fail(Fault::Locked)),
+                [] => {
+                    let label = format!("Mystic API token ({} at {})", key.user, key.service);
+                    client
+                        .create(&label, &attributes(key), secret)
+                        .map_err(fail)
+                }
+                _ => Err(ambiguous(key)),
+            }
+        })
+    }
+
+    fn delete(&self, key: &Key) -> Result<bool> {
+        self.call(key, |client, key| {
+            let found = client.search(&attributes(key)).map_err(fail)?;
+            if !found.locked.is_empty() {
+                return Err(fail(Fault::Locked));
+            }
+            for item in &found.unlocked {
+                client.delete(item).map_err(fail)?;
+            }
+            Ok(!found.unlocked.is_empty())
+        })
+    }
+}
