@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod core_dumps;
 pub mod env;
 pub mod error;
 pub mod frontend;

@@ -1,9 +1,10 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use mystic_credential_helper::{Io, env::Env, run, store};
+use mystic_credential_helper::{Io, core_dumps, env::Env, run, store};
 
 fn main() -> ExitCode {
+    core_dumps::disable();
     let stdin = std::io::stdin();
     let io = Io {
         interactive: stdin.is_terminal(),

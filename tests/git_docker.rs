@@ -366,3 +366,83 @@ fn all_three_front_ends_share_one_credential() {
     let out = sb.run(&["git", "get"], "protocol=https\nhost=www.mystic.ai\n\n");
     assert!(out.stdout.is_empty());
 }
+
+/// git and docker store whatever a host asked for: a credential for another host under the name
+/// of an existing remote must never redirect that remote or drop its token.
+#[test]
+fn git_and_docker_never_take_over_a_remote_at_another_origin() {
+    let (sb, bin) = sandbox();
+    sb.ok(
+        &["store"],
+        r#"{"alias":"mystic-api","token":"pipeline_sk_real"}"#,
+    );
+    let before = sb.config();
+    let unchanged = |what: &str| {
+        assert_eq!(sb.config(), before, "{what}: config.yaml changed");
+        assert_eq!(
+            sb.lookup(URL, "mystic-api").as_deref(),
+            Some("pipeline_sk_real"),
+            "{what}"
+        );
+        assert_eq!(
+            sb.lookup("https://evil.example", "mystic-api"),
+            None,
+            "{what}"
+        );
+        assert_eq!(sb.lookup("https://ghcr.io", "mystic-api"), None, "{what}");
+    };
+
+    let out = sb.run(
+        &["git", "store"],
+        "protocol=https\nhost=evil.example\nusername=mystic-api\npassword=x\n\n",
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("mystic-api belongs to https://www.mystic.ai")
+            && stderr.contains("https://evil.example")
+            && !stderr.contains("pipeline_sk_real"),
+        "{stderr}"
+    );
+    unchanged("git store");
+    // As git runs it (git ignores a helper's failed store).
+    let approve = git(
+        &sb,
+        &["-c", "credential.helper=mystic", "credential", "approve"],
+        "protocol=https\nhost=evil.example\nusername=mystic-api\npassword=x\n\n",
+    );
+    assert!(approve.status.success(), "{}", text(&approve.stderr));
+    unchanged("git credential approve");
+
+    let (out, code) = docker(
+        &sb,
+        &bin,
+        "store",
+        "{\"ServerURL\":\"ghcr.io\",\"Username\":\"mystic-api\",\"Secret\":\"pipeline_sk_ghcr\"}\n",
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("belongs to https://www.mystic.ai"), "{out}");
+    unchanged("docker store");
+
+    // Erasing for the other origin touches nothing either.
+    let out = sb.run(
+        &["git", "erase"],
+        "protocol=https\nhost=evil.example\nusername=mystic-api\n\n",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let (_, code) = docker(&sb, &bin, "erase", "ghcr.io\n");
+    assert_eq!(code, 1);
+    unchanged("git and docker erase");
+
+    // The same origin and alias still update the token.
+    let out = sb.run(
+        &["git", "store"],
+        "protocol=https\nhost=www.mystic.ai\nusername=mystic-api\npassword=pipeline_sk_rotated\n\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        sb.lookup(URL, "mystic-api").as_deref(),
+        Some("pipeline_sk_rotated")
+    );
+    assert_eq!(sb.config(), before);
+}

@@ -15,8 +15,9 @@ struct Check {
 }
 
 impl Check {
-    /// Runs a command; its stdout may hold the canary only when `allowed`. Returns stdout.
-    fn run(&self, args: &[&str], stdin: &str, allowed: bool) -> String {
+    /// Runs a command, which must exit with `code` (so that it reached the path it is meant to
+    /// test); its stdout may hold the canary only when `allowed`. Returns stdout.
+    fn run(&self, args: &[&str], stdin: &str, code: i32, allowed: bool) -> String {
         let out = self
             .sb
             .cmd()
@@ -25,12 +26,13 @@ impl Check {
             .write_stdin(stdin)
             .output()
             .unwrap();
-        self.judge(args, out, allowed)
+        self.judge(args, out, code, allowed)
     }
 
-    fn judge(&self, args: &[&str], out: std::process::Output, allowed: bool) -> String {
+    fn judge(&self, args: &[&str], out: std::process::Output, code: i32, allowed: bool) -> String {
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stdout} {stderr}");
         assert!(
             !stderr.contains(CANARY),
             "{args:?} leaked on stderr: {stderr}"
@@ -54,122 +56,158 @@ impl Check {
 fn the_canary_appears_only_where_it_belongs() {
     let ok_api = Api::start(200);
     let refusing_api = Api::start(401);
+    let github_env = tempfile::NamedTempFile::new().unwrap();
     let c = Check {
-        sb: Sandbox::new().env("RUST_BACKTRACE", "1"),
+        sb: Sandbox::new()
+            .env("RUST_BACKTRACE", "1")
+            .env("GITHUB_ENV", &github_env.path().display().to_string()),
     };
     let store = format!(r#"{{"alias":"a","token":"{CANARY}"}}"#);
 
     // The happy paths.
-    c.run(&["store"], &store, false);
-    assert!(c.run(&["get"], "", true).contains(CANARY));
-    assert!(c.run(&["get"], r#"{"alias":"a"}"#, true).contains(CANARY));
-    assert!(c.run(&["token"], "", true).contains(CANARY));
+    c.run(&["store"], &store, 0, false);
+    assert!(c.run(&["get"], "", 0, true).contains(CANARY));
+    assert!(
+        c.run(&["get"], r#"{"alias":"a"}"#, 0, true)
+            .contains(CANARY)
+    );
+    assert!(c.run(&["token"], "", 0, true).contains(CANARY));
     for format in ["shell", "dotenv", "json", "github"] {
         assert!(
-            c.run(&["env", "--format", format], "", true)
+            c.run(&["env", "--format", format], "", 0, true)
                 .contains(CANARY)
         );
     }
     assert!(
-        c.run(&["exec", "--", "printenv", "PIPELINE_API_TOKEN"], "", true)
+        std::fs::read_to_string(github_env.path())
+            .unwrap()
             .contains(CANARY)
     );
-    c.run(&["exec", "--", "true"], "", false);
-    c.run(&["list"], "", false);
-    c.run(&["status"], "", false);
-    c.run(&["status", "--json"], "", false);
-    c.run(&["use", "a"], "", false);
+    assert!(
+        c.run(
+            &["exec", "--", "printenv", "PIPELINE_API_TOKEN"],
+            "",
+            0,
+            true
+        )
+        .contains(CANARY)
+    );
+    c.run(&["exec", "--", "true"], "", 0, false);
+    c.run(&["list"], "", 0, false);
+    c.run(&["status"], "", 0, false);
+    c.run(&["status", "--json"], "", 0, false);
+    c.run(&["use", "a"], "", 0, false);
     c.run(
         &["login", "--alias", "b", "--url", &ok_api.url],
         CANARY,
+        0,
         false,
     );
     c.run(
         &["login", "--alias", "b", "--url", &ok_api.url, "--no-verify"],
         CANARY,
+        0,
         false,
     );
-    c.run(&["status", "--verify"], "", false);
-    c.run(&["logout", "b"], "", false);
+    c.run(&["status", "--verify"], "", 0, false);
+    c.run(&["logout", "b"], "", 0, false);
     c.run(
         &["store"],
         &format!(
             r#"{{"alias":"r","url":"{}","token":"{CANARY}"}}"#,
             refusing_api.url
         ),
+        0,
         false,
     );
-    c.run(&["status", "--verify", "--json"], "", false);
-    c.run(&["erase"], r#"{"alias":"r"}"#, false);
+    c.run(&["status", "--verify", "--json"], "", 0, false);
+    c.run(&["erase"], r#"{"alias":"r"}"#, 0, false);
 
     // The git and docker front ends: only their `get` may answer with the token.
     let git_get = "protocol=https\nhost=www.mystic.ai\nusername=a\n\n";
-    assert!(c.run(&["git", "get"], git_get, true).contains(CANARY));
+    assert!(c.run(&["git", "get"], git_get, 0, true).contains(CANARY));
     c.run(
         &["git", "get"],
         "protocol=https\nhost=other.example\n\n",
+        0,
         false,
     );
     c.run(
         &["git", "store"],
         &format!("protocol=https\nhost=www.mystic.ai\nusername=a\npassword={CANARY}\n\n"),
+        0,
         false,
     );
     c.run(
         &["git", "store"],
         &format!("protocol=https\nhost=www.mystic.ai\nusername=a\npassword={CANARY}\r\n\n"),
+        2,
         false,
     );
     c.run(
         &["git", "store"],
         &format!("protocol=https\nhost=www.mystic.ai\nusername=a b\npassword={CANARY} x\n\n"),
+        2,
+        false,
+    );
+    c.run(
+        &["git", "store"],
+        &format!("protocol=https\nhost=other.example\nusername=a\npassword={CANARY}\n\n"),
+        2,
         false,
     );
     c.run(
         &["git", "erase"],
         &format!("protocol=https\nhost=www.mystic.ai\nusername=a\npassword={CANARY}x\n\n"),
+        0,
         false,
     );
     assert!(
-        c.run(&["docker", "get"], "www.mystic.ai", true)
+        c.run(&["docker", "get"], "www.mystic.ai", 0, true)
             .contains(CANARY)
     );
-    c.run(&["docker", "list"], "unused", false);
-    c.run(&["docker", "get"], "elsewhere.example", false);
-    c.run(
-        &["docker", "store"],
-        &format!(r#"{{"ServerURL":"www.mystic.ai","Username":"a","Secret":"{CANARY}"}}"#),
-        false,
-    );
-    c.run(
-        &["docker", "store"],
-        &format!(r#"{{"ServerURL":"www.mystic.ai","Username":"a","Secret":"{CANARY} x"}}"#),
-        false,
-    );
-    c.run(
-        &["docker", "store"],
-        &format!(r#"{{"ServerURL":"www.mystic.ai","Username":"{CANARY}!","Secret":"{CANARY}"}}"#),
-        false,
-    );
-    c.run(
-        &["docker", "store"],
-        &format!(r#"{{"ServerURL":"https://{CANARY}@x","Username":"a","Secret":"t"}}"#),
-        false,
-    );
-    c.run(
-        &["docker", "store"],
-        &format!(r#"{{"ServerURL":"x","Username":"a","Secret":"{CANARY}""#),
-        false,
-    );
-    c.run(&["configure", "docker"], "", false);
-    c.run(&["configure", "git"], "", false);
+    c.run(&["docker", "list"], "unused", 0, false);
+    c.run(&["docker", "get"], "elsewhere.example", 1, false);
+    for (payload, code) in [
+        (
+            format!(r#"{{"ServerURL":"www.mystic.ai","Username":"a","Secret":"{CANARY}"}}"#),
+            0,
+        ),
+        (
+            format!(r#"{{"ServerURL":"www.mystic.ai","Username":"a","Secret":"{CANARY} x"}}"#),
+            1,
+        ),
+        (
+            format!(
+                r#"{{"ServerURL":"www.mystic.ai","Username":"{CANARY}!","Secret":"{CANARY}"}}"#
+            ),
+            1,
+        ),
+        (
+            format!(r#"{{"ServerURL":"https://{CANARY}@x","Username":"a","Secret":"t"}}"#),
+            1,
+        ),
+        (
+            format!(r#"{{"ServerURL":"x","Username":"a","Secret":"{CANARY}""#),
+            1,
+        ),
+        (
+            format!(r#"{{"ServerURL":"other.example","Username":"a","Secret":"{CANARY}"}}"#),
+            1,
+        ),
+    ] {
+        c.run(&["docker", "store"], &payload, code, false);
+    }
+    c.run(&["configure", "docker"], "", 0, false);
+    c.run(&["configure", "git"], "", 0, false);
 
     // Error paths.
-    c.run(&["login", "--url", &refusing_api.url], CANARY, false);
-    c.run(&["login", "--url", &closed_port_url()], CANARY, false);
+    c.run(&["login", "--url", &refusing_api.url], CANARY, 7, false);
+    c.run(&["login", "--url", &closed_port_url()], CANARY, 8, false);
     c.run(
         &["login", "--no-verify"],
         &format!("{CANARY} {CANARY}"),
+        2,
         false,
     );
     for bad in [
@@ -183,15 +221,18 @@ fn the_canary_appears_only_where_it_belongs() {
         format!(r#"{{"alias":"a","token":"t","{CANARY}":1}}"#),
         format!(r#"{{"alias":"a","token":"t","{CANARY}":"{CANARY}"}}"#),
         format!(r#"{{"alias":"a","token":["{CANARY}"]}}"#),
+        format!(r#"{{"alias":"a","token":{{"{CANARY}":1}}}}"#),
+        format!(r#"{{"alias":"a","token":null,"{CANARY}":null}}"#),
         format!(r#"{{"v":"{CANARY}","alias":"a","token":"t"}}"#),
         format!(r#"{{"alias":"a","token":"{CANARY}"#),
+        format!(r#""{CANARY}""#),
         format!("{}{}", store, " ".repeat(70_000)),
     ] {
-        c.run(&["store"], &bad, false);
-        c.run(&["get"], &bad, false);
+        c.run(&["store"], &bad, 2, false);
+        c.run(&["get"], &bad, 2, false);
     }
-    c.run(&["--store", "file", "get"], r#"{"alias":"a"}"#, false);
-    c.run(&["exec", "--", "no-such-command-xyz"], "", false);
+    c.run(&["--store", "file", "get"], r#"{"alias":"a"}"#, 1, false);
+    c.run(&["exec", "--", "no-such-command-xyz"], "", 127, false);
 
     // The keyring is unreachable.
     let out =
@@ -201,7 +242,7 @@ fn the_canary_appears_only_where_it_belongs() {
             .write_stdin(store.clone())
             .output()
             .unwrap();
-    c.judge(&["store (no bus)"], out, false);
+    c.judge(&["store (no bus)"], out, 3, false);
 
     // The disk is full (see secret_service.rs).
     let out = assert_cmd::Command::new("sh")
@@ -215,21 +256,20 @@ fn the_canary_appears_only_where_it_belongs() {
         .write_stdin(format!(r#"{{"alias":"full","token":"{CANARY}"}}"#))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(6));
-    c.judge(&["store (full disk)"], out, false);
+    c.judge(&["store (full disk)"], out, 6, false);
 
     // The environment token's paths.
     let env = Check {
         sb: Sandbox::new().env("PIPELINE_API_TOKEN", CANARY),
     };
-    assert!(env.run(&["get"], "", true).contains(CANARY));
-    env.run(&["status", "--json"], "", false);
-    env.run(&["list"], "", false);
+    assert!(env.run(&["get"], "", 0, true).contains(CANARY));
+    env.run(&["status", "--json"], "", 0, false);
+    env.run(&["list"], "", 0, false);
     let bad_env = Check {
         sb: Sandbox::new().env("PIPELINE_API_TOKEN", &format!("{CANARY} x")),
     };
-    bad_env.run(&["get"], "", false);
-    bad_env.run(&["status"], "", false);
+    bad_env.run(&["get"], "", 4, false);
+    bad_env.run(&["status"], "", 0, false);
 }
 
 #[test]
@@ -246,7 +286,7 @@ fn migrate_and_broken_files_never_leak() {
             "{args:?}"
         );
     }
-    c.run(&["migrate"], "", false);
+    c.run(&["migrate"], "", 0, false);
 
     // A config.yaml that fails to parse right next to a token must not be quoted back.
     let broken = Check { sb: Sandbox::new() };
@@ -269,6 +309,80 @@ fn migrate_and_broken_files_never_leak() {
                 .unwrap();
             let all = String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).into_owned();
             assert!(!all.contains(CANARY), "{args:?} on {text:?}: {all}");
+        }
+    }
+}
+
+/// The helper holds the token in memory, under `exec` for the child's whole life: a crash must
+/// not write it to disk in a core file. The child keeps its own default, so it can still dump.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_crashing_helper_writes_no_core_file_but_its_child_still_can() {
+    let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").unwrap();
+    if pattern.starts_with('|') || pattern.contains('/') {
+        eprintln!(
+            "SKIPPED: core_pattern {pattern:?} does not write core files into the working folder"
+        );
+        return;
+    }
+    let cores = |dir: &std::path::Path| -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("core")
+            })
+            .count()
+    };
+    let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "pipeline_sk_core_canary");
+    for target in ["helper", "child"] {
+        let dir = sb.root.path().join(target);
+        std::fs::create_dir(&dir).unwrap();
+        let mut shell = std::process::Command::new("sh")
+            .args([
+                "-c",
+                "ulimit -c unlimited && exec \"$0\" exec -- sleep 60",
+                BIN,
+            ])
+            .current_dir(&dir)
+            .env_clear()
+            .envs(sb.envs())
+            .spawn()
+            .unwrap();
+        let helper = shell.id();
+        // The helper's child, once it runs.
+        let child = (0..500)
+            .find_map(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                let children =
+                    std::fs::read_to_string(format!("/proc/{helper}/task/{helper}/children"))
+                        .ok()?;
+                children.split_whitespace().next().map(str::to_owned)
+            })
+            .expect("exec started its child");
+        let victim = if target == "helper" {
+            helper.to_string()
+        } else {
+            child.clone()
+        };
+        let _ = std::process::Command::new("kill")
+            .args(["-ABRT", &victim])
+            .status();
+        let _ = shell.wait();
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &child])
+            .output();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        match target {
+            "helper" => assert_eq!(cores(&dir), 0, "the helper dumped core"),
+            _ => assert_eq!(
+                cores(&dir),
+                1,
+                "the child could not dump core: the test proves nothing"
+            ),
         }
     }
 }

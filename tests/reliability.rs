@@ -201,62 +201,94 @@ fn parallel_store_erase_get_on_shared_aliases_is_serialisable() {
     }
 }
 
+/// The median length of five runs of `action` with `stdin(j)`, each run waited for, so that kills
+/// can be spread over the whole of one.
+fn measured(sb: &Sandbox, setup: impl Fn(usize), stdin: impl Fn(usize) -> String) -> Duration {
+    let mut runs: Vec<Duration> = (0..5)
+        .map(|j| {
+            setup(j);
+            let start = Instant::now();
+            let out = spawn(sb, "store", &stdin(j)).wait_with_output().unwrap();
+            assert!(out.status.success(), "{out:?}");
+            start.elapsed()
+        })
+        .collect();
+    runs.sort();
+    runs[2]
+}
+
+/// Starts a store and SIGKILLs it after `delay`.
+fn kill_after(sb: &Sandbox, stdin: &str, delay: Duration) {
+    let child = spawn(sb, "store", stdin);
+    std::thread::sleep(delay);
+    let _ = std::process::Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status();
+    child.wait_with_output().unwrap();
+}
+
+/// The i-th of `n` delays, spread evenly (in a scrambled order) over 1.25 times `length`.
+fn spread(i: u64, n: u64, length: Duration) -> Duration {
+    length.mul_f64(1.25 * ((i * 7919) % n) as f64 / n as f64)
+}
+
 /// On the kernel keyring: gnome-keyring (42 here, 50 too) aborts when a client is killed while
 /// its OpenSession call is in flight (`plain_negotiate: assertion 'session' failed`, then
-/// GLib-ERROR), which would take the shared test daemon down with it. What is tested here is the
-/// file, the lock and the order of keyring write and rename, which do not depend on the backend.
+/// GLib-ERROR). What is tested here is the file, the lock and the order of keyring writes and
+/// rename, which do not depend on the backend.
 #[test]
 fn a_store_killed_at_any_point_leaves_the_old_or_the_new_file() {
     let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
     sb.write_config(EXTRA_FIXTURE);
     assert!(sb.run(&["migrate"], "").status.success());
     sb.ok(&["store"], r#"{"alias":"base","token":"pipeline_sk_base"}"#);
-    // How long one whole store takes on this machine, so that the kills spread over all of it.
-    let mut runs: Vec<Duration> = (0..5)
-        .map(|j| {
-            let start = Instant::now();
-            let stdin = format!(r#"{{"alias":"warm{j}","token":"pipeline_sk_warm"}}"#);
-            let out = spawn(&sb, "store", &stdin).wait_with_output().unwrap();
-            assert!(out.status.success(), "{out:?}");
-            start.elapsed()
-        })
-        .collect();
-    runs.sort();
-    let window = runs[2].mul_f64(1.25);
-    let (mut killed_before, mut committed) = (0, 0);
-    for i in 0..120u64 {
+    let length = measured(
+        &sb,
+        |_| {},
+        |j| format!(r#"{{"alias":"warm{j}","token":"pipeline_sk_warm"}}"#),
+    );
+    // Where each kill landed: before the keyring write, between it and the rename, after.
+    let (mut untouched, mut between, mut committed) = (0, 0, 0);
+    let n = 120;
+    for i in 0..n {
         let before = sb.config();
         let before_aliases = aliases_in_file(&sb);
-        let child = spawn(
-            &sb,
-            "store",
-            &format!(r#"{{"alias":"k{i}","token":"pipeline_sk_k{i}"}}"#),
-        );
-        std::thread::sleep(window.mul_f64(((i * 7919) % 1000) as f64 / 1000.0));
-        let _ = std::process::Command::new("kill")
-            .args(["-KILL", &child.id().to_string()])
-            .status();
-        let out = child.wait_with_output().unwrap();
+        let stdin = format!(r#"{{"alias":"k{i}","token":"pipeline_sk_k{i}"}}"#);
+        kill_after(&sb, &stdin, spread(i, n, length));
         let after = sb.config();
-        let after_aliases = aliases_in_file(&sb);
+        let key_written = sb
+            .kernel_keys()
+            .iter()
+            .any(|d| d.starts_with(&format!("keyring:k{i}@")));
         if after == before {
-            killed_before += u32::from(out.status.code().is_none());
+            if key_written {
+                between += 1
+            } else {
+                untouched += 1
+            }
         } else {
             committed += 1;
             let mut expected = before_aliases.clone();
             expected.push(format!("k{i}"));
             assert_eq!(
-                after_aliases, expected,
+                aliases_in_file(&sb),
+                expected,
                 "iteration {i}: a mix of old and new"
+            );
+            assert!(
+                key_written,
+                "iteration {i}: config.yaml names a remote before its token exists"
             );
             assert!(after.contains("editor_theme") && after.contains("personal account"));
         }
         assert!(!after.contains("pipeline_sk_"), "iteration {i}");
     }
-    eprintln!("killed before the rename: {killed_before}; committed: {committed} of 120");
+    eprintln!(
+        "of {n} kills: {untouched} before the keyring write, {between} between it and the rename, {committed} after"
+    );
     assert!(
-        killed_before > 10 && committed > 10,
-        "the kills must land on both sides of the rename often enough to mean something"
+        untouched >= 5 && between >= 5 && committed >= 10,
+        "the kills must land before, between and after often enough to mean something"
     );
     // No stale lock or temp file blocks the next writer (the harness's watchdog fails a store
     // that hangs), and the next write cleans up.
@@ -273,6 +305,72 @@ fn a_store_killed_at_any_point_leaves_the_old_or_the_new_file() {
     assert_eq!(
         sb.ok(&["get"], r#"{"alias":"base"}"#)["token"],
         "pipeline_sk_base"
+    );
+}
+
+/// A store that moves a remote to a new url, killed anywhere: `get` finds the old url with the
+/// old token, or the new url with the new token; never nothing.
+#[test]
+fn a_store_moving_a_remote_killed_at_any_point_never_loses_its_token() {
+    const OLD: &str = "https://old.example";
+    const NEW: &str = "https://new.example";
+    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
+    let at_old = |alias: &str| {
+        sb.ok(
+            &["store"],
+            &format!(r#"{{"alias":"{alias}","url":"{OLD}","token":"pipeline_sk_old_{alias}"}}"#),
+        );
+    };
+    let moved = |alias: &str| {
+        format!(r#"{{"alias":"{alias}","url":"{NEW}","token":"pipeline_sk_new_{alias}"}}"#)
+    };
+    let length = measured(
+        &sb,
+        |j| at_old(&format!("warm{j}")),
+        |j| moved(&format!("warm{j}")),
+    );
+    // Where each kill landed, by what is on disk and in the keyring afterwards.
+    let mut landed: BTreeMap<&str, u32> = BTreeMap::new();
+    let n = 80;
+    for i in 0..n {
+        let alias = format!("m{i}");
+        at_old(&alias);
+        kill_after(&sb, &moved(&alias), spread(i, n, length));
+        let (json, code, stderr) = sb.call(&["get"], &format!(r#"{{"alias":"{alias}"}}"#));
+        assert_eq!(code, 0, "iteration {i}: the token is lost: {json} {stderr}");
+        let pair = (
+            json["url"].as_str().unwrap(),
+            json["token"].as_str().unwrap(),
+        );
+        let old_token = format!("pipeline_sk_old_{alias}");
+        let new_token = format!("pipeline_sk_new_{alias}");
+        assert!(
+            pair == (OLD, old_token.as_str()) || pair == (NEW, new_token.as_str()),
+            "iteration {i}: {pair:?}"
+        );
+        let keys = sb.kernel_keys();
+        let has = |url: &str| {
+            keys.iter()
+                .any(|d| *d == format!("keyring:{alias}@{}", sb.service(url)))
+        };
+        let state = match (pair.0 == NEW, has(OLD), has(NEW)) {
+            (false, true, false) => "before the new item",
+            (false, true, true) => "between the new item and the rename",
+            (true, true, true) => "between the rename and the old item's deletion",
+            (true, false, true) => "after",
+            other => panic!("iteration {i}: impossible state {other:?}"),
+        };
+        *landed.entry(state).or_default() += 1;
+    }
+    eprintln!("of {n} kills: {landed:?}");
+    assert!(
+        landed
+            .get("between the new item and the rename")
+            .copied()
+            .unwrap_or(0)
+            >= 5
+            && landed.get("after").copied().unwrap_or(0) >= 5,
+        "the kills must land mid-operation often enough to mean something: {landed:?}"
     );
 }
 
@@ -320,4 +418,114 @@ fn an_unwritable_config_folder_is_an_io_error_and_changes_nothing() {
         "{json}"
     );
     assert_eq!(sb.lookup(URL, "ro"), None);
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// A generous bound for "at once": far below the harness's watchdog, far above any real run.
+const AT_ONCE: Duration = Duration::from_secs(10);
+
+/// Runs `args` with `stdin`; it must end within `AT_ONCE` with `kind` and its exit code.
+fn fails_at_once(sb: &Sandbox, args: &[&str], stdin: &str, kind: &str, code: i32) -> String {
+    let out = sb
+        .cmd()
+        .args(args)
+        .write_stdin(stdin)
+        .timeout(AT_ONCE)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{args:?} did not end at once: {stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(": {kind}: ")),
+        "{args:?}: {stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn a_config_that_is_a_fifo_a_device_or_huge_fails_at_once() {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(&sb.dir).unwrap();
+    mkfifo(&sb.config_path());
+    for (action, stdin) in [
+        ("get", ""),
+        ("list", ""),
+        ("store", r#"{"alias":"a","token":"pipeline_sk_fifo"}"#),
+        ("erase", r#"{"alias":"a"}"#),
+    ] {
+        let stderr = fails_at_once(&sb, &[action], stdin, "config", 4);
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
+    // The failed store released the lock: with a real file again, the next store goes through.
+    std::fs::remove_file(sb.config_path()).unwrap();
+    sb.ok(&["store"], r#"{"alias":"a","token":"pipeline_sk_fifo"}"#);
+
+    std::fs::remove_file(sb.config_path()).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", sb.config_path()).unwrap();
+    for action in ["get", "list"] {
+        fails_at_once(&sb, &[action], "", "config", 4);
+    }
+    std::fs::remove_file(sb.config_path()).unwrap();
+
+    // 5 MiB of comments: valid YAML, but far beyond any real config.yaml; refused unread.
+    let huge = "# padding\n".repeat(512 * 1024);
+    sb.write_config(&huge);
+    for (action, stdin) in [
+        ("get", ""),
+        ("store", r#"{"alias":"b","token":"pipeline_sk_huge"}"#),
+    ] {
+        let stderr = fails_at_once(&sb, &[action], stdin, "config", 4);
+        assert!(stderr.contains("larger than 4 MiB"), "{stderr}");
+    }
+    assert_eq!(sb.config().len(), huge.len(), "left as it was");
+    assert_eq!(sb.lookup(URL, "b"), None);
+}
+
+#[test]
+fn github_env_that_is_a_fifo_fails_at_once() {
+    let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "pipeline_sk_gh");
+    let fifo = sb.root.path().join("github_env");
+    mkfifo(&fifo);
+    let out = sb
+        .cmd()
+        .env("GITHUB_ENV", &fifo)
+        .args(["env", "--format", "github"])
+        .timeout(AT_ONCE)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn erasing_an_unknown_alias_needs_no_keyring() {
+    // No Secret Service at all: what needs no token must not fail for the keyring's sake.
+    let sb = Sandbox::new().env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    sb.write_config("active_remote: a\nremotes:\n- alias: a\n  url: https://www.mystic.ai\n");
+    sb.fails(&["erase"], r#"{"alias":"nope"}"#, "not-found", 1);
+    sb.fails(&["get"], r#"{"alias":"nope"}"#, "not-found", 1);
+    sb.ok(&["list"], "");
+    assert!(sb.run(&["use", "a"], "").status.success());
+    sb.fails(&["erase"], r#"{"alias":"a"}"#, "store-unavailable", 3);
+    assert!(
+        sb.config().contains("alias: a"),
+        "the failed erase changed nothing"
+    );
 }

@@ -302,9 +302,11 @@ fn a_missing_bus_fails_fast_with_advice() {
     let sb = Sandbox::new().env("XDG_RUNTIME_DIR", "/nonexistent");
     let mut cmd = sb.cmd();
     cmd.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    // Fast: a generous bound, far below the 5 s keyring deadline it must not wait for.
     let out = cmd
         .arg("store")
         .write_stdin(r#"{"alias":"a","token":"pipeline_sk_nobus"}"#)
+        .timeout(std::time::Duration::from_secs(4))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
@@ -314,7 +316,9 @@ fn a_missing_bus_fails_fast_with_advice() {
     // Fast: the failed connection is reported, not the keyring deadline running out.
     assert!(!stderr.contains("did not answer within"), "{stderr}");
     assert!(
-        stderr.contains("--store keyutils") && stderr.contains("--store file"),
+        stderr.contains("--store keyutils")
+            && stderr.contains("--store file")
+            && stderr.contains("MYSTIC_CREDENTIAL_STORE"),
         "{stderr}"
     );
     assert!(!stdout.contains("pipeline_sk_nobus") && !stderr.contains("pipeline_sk_nobus"));

@@ -164,6 +164,12 @@ fn hostile_input_corpus() {
         assert_eq!(out.status.code(), Some(code), "{name}");
         assert_valid(&error_schema, &json, name);
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        if let Some(secret) = case.get("secret").and_then(Value::as_str) {
+            assert!(
+                !stdout.contains(secret) && !stderr.contains(secret),
+                "{name}: the message repeats the input: {stdout} {stderr}"
+            );
+        }
         assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
         assert_eq!(snapshot(&sb.dir), before, "{name}: the folder changed");
         assert_eq!(

@@ -421,6 +421,16 @@ fn env_dotenv_and_github_formats() {
     assert_eq!(lines[4], format!("PIPELINE_API_URL<<{delimiter}"));
     assert_eq!(lines[5], "https://ci.example");
     assert_eq!(lines[6], delimiter);
+
+    // Outside Actions there is nowhere to append: a clear error, and not even the mask line.
+    let out = sb.run(&["env", "--format", "github"], "");
+    assert_eq!(out.status.code(), Some(4));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("GITHUB_ENV"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[cfg(unix)]

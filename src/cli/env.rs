@@ -4,6 +4,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
 
 use super::say;
+use crate::config;
 use crate::error::{Error, Result};
 use crate::ops::{self, Ctx};
 use crate::protocol::{Alias, Selector};
@@ -14,7 +15,7 @@ pub enum EnvFormat {
     Shell,
     /// `NAME=value` lines, for a .env file
     Dotenv,
-    /// GitHub Actions: mask the token, and append both to $GITHUB_ENV when it is set
+    /// GitHub Actions: append both to $GITHUB_ENV for later steps, and mask the token
     Github,
     /// One JSON object
     Json,
@@ -50,10 +51,14 @@ pub fn env(
             say(stdout, &serde_json::Value::Object(map).to_string())?;
         }
         EnvFormat::Github => {
+            // Only meaningful inside GitHub Actions, which sets GITHUB_ENV for every step.
+            let path = ctx.env.path("GITHUB_ENV").ok_or_else(|| {
+                Error::config(
+                    "--format github appends to the file named by GITHUB_ENV, which GitHub Actions sets; it is not set here (use --format shell, dotenv or json outside Actions)",
+                )
+            })?;
+            append_github_env(&path, &vars)?;
             say(stdout, &format!("::add-mask::{}", found.token.expose()))?;
-            if let Some(path) = ctx.env.path("GITHUB_ENV") {
-                append_github_env(&path, &vars)?;
-            }
         }
     }
     Ok(0)
@@ -92,11 +97,20 @@ fn append_github_env(path: &std::path::Path, vars: &[(&str, &str)]) -> Result<()
     for (name, value) in vars {
         text.push_str(&format!("{name}<<{delimiter}\n{value}\n{delimiter}\n"));
     }
-    let mut file = std::fs::OpenOptions::new()
+    // Never blocks on a FIFO, never writes into a device. (Opening a FIFO without a reader for
+    // writing fails, so look first, for a clear message.)
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(Error::config(format!(
+            "GITHUB_ENV ({}) is not a regular file; refusing to write to it",
+            path.display()
+        )));
+    }
+    let mut file = config::nonblocking()
         .append(true)
         .create(true)
         .open(path)
         .map_err(|e| Error::io(path.display(), &e))?;
+    config::check_regular(&file, path)?;
     file.write_all(text.as_bytes())
         .map_err(|e| Error::io(path.display(), &e))
 }

@@ -40,7 +40,9 @@ pub fn exec(
     // Listening starts before the spawn: a signal sent once the child runs must not find us
     // with the default action (die, leaving the child and the private folder behind).
     let signals = Signals::listen().map_err(|e| Error::io("listening for signals", &e))?;
-    let spawned = Command::new(program)
+    let mut command = Command::new(program);
+    crate::core_dumps::restore_in_child(&mut command);
+    let spawned = command
         .args(args)
         .env_clear()
         .envs(ctx.env.iter())

@@ -53,7 +53,7 @@ impl Mapping {
     }
 
     pub fn insert(&mut self, key: Value, value: Value) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
+        match self.0.iter_mut().find(|(k, _)| same_key(k, &key)) {
             Some((_, slot)) => *slot = value,
             None => self.0.push((key, value)),
         }
@@ -66,6 +66,23 @@ impl Mapping {
 
     pub fn iter(&self) -> impl Iterator<Item = &(Value, Value)> {
         self.0.iter()
+    }
+}
+
+/// Python's dict key equality: `True`, `1` and `1.0` are one key.
+fn same_key(a: &Value, b: &Value) -> bool {
+    let number = |v: &Value| match v {
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    };
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x == y,
+        _ => match (number(a), number(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => a == b,
+        },
     }
 }
 

@@ -67,20 +67,41 @@ impl<'c, 'a> Txn<'c, 'a> {
         let Some(store) = self.ctx.keyring()? else {
             return self.config.upsert(alias, url, Some(token));
         };
+        // A config.yaml that cannot be rewritten is refused before the keyring is touched.
+        let mut edited = self.config.clone();
+        edited.upsert(alias, url, None)?;
+        if !edited.same_doc(&self.before) {
+            edited.to_yaml()?;
+        }
         let key = self.ctx.key(url, alias);
         let before = store.get(&key)?;
         if before.as_ref() != Some(token) {
             store.set(&key, token)?;
             self.written.push((key.clone(), before));
         }
-        if check && store.get(&key)?.as_ref() != Some(token) {
-            return Err(Error::unavailable(format!(
-                "the {} did not return the token just written for {alias}",
-                self.ctx.store_name()
-            )));
+        if check {
+            let read = store.get(&key);
+            if !matches!(&read, Ok(Some(back)) if back == token) {
+                // This remote keeps its plaintext token; take back the item just written.
+                if self.written.last().is_some_and(|(k, _)| *k == key)
+                    && let Some((_, before)) = self.written.pop()
+                {
+                    let _ = match before {
+                        Some(t) => store.set(&key, &t),
+                        None => store.delete(&key).map(drop),
+                    };
+                }
+                return Err(read.err().unwrap_or_else(|| {
+                    Error::unavailable(format!(
+                        "the {} did not return the token just written for {alias}",
+                        self.ctx.store_name()
+                    ))
+                }));
+            }
         }
         self.superseded.retain(|k| *k != key);
-        self.config.upsert(alias, url, None)
+        self.config = edited;
+        Ok(())
     }
 
     /// The keyring item of `alias` at `url` goes once config.yaml no longer names it. (A
@@ -194,6 +215,164 @@ impl Drop for Txn<'_, '_> {
     fn drop(&mut self) {
         if !self.finished {
             self.undo_written();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::env::Env;
+    use crate::ops::{self, Moves};
+    use crate::protocol::Selector;
+    use crate::store::memory::MemoryStore;
+    use crate::store::{Store, StoreKind};
+
+    fn alias(s: &str) -> Alias {
+        Alias::new(s).unwrap()
+    }
+    fn url(s: &str) -> Origin {
+        Origin::parse(s).unwrap()
+    }
+    fn token(s: &str) -> Token {
+        Token::new(s.into()).unwrap()
+    }
+
+    /// config.yaml's bytes and the store's items.
+    type State = (Vec<u8>, Vec<(Key, String)>);
+
+    /// Runs `op` against a folder holding a config with one plaintext remote `p`, and a store
+    /// holding `a` at a.example; the store fails on call `fail_on`. Returns whether `op`
+    /// succeeded, and the state before and after.
+    fn attempt(fail_on: usize, op: impl Fn(&Ctx) -> Result<()>) -> (bool, State, State) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = "active_remote: a\nremotes:\n- alias: a\n  url: https://a.example\n- alias: p\n  token: pipeline_sk_plain\n  url: https://p.example\nextra: [1, 2]\n";
+        std::fs::write(dir.path().join("config.yaml"), config).unwrap();
+        let env: Env = [("PIPELINE_DIR", dir.path())].into_iter().collect();
+        let store = Rc::new(MemoryStore::default());
+        let opener = {
+            let store = store.clone();
+            move |_: StoreKind, _: &Env| Ok(Box::new(store.clone()) as Box<dyn Store>)
+        };
+        let ctx = Ctx::new(&env, StoreKind::Auto, &opener).unwrap();
+        store
+            .set(
+                &ctx.key(&url("https://a.example"), &alias("a")),
+                &token("pipeline_sk_a"),
+            )
+            .unwrap();
+        let snapshot = || {
+            let items = store
+                .items
+                .borrow()
+                .iter()
+                .map(|(k, t)| (k.clone(), t.expose().to_owned()))
+                .collect();
+            (
+                std::fs::read(dir.path().join("config.yaml")).unwrap(),
+                items,
+            )
+        };
+        let before = snapshot();
+        store.calls.set(0);
+        store.fail_on.set(Some(fail_on));
+        let ok = op(&ctx).is_ok();
+        store.fail_on.set(None);
+        (ok, before, snapshot())
+    }
+
+    /// Every writer, with the keyring failing at each of its calls in turn: either the whole
+    /// change happens, or config.yaml (byte for byte) and the keyring are as they were.
+    #[test]
+    fn a_keyring_failing_at_any_call_changes_nothing() {
+        type Op = Box<dyn Fn(&Ctx) -> Result<()>>;
+        let ops: Vec<(&str, Op)> = vec![
+            (
+                "new",
+                Box::new(|c| {
+                    ops::store(
+                        c,
+                        alias("b"),
+                        url("https://b.example"),
+                        &token("t_b"),
+                        None,
+                        Moves::Allowed,
+                    )
+                    .map(drop)
+                }),
+            ),
+            (
+                "replace",
+                Box::new(|c| {
+                    ops::store(
+                        c,
+                        alias("a"),
+                        url("https://a.example"),
+                        &token("t_new"),
+                        None,
+                        Moves::Allowed,
+                    )
+                    .map(drop)
+                }),
+            ),
+            (
+                "move",
+                Box::new(|c| {
+                    ops::store(
+                        c,
+                        alias("a"),
+                        url("https://moved.example"),
+                        &token("t_moved"),
+                        None,
+                        Moves::Allowed,
+                    )
+                    .map(drop)
+                }),
+            ),
+            (
+                "plaintext",
+                Box::new(|c| {
+                    ops::store(
+                        c,
+                        alias("p"),
+                        url("https://p.example"),
+                        &token("t_p"),
+                        None,
+                        Moves::Allowed,
+                    )
+                    .map(drop)
+                }),
+            ),
+            (
+                "erase",
+                Box::new(|c| ops::erase(c, &Selector::new(Some(alias("a")), None)).map(drop)),
+            ),
+            (
+                "migrate",
+                Box::new(|c| match ops::migrate(c, false) {
+                    Ok(m) if m.kept.is_empty() => Ok(()),
+                    Ok(_) => Err(Error::unavailable("kept")),
+                    Err(e) => Err(e),
+                }),
+            ),
+        ];
+        for (name, op) in ops {
+            let mut failures = 0;
+            for fail_on in 1..20 {
+                let (ok, before, after) = attempt(fail_on, &op);
+                if ok {
+                    assert_ne!(before, after, "{name}: succeeded without a change");
+                    break;
+                }
+                failures += 1;
+                assert_eq!(
+                    before, after,
+                    "{name}: failing call {fail_on} left a change"
+                );
+            }
+            assert!(failures >= 1, "{name}: never touched the keyring");
         }
     }
 }

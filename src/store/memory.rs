@@ -1,6 +1,7 @@
-//! An in-memory store for unit tests only (never a process-wide default).
+//! An in-memory store for unit tests only (never a process-wide default). It can be locked, or
+//! made to fail on its N-th call, to test what callers do when a keyring fails part-way.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use super::{Key, Store};
@@ -12,11 +13,15 @@ pub struct MemoryStore {
     pub items: RefCell<BTreeMap<Key, Token>>,
     /// When set, every call fails as a locked keyring would.
     pub locked: bool,
+    /// Calls made so far, and the one (counting from 1) that fails.
+    pub calls: Cell<usize>,
+    pub fail_on: Cell<Option<usize>>,
 }
 
 impl MemoryStore {
     fn check(&self) -> Result<()> {
-        if self.locked {
+        self.calls.set(self.calls.get() + 1);
+        if self.locked || self.fail_on.get() == Some(self.calls.get()) {
             return Err(Error::unavailable("memory store is locked"));
         }
         Ok(())
