@@ -27,7 +27,13 @@ fi
 runs=${RUNS:-100}
 bin=$PWD/target/release/mystic-credential-helper
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+cleanup() {
+    # Leave no token behind: in the keyrings, and the benchmark's folders.
+    echo '{"alias":"bench"}' | PIPELINE_DIR=$work/pipeline "$bin" erase >/dev/null 2>&1 || true
+    echo '{"alias":"bench"}' | PIPELINE_DIR=$work/ku "$bin" --store keyutils erase >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
 export PIPELINE_DIR=$work/pipeline MYSTIC_KEYRING_SERVICE_PREFIX="mystic-bench-$$:"
 service="${MYSTIC_KEYRING_SERVICE_PREFIX}https://www.mystic.ai"
 token=pipeline_sk_benchmark_0123456789abcdef
@@ -35,7 +41,8 @@ echo '{"alias":"bench"}' >"$work/get.json"
 
 printf '{"alias":"bench","token":"%s"}' "$token" | "$bin" store >/dev/null
 printf '{"alias":"bench","token":"%s"}' "$token" | PIPELINE_DIR=$work/ku "$bin" --store keyutils store >/dev/null
-key_id=$(keyctl search @s user "keyring:bench@$service")
+# keyutils keeps tokens in the user's persistent keyring; this session links it to read it.
+key_id=$(keyctl search "$(keyctl get_persistent @s)" user "keyring:bench@$service")
 [ "$(secret-tool lookup service "$service" username bench)" = "$token" ]
 [ "$(keyctl pipe "$key_id")" = "$token" ]
 
