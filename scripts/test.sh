@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): installs what the tests need on a fresh Debian machine, starts a
-# private Secret Service, and runs every test inside a fresh kernel session keyring.
+# private Secret Service in a throwaway HOME, and runs the tests. They never touch your own
+# keyring or ~/.pipeline; kernel keys they make are removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,11 @@ command -v dbus-launch >/dev/null || need+=(dbus-x11)
 command -v secret-tool >/dev/null || need+=(libsecret-tools)
 command -v keyctl >/dev/null || need+=(keyutils)
 command -v git >/dev/null || need+=(git)
+command -v dbus-monitor >/dev/null || need+=(dbus-bin)
+command -v zsh >/dev/null || need+=(zsh)
+command -v fish >/dev/null || need+=(fish)
+command -v mkfifo >/dev/null || need+=(coreutils)
+command -v setpriv >/dev/null || need+=(util-linux)
 python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
@@ -26,7 +32,9 @@ fi
 # The real SDK (pipeline-ai 2.8.0), PyYAML (as the SDK reads config.yaml) and Python keyring,
 # from PyPI into a venv of our own.
 venv=target/test-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import yaml, keyring, pipeline' 2>/dev/null; then
+# find_spec, not import: importing pipeline creates ~/.pipeline in the caller's real home.
+have='import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("yaml", "keyring", "pipeline")))'
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$have" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check \
         'pipeline-ai==2.8.0' 'pyyaml==6.0.2' 'keyring==25.6.0'

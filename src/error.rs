@@ -1,4 +1,5 @@
-//! One error type for the whole library, and the one table that maps its kinds to exit codes.
+//! One error type for the whole library, and the one table that maps its kinds to exit codes
+//! (the man page is generated from it; a test holds README.md and PROTOCOL.md to it).
 //!
 //! Messages are built only from non-secret data: no constructor takes a token.
 
@@ -12,44 +13,97 @@ pub enum ErrorKind {
     NotFound,
     InvalidRequest,
     UnsupportedVersion,
-    Ambiguous,
     StoreUnavailable,
     Config,
+    Ambiguous,
     Io,
-    /// The API refused the token (HTTP 401 or 403).
     Unauthorized,
-    /// The API could not be reached, timed out, or answered unexpectedly.
     Network,
 }
 
+/// The kind's wire name, as serde writes it.
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.serialize(f)
+    }
+}
+
 impl ErrorKind {
-    /// The exit-code table. Keep it in step with protocol/PROTOCOL.md and the README.
-    pub fn exit_code(self) -> u8 {
+    pub const ALL: [ErrorKind; 9] = [
+        ErrorKind::NotFound,
+        ErrorKind::InvalidRequest,
+        ErrorKind::UnsupportedVersion,
+        ErrorKind::StoreUnavailable,
+        ErrorKind::Config,
+        ErrorKind::Ambiguous,
+        ErrorKind::Io,
+        ErrorKind::Unauthorized,
+        ErrorKind::Network,
+    ];
+
+    /// The exit code and what the kind means: the table.
+    fn row(self) -> (u8, &'static str) {
         match self {
-            ErrorKind::NotFound => 1,
-            ErrorKind::InvalidRequest | ErrorKind::UnsupportedVersion => 2,
-            ErrorKind::StoreUnavailable => 3,
-            ErrorKind::Config => 4,
-            ErrorKind::Ambiguous => 5,
-            ErrorKind::Io => 6,
-            ErrorKind::Unauthorized => 7,
-            ErrorKind::Network => 8,
+            ErrorKind::NotFound => (1, "no such remote, or no token for it"),
+            ErrorKind::InvalidRequest => (2, "a malformed, oversized or invalid request"),
+            ErrorKind::UnsupportedVersion => (2, "`v` is not 1"),
+            ErrorKind::StoreUnavailable => (
+                3,
+                "the chosen keyring is missing, locked, full, or did not answer within 5 s",
+            ),
+            ErrorKind::Config => (
+                4,
+                "config.yaml, or a `PIPELINE_*`, `MYSTIC_*` or `GITHUB_ENV` variable, cannot be used; config.yaml is left byte-identical",
+            ),
+            ErrorKind::Ambiguous => (5, "a url matches several remotes and none is active"),
+            ErrorKind::Io => (
+                6,
+                "a file operation failed (full disk, unwritable folder, lock held for over 10 s); nothing was changed",
+            ),
+            ErrorKind::Unauthorized => (
+                7,
+                "the API refused the token `login` checked (HTTP 401 or 403); nothing was stored",
+            ),
+            ErrorKind::Network => (
+                8,
+                "the API `login` checks against could not be reached, or answered another status; nothing was stored",
+            ),
         }
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::NotFound => "not-found",
-            ErrorKind::InvalidRequest => "invalid-request",
-            ErrorKind::UnsupportedVersion => "unsupported-version",
-            ErrorKind::Ambiguous => "ambiguous",
-            ErrorKind::StoreUnavailable => "store-unavailable",
-            ErrorKind::Config => "config",
-            ErrorKind::Io => "io",
-            ErrorKind::Unauthorized => "unauthorized",
-            ErrorKind::Network => "network",
-        }
+    pub fn exit_code(self) -> u8 {
+        self.row().0
     }
+}
+
+/// Every exit code with its meaning, in order, for the documents and the man page.
+pub fn exit_codes() -> Vec<(String, String)> {
+    let mut rows = vec![("0".to_owned(), "success".to_owned())];
+    for code in 1..=8 {
+        let mut meaning: Vec<String> = ErrorKind::ALL
+            .iter()
+            .filter(|k| k.exit_code() == code)
+            .map(|k| format!("`{k}`: {}", k.row().1))
+            .collect();
+        if code == 2 {
+            meaning.push("a command-line usage error (clap's message on stderr)".into());
+        }
+        rows.push((code.to_string(), meaning.join("; ")));
+    }
+    rows.push((
+        "126, 127, 128+N".into(),
+        "`exec`: CMD cannot be run, is not found, or was killed by signal N; otherwise `exec` exits with CMD's own code".into(),
+    ));
+    rows
+}
+
+/// The exit-code table in Markdown, exactly as README.md and PROTOCOL.md show it.
+pub fn exit_code_markdown() -> String {
+    let mut table = String::from("| code | meaning |\n|---|---|\n");
+    for (code, meaning) in exit_codes() {
+        table.push_str(&format!("| {code} | {meaning} |\n"));
+    }
+    table
 }
 
 #[derive(Clone, Debug, thiserror::Error)]
@@ -93,9 +147,34 @@ impl Error {
         let _ = writeln!(
             stderr,
             "mystic-credential-helper: {}: {}",
-            self.kind.as_str(),
-            self.message
+            self.kind, self.message
         );
         self.exit_code()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_print_their_wire_names() {
+        assert_eq!(ErrorKind::StoreUnavailable.to_string(), "store-unavailable");
+        assert_eq!(
+            serde_json::to_string(&ErrorKind::NotFound).unwrap(),
+            "\"not-found\""
+        );
+    }
+
+    /// PROTOCOL.md shows the one table, word for word; the README links to it.
+    #[test]
+    fn the_documents_show_this_table() {
+        let table = exit_code_markdown();
+        let protocol = include_str!("../protocol/PROTOCOL.md");
+        assert!(
+            protocol.contains(&table),
+            "PROTOCOL.md must contain, verbatim:\n{table}"
+        );
+        assert!(include_str!("../README.md").contains("(protocol/PROTOCOL.md#errors)"));
     }
 }

@@ -22,7 +22,7 @@ use std::io::{Read, Write};
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::Cli;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::ops::{Ctx, Opener};
@@ -38,34 +38,21 @@ pub struct Io<'a> {
 }
 
 /// Runs one invocation and returns its exit code.
-pub fn run(args: Vec<OsString>, env: &Env, io: Io, opener: &Opener) -> u8 {
+pub fn run(args: Vec<OsString>, env: &Env, mut io: Io, opener: &Opener) -> u8 {
     let cli = match Cli::try_parse_from(frontend::expand_argv0(args)) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are "errors" to clap that go to stdout and exit 0.
-            if e.use_stderr() {
-                let _ = write!(io.stderr, "{}", e.render());
-                return 2;
-            }
-            let _ = write!(io.stdout, "{}", e.render());
-            return 0;
+            let (out, code) = match e.use_stderr() {
+                true => (&mut io.stderr, 2),
+                false => (&mut io.stdout, 0),
+            };
+            let _ = write!(out, "{}", e.render());
+            return code;
         }
     };
-    let kind = store_kind(cli.store, env);
-    let ctx = || Ctx::new(env, kind?, opener);
-    match cli.command {
-        Command::Protocol(action) => {
-            frontend::json::serve(action.into(), ctx, io.stdin, io.stdout, io.stderr)
-        }
-        Command::Human(command) => cli::run(command, ctx, io),
-        Command::Git { action, .. } => {
-            frontend::git::serve(&action, ctx, io.stdin, io.stdout, io.stderr)
-        }
-        Command::Docker { action } => {
-            frontend::docker::serve(&action, ctx, io.stdin, io.stdout, io.stderr)
-        }
-        generated => cli::generate(&generated, io.stdout),
-    }
+    let ctx = || Ctx::new(env, store_kind(cli.store, env)?, opener);
+    cli.command.run(ctx, &mut io)
 }
 
 /// `--store`, else `MYSTIC_CREDENTIAL_STORE`, else `auto`.

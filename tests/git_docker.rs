@@ -446,3 +446,22 @@ fn git_and_docker_never_take_over_a_remote_at_another_origin() {
     );
     assert_eq!(sb.config(), before);
 }
+
+#[test]
+fn docker_list_shows_only_remotes_with_a_token() {
+    let (sb, bin) = sandbox();
+    sb.ok(
+        &["store"],
+        r#"{"alias":"listed","token":"pipeline_sk_listed"}"#,
+    );
+    sb.write_config(
+        "active_remote: listed\nremotes:\n- alias: listed\n  url: https://www.mystic.ai\n- alias: empty\n  url: https://empty.example\n- alias: plain\n  url: https://plain.example\n  token: pipeline_sk_plain\n",
+    );
+    let (out, code) = docker(&sb, &bin, "list", "unused");
+    assert_eq!(code, 0);
+    let listed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        listed,
+        json!({"https://www.mystic.ai": "listed", "https://plain.example": "plain"})
+    );
+}

@@ -201,177 +201,185 @@ fn parallel_store_erase_get_on_shared_aliases_is_serialisable() {
     }
 }
 
-/// The median length of five runs of `action` with `stdin(j)`, each run waited for, so that kills
-/// can be spread over the whole of one.
-fn measured(sb: &Sandbox, setup: impl Fn(usize), stdin: impl Fn(usize) -> String) -> Duration {
-    let mut runs: Vec<Duration> = (0..5)
-        .map(|j| {
-            setup(j);
-            let start = Instant::now();
-            let out = spawn(sb, "store", &stdin(j)).wait_with_output().unwrap();
-            assert!(out.status.success(), "{out:?}");
-            start.elapsed()
-        })
-        .collect();
-    runs.sort();
-    runs[2]
-}
+/// Processes SIGKILLed mid-operation, on the kernel keyring (see the first test's comment).
+#[cfg(target_os = "linux")]
+mod kills {
+    use super::*;
 
-/// Starts a store and SIGKILLs it after `delay`.
-fn kill_after(sb: &Sandbox, stdin: &str, delay: Duration) {
-    let child = spawn(sb, "store", stdin);
-    std::thread::sleep(delay);
-    let _ = std::process::Command::new("kill")
-        .args(["-KILL", &child.id().to_string()])
-        .status();
-    child.wait_with_output().unwrap();
-}
-
-/// The i-th of `n` delays, spread evenly (in a scrambled order) over 1.25 times `length`.
-fn spread(i: u64, n: u64, length: Duration) -> Duration {
-    length.mul_f64(1.25 * ((i * 7919) % n) as f64 / n as f64)
-}
-
-/// On the kernel keyring: gnome-keyring (42 here, 50 too) aborts when a client is killed while
-/// its OpenSession call is in flight (`plain_negotiate: assertion 'session' failed`, then
-/// GLib-ERROR). What is tested here is the file, the lock and the order of keyring writes and
-/// rename, which do not depend on the backend.
-#[test]
-fn a_store_killed_at_any_point_leaves_the_old_or_the_new_file() {
-    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
-    sb.write_config(EXTRA_FIXTURE);
-    assert!(sb.run(&["migrate"], "").status.success());
-    sb.ok(&["store"], r#"{"alias":"base","token":"pipeline_sk_base"}"#);
-    let length = measured(
-        &sb,
-        |_| {},
-        |j| format!(r#"{{"alias":"warm{j}","token":"pipeline_sk_warm"}}"#),
-    );
-    // Where each kill landed: before the keyring write, between it and the rename, after.
-    let (mut untouched, mut between, mut committed) = (0, 0, 0);
-    let n = 120;
-    for i in 0..n {
-        let before = sb.config();
-        let before_aliases = aliases_in_file(&sb);
-        let stdin = format!(r#"{{"alias":"k{i}","token":"pipeline_sk_k{i}"}}"#);
-        kill_after(&sb, &stdin, spread(i, n, length));
-        let after = sb.config();
-        let key_written = sb
-            .kernel_keys()
-            .iter()
-            .any(|d| d.starts_with(&format!("keyring:k{i}@")));
-        if after == before {
-            if key_written {
-                between += 1
-            } else {
-                untouched += 1
-            }
-        } else {
-            committed += 1;
-            let mut expected = before_aliases.clone();
-            expected.push(format!("k{i}"));
-            assert_eq!(
-                aliases_in_file(&sb),
-                expected,
-                "iteration {i}: a mix of old and new"
-            );
-            assert!(
-                key_written,
-                "iteration {i}: config.yaml names a remote before its token exists"
-            );
-            assert!(after.contains("editor_theme") && after.contains("personal account"));
-        }
-        assert!(!after.contains("pipeline_sk_"), "iteration {i}");
+    /// The median length of five runs of `action` with `stdin(j)`, each run waited for, so that kills
+    /// can be spread over the whole of one.
+    fn measured(sb: &Sandbox, setup: impl Fn(usize), stdin: impl Fn(usize) -> String) -> Duration {
+        let mut runs: Vec<Duration> = (0..5)
+            .map(|j| {
+                setup(j);
+                let start = Instant::now();
+                let out = spawn(sb, "store", &stdin(j)).wait_with_output().unwrap();
+                assert!(out.status.success(), "{out:?}");
+                start.elapsed()
+            })
+            .collect();
+        runs.sort();
+        runs[2]
     }
-    eprintln!(
-        "of {n} kills: {untouched} before the keyring write, {between} between it and the rename, {committed} after"
-    );
-    assert!(
-        untouched >= 5 && between >= 5 && committed >= 10,
-        "the kills must land before, between and after often enough to mean something"
-    );
-    // No stale lock or temp file blocks the next writer (the harness's watchdog fails a store
-    // that hangs), and the next write cleans up.
-    sb.ok(
-        &["store"],
-        r#"{"alias":"after","token":"pipeline_sk_after"}"#,
-    );
-    let leftovers: Vec<String> = std::fs::read_dir(&sb.dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
-    assert_eq!(
-        sb.ok(&["get"], r#"{"alias":"base"}"#)["token"],
-        "pipeline_sk_base"
-    );
-}
 
-/// A store that moves a remote to a new url, killed anywhere: `get` finds the old url with the
-/// old token, or the new url with the new token; never nothing.
-#[test]
-fn a_store_moving_a_remote_killed_at_any_point_never_loses_its_token() {
-    const OLD: &str = "https://old.example";
-    const NEW: &str = "https://new.example";
-    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
-    let at_old = |alias: &str| {
+    /// Starts a store and SIGKILLs it after `delay`.
+    fn kill_after(sb: &Sandbox, stdin: &str, delay: Duration) {
+        let child = spawn(sb, "store", stdin);
+        std::thread::sleep(delay);
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &child.id().to_string()])
+            .status();
+        child.wait_with_output().unwrap();
+    }
+
+    /// The i-th of `n` delays, spread evenly (in a scrambled order) over 1.25 times `length`.
+    fn spread(i: u64, n: u64, length: Duration) -> Duration {
+        length.mul_f64(1.25 * ((i * 7919) % n) as f64 / n as f64)
+    }
+
+    /// On the kernel keyring: gnome-keyring (42 here, 50 too) aborts when a client is killed while
+    /// its OpenSession call is in flight (`plain_negotiate: assertion 'session' failed`, then
+    /// GLib-ERROR). What is tested here is the file, the lock and the order of keyring writes and
+    /// rename, which do not depend on the backend.
+    #[test]
+    fn a_store_killed_at_any_point_leaves_the_old_or_the_new_file() {
+        let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
+        sb.write_config(EXTRA_FIXTURE);
+        assert!(sb.run(&["migrate"], "").status.success());
+        sb.ok(&["store"], r#"{"alias":"base","token":"pipeline_sk_base"}"#);
+        let length = measured(
+            &sb,
+            |_| {},
+            |j| format!(r#"{{"alias":"warm{j}","token":"pipeline_sk_warm"}}"#),
+        );
+        // Where each kill landed: before the keyring write, between it and the rename, after.
+        let (mut untouched, mut between, mut committed) = (0, 0, 0);
+        let n = 120;
+        for i in 0..n {
+            let before = sb.config();
+            let before_aliases = aliases_in_file(&sb);
+            let stdin = format!(r#"{{"alias":"k{i}","token":"pipeline_sk_k{i}"}}"#);
+            kill_after(&sb, &stdin, spread(i, n, length));
+            let after = sb.config();
+            let key_written = sb
+                .kernel_keys()
+                .iter()
+                .any(|d| d.starts_with(&format!("keyring:k{i}@")));
+            if after == before {
+                if key_written {
+                    between += 1
+                } else {
+                    untouched += 1
+                }
+            } else {
+                committed += 1;
+                let mut expected = before_aliases.clone();
+                expected.push(format!("k{i}"));
+                assert_eq!(
+                    aliases_in_file(&sb),
+                    expected,
+                    "iteration {i}: a mix of old and new"
+                );
+                assert!(
+                    key_written,
+                    "iteration {i}: config.yaml names a remote before its token exists"
+                );
+                assert!(after.contains("editor_theme") && after.contains("personal account"));
+            }
+            assert!(!after.contains("pipeline_sk_"), "iteration {i}");
+        }
+        eprintln!(
+            "of {n} kills: {untouched} before the keyring write, {between} between it and the rename, {committed} after"
+        );
+        assert!(
+            untouched >= 5 && between >= 5 && committed >= 10,
+            "the kills must land before, between and after often enough to mean something"
+        );
+        // No stale lock or temp file blocks the next writer (the harness's watchdog fails a store
+        // that hangs), and the next write cleans up.
         sb.ok(
             &["store"],
-            &format!(r#"{{"alias":"{alias}","url":"{OLD}","token":"pipeline_sk_old_{alias}"}}"#),
+            r#"{"alias":"after","token":"pipeline_sk_after"}"#,
         );
-    };
-    let moved = |alias: &str| {
-        format!(r#"{{"alias":"{alias}","url":"{NEW}","token":"pipeline_sk_new_{alias}"}}"#)
-    };
-    let length = measured(
-        &sb,
-        |j| at_old(&format!("warm{j}")),
-        |j| moved(&format!("warm{j}")),
-    );
-    // Where each kill landed, by what is on disk and in the keyring afterwards.
-    let mut landed: BTreeMap<&str, u32> = BTreeMap::new();
-    let n = 80;
-    for i in 0..n {
-        let alias = format!("m{i}");
-        at_old(&alias);
-        kill_after(&sb, &moved(&alias), spread(i, n, length));
-        let (json, code, stderr) = sb.call(&["get"], &format!(r#"{{"alias":"{alias}"}}"#));
-        assert_eq!(code, 0, "iteration {i}: the token is lost: {json} {stderr}");
-        let pair = (
-            json["url"].as_str().unwrap(),
-            json["token"].as_str().unwrap(),
+        let leftovers: Vec<String> = std::fs::read_dir(&sb.dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert_eq!(
+            sb.ok(&["get"], r#"{"alias":"base"}"#)["token"],
+            "pipeline_sk_base"
         );
-        let old_token = format!("pipeline_sk_old_{alias}");
-        let new_token = format!("pipeline_sk_new_{alias}");
-        assert!(
-            pair == (OLD, old_token.as_str()) || pair == (NEW, new_token.as_str()),
-            "iteration {i}: {pair:?}"
-        );
-        let keys = sb.kernel_keys();
-        let has = |url: &str| {
-            keys.iter()
-                .any(|d| *d == format!("keyring:{alias}@{}", sb.service(url)))
-        };
-        let state = match (pair.0 == NEW, has(OLD), has(NEW)) {
-            (false, true, false) => "before the new item",
-            (false, true, true) => "between the new item and the rename",
-            (true, true, true) => "between the rename and the old item's deletion",
-            (true, false, true) => "after",
-            other => panic!("iteration {i}: impossible state {other:?}"),
-        };
-        *landed.entry(state).or_default() += 1;
     }
-    eprintln!("of {n} kills: {landed:?}");
-    assert!(
-        landed
-            .get("between the new item and the rename")
-            .copied()
-            .unwrap_or(0)
-            >= 5
-            && landed.get("after").copied().unwrap_or(0) >= 5,
-        "the kills must land mid-operation often enough to mean something: {landed:?}"
-    );
+
+    /// A store that moves a remote to a new url, killed anywhere: `get` finds the old url with the
+    /// old token, or the new url with the new token; never nothing.
+    #[test]
+    fn a_store_moving_a_remote_killed_at_any_point_never_loses_its_token() {
+        const OLD: &str = "https://old.example";
+        const NEW: &str = "https://new.example";
+        let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
+        let at_old = |alias: &str| {
+            sb.ok(
+                &["store"],
+                &format!(
+                    r#"{{"alias":"{alias}","url":"{OLD}","token":"pipeline_sk_old_{alias}"}}"#
+                ),
+            );
+        };
+        let moved = |alias: &str| {
+            format!(r#"{{"alias":"{alias}","url":"{NEW}","token":"pipeline_sk_new_{alias}"}}"#)
+        };
+        let length = measured(
+            &sb,
+            |j| at_old(&format!("warm{j}")),
+            |j| moved(&format!("warm{j}")),
+        );
+        // Where each kill landed, by what is on disk and in the keyring afterwards.
+        let mut landed: BTreeMap<&str, u32> = BTreeMap::new();
+        let n = 80;
+        for i in 0..n {
+            let alias = format!("m{i}");
+            at_old(&alias);
+            kill_after(&sb, &moved(&alias), spread(i, n, length));
+            let (json, code, stderr) = sb.call(&["get"], &format!(r#"{{"alias":"{alias}"}}"#));
+            assert_eq!(code, 0, "iteration {i}: the token is lost: {json} {stderr}");
+            let pair = (
+                json["url"].as_str().unwrap(),
+                json["token"].as_str().unwrap(),
+            );
+            let old_token = format!("pipeline_sk_old_{alias}");
+            let new_token = format!("pipeline_sk_new_{alias}");
+            assert!(
+                pair == (OLD, old_token.as_str()) || pair == (NEW, new_token.as_str()),
+                "iteration {i}: {pair:?}"
+            );
+            let keys = sb.kernel_keys();
+            let has = |url: &str| {
+                keys.iter()
+                    .any(|d| *d == format!("keyring:{alias}@{}", sb.service(url)))
+            };
+            let state = match (pair.0 == NEW, has(OLD), has(NEW)) {
+                (false, true, false) => "before the new item",
+                (false, true, true) => "between the new item and the rename",
+                (true, true, true) => "between the rename and the old item's deletion",
+                (true, false, true) => "after",
+                other => panic!("iteration {i}: impossible state {other:?}"),
+            };
+            *landed.entry(state).or_default() += 1;
+        }
+        eprintln!("of {n} kills: {landed:?}");
+        assert!(
+            landed
+                .get("between the new item and the rename")
+                .copied()
+                .unwrap_or(0)
+                >= 5
+                && landed.get("after").copied().unwrap_or(0) >= 5,
+            "the kills must land mid-operation often enough to mean something: {landed:?}"
+        );
+    }
 }
 
 #[test]

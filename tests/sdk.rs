@@ -189,3 +189,75 @@ fn migrate_a_config_written_by_the_sdk() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(sb.config(), before, "a second run is a no-op");
 }
+
+/// After `migrate`, config.yaml holds no token, so the SDK's own `pipeline` CLI sends
+/// `Bearer None`; with the function `shell-init` prints, evaluated in bash, zsh or fish, the same
+/// CLI command carries the stored token. The helper is not on PATH: the function names it.
+#[test]
+fn after_migrate_shell_init_lets_the_pipeline_cli_send_the_stored_token() {
+    let api = Api::start(200);
+    let sb = Sandbox::new();
+    sdk_python(
+        &sb,
+        &format!(
+            "from pipeline.configuration import current_configuration as c\n\
+             c.add_remote('main', '{}', 'pipeline_sk_cli')",
+            api.url
+        ),
+    );
+    let out = sb.run(&["migrate"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!("eval \"$('{BIN}' shell-init bash)\"")),
+        "{said}"
+    );
+    assert!(!sb.config().contains("pipeline_sk_cli"));
+
+    // The venv's `pipeline` on PATH; the helper is not.
+    let venv_bin = std::path::Path::new(&python()).parent().unwrap().to_owned();
+    let path = format!("{}:/usr/bin:/bin", venv_bin.display());
+    let cli = |shell: &str, script: &str| {
+        sb.program(shell)
+            .args(["-c", script])
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        let seen = api.seen();
+        let last = seen.last().expect("the CLI called the API").clone();
+        assert!(
+            last.request_line.starts_with("GET /v4/pipelines"),
+            "{}",
+            last.request_line
+        );
+        last.header("authorization").unwrap_or_default().to_owned()
+    };
+    assert_eq!(cli("bash", "pipeline get pipelines"), "Bearer None");
+    for (shell, init) in [
+        ("bash", format!("eval \"$('{BIN}' shell-init bash)\"")),
+        ("zsh", format!("eval \"$('{BIN}' shell-init zsh)\"")),
+        ("fish", format!("'{BIN}' shell-init fish | source")),
+    ] {
+        let header = cli(shell, &format!("{init}\npipeline get pipelines"));
+        assert_eq!(header, "Bearer pipeline_sk_cli", "{shell}");
+    }
+    // `pipeline cluster ...` manages config.yaml itself: it runs unwrapped, on the real file.
+    let out = sb
+        .program("bash")
+        .args([
+            "-c",
+            &format!("eval \"$('{BIN}' shell-init bash)\"\npipeline cluster get"),
+        ])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("main"),
+        "{out:?}"
+    );
+}

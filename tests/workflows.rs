@@ -524,6 +524,27 @@ fn completions_and_man_page() {
     }
     let man = text(&sb.run(&["man"], "").stdout);
     assert!(man.contains(".TH mystic-credential-helper") && man.contains("login"));
+    // An installed binary has no protocol/ folder to point at: the man page says it all.
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        "store-unavailable",
+        "MYSTIC_CREDENTIAL_STORE",
+    ] {
+        assert!(man.contains(section), "{section}");
+    }
+    assert!(!man.contains("PROTOCOL.md"));
+    // `--store` is explained once, in the top-level help, not in every command's.
+    let top = text(&sb.run(&["--help"], "").stdout);
+    let sub = text(&sb.run(&["get", "--help"], "").stdout);
+    assert!(top.contains("--store") && !sub.contains("--store"), "{sub}");
+    let login = text(&sb.run(&["login", "--help"], "").stdout);
+    assert!(
+        login.contains("--alias <ALIAS>")
+            && login.contains("The name of the remote")
+            && login.contains("Examples:"),
+        "{login}"
+    );
 }
 
 /// `login` on a terminal of its own (file store), showing its prompt.
@@ -542,9 +563,17 @@ fn login_at_the_prompt(sb: &Sandbox) -> (common::pty::Pty, std::process::Child) 
 #[test]
 fn login_on_a_terminal_prompts_without_echo() {
     let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "file");
-    let (mut pty, mut child) = login_at_the_prompt(&sb);
-    // Echo is off before the prompt shows, so typing at the prompt is never echoed.
-    assert!(!pty.echoes(), "echo is still on at the prompt");
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["login", "--no-verify", "--alias", "tty"])
+        .env_clear()
+        .envs(sb.envs());
+    // The terminal holds the login's first output: echo must already be off at that moment, so
+    // nothing typed as soon as the prompt shows can be echoed.
+    let (mut pty, mut child) = common::pty::Pty::spawn_held(cmd);
+    pty.wait_for_first_write(child.id());
+    assert!(!pty.echoes(), "echo is still on when the prompt is written");
+    pty.release();
+    pty.wait_for("Mystic API token:");
     pty.type_in(b"pipeline_sk_typed\n");
     let screen = pty.wait_for_close();
     assert!(child.wait().unwrap().success(), "{screen}");
@@ -572,4 +601,47 @@ fn ctrl_c_at_the_login_prompt_restores_the_terminal_and_stores_nothing() {
     assert!(pty.echoes(), "Ctrl-C left the terminal without echo");
     assert!(!screen.contains("pipeline_sk_half"), "{screen}");
     assert!(!sb.dir.join("config.yaml").exists(), "nothing was stored");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_empty_line_at_the_login_prompt_says_no_token_was_entered() {
+    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "file");
+    let (mut pty, mut child) = login_at_the_prompt(&sb);
+    pty.type_in(b"\n");
+    let screen = pty.wait_for_close();
+    assert_eq!(child.wait().unwrap().code(), Some(2), "{screen}");
+    assert!(
+        screen.contains("no token was entered; nothing was stored"),
+        "{screen}"
+    );
+    assert!(!sb.dir.join("config.yaml").exists());
+}
+
+#[test]
+fn login_again_says_it_replaced_the_token() {
+    let sb = Sandbox::new();
+    let first = sb.run(
+        &["login", "--no-verify", "--alias", "again"],
+        "pipeline_sk_one\n",
+    );
+    assert!(
+        text(&first.stdout).starts_with("Logged in to https://www.mystic.ai as again (active)"),
+        "{}",
+        text(&first.stdout)
+    );
+    let second = sb.run(
+        &["login", "--no-verify", "--alias", "again"],
+        "pipeline_sk_two\n",
+    );
+    assert_eq!(second.status.code(), Some(0));
+    assert!(
+        text(&second.stdout).starts_with("Replaced the token of again at https://www.mystic.ai"),
+        "{}",
+        text(&second.stdout)
+    );
+    assert_eq!(
+        sb.lookup("https://www.mystic.ai", "again").as_deref(),
+        Some("pipeline_sk_two")
+    );
 }

@@ -6,9 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use clap::Args;
 use serde_json::{Map, Value};
 
-use super::say;
+use super::{Run, say};
+use crate::Io;
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
 use crate::ops::Ctx;
@@ -25,17 +27,34 @@ pub enum Tool {
 /// The name docker and git know the helper by (`docker-credential-mystic`, `git-credential-mystic`).
 const HELPER_NAME: &str = "mystic";
 
-pub fn configure(ctx: &Ctx, tool: Tool, unset: bool, out: &mut dyn Write) -> Result<u8> {
-    let config = Config::load(ctx.dir()?)?;
-    let origins: BTreeSet<Origin> = config.remotes.iter().map(|r| r.url.clone()).collect();
-    if origins.is_empty() {
-        return Err(Error::not_found(
-            "no remotes in config.yaml; store a token or log in first",
-        ));
-    }
-    match tool {
-        Tool::Git => git(ctx, &origins, unset, out),
-        Tool::Docker => docker(ctx, &origins, unset, out),
+/// Make git or docker use this helper for every remote in config.yaml
+#[derive(Debug, Args)]
+#[command(
+    after_help = "docker mode serves tools that read credentials through docker's helper \
+    protocol. The Mystic SDK's own image push logs in to Mystic's registry with a short-lived \
+    upload token from the API and needs nothing here."
+)]
+pub struct Configure {
+    #[arg(value_enum)]
+    tool: Tool,
+    /// Remove exactly what `configure` added
+    #[arg(long)]
+    unset: bool,
+}
+
+impl Run for Configure {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+        let config = Config::load(ctx.dir()?)?;
+        let origins: BTreeSet<Origin> = config.remotes.iter().map(|r| r.url.clone()).collect();
+        if origins.is_empty() {
+            return Err(Error::not_found(
+                "no remotes in config.yaml; store a token or log in first",
+            ));
+        }
+        match self.tool {
+            Tool::Git => git(ctx, &origins, self.unset, io.stdout),
+            Tool::Docker => docker(ctx, &origins, self.unset, io.stdout),
+        }
     }
 }
 
@@ -218,21 +237,13 @@ fn write_json(path: &Path, doc: &Value, existed: bool) -> Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(&mut text, formatter);
     serde::Serialize::serialize(doc, &mut ser).expect("JSON value serialises");
     text.push(b'\n');
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".config.json.")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir.display(), &e))?;
-    if existed {
-        let perms = std::fs::metadata(path)
-            .map_err(|e| Error::io(path.display(), &e))?
-            .permissions();
-        std::fs::set_permissions(tmp.path(), perms)
-            .map_err(|e| Error::io(tmp.path().display(), &e))?;
-    }
-    tmp.write_all(&text)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(tmp.path().display(), &e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io(path.display(), &e.error))?;
-    Ok(())
+    let keep = match existed {
+        true => Some(
+            std::fs::metadata(path)
+                .map_err(|e| Error::io(path.display(), &e))?
+                .permissions(),
+        ),
+        false => None,
+    };
+    config::replace(dir, path, &text, ".config.json.", keep)
 }

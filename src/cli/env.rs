@@ -3,13 +3,16 @@
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
 
-use super::say;
+use clap::{Args, ValueEnum};
+
+use super::{Run, parse_alias, say};
+use crate::Io;
 use crate::config;
 use crate::error::{Error, Result};
 use crate::ops::{self, Ctx};
 use crate::protocol::{Alias, Selector};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EnvFormat {
     /// `export NAME='value'` lines, for `eval "$(mystic-credential-helper env)"`
     Shell,
@@ -21,47 +24,58 @@ pub enum EnvFormat {
     Json,
 }
 
-pub fn env(
-    ctx: &Ctx,
+/// Print PIPELINE_API_TOKEN and PIPELINE_API_URL, for scripts and CI
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  eval \"$(mystic-credential-helper env)\"\n  mystic-credential-helper env --format github     # in a GitHub Actions step"
+)]
+pub struct Env {
+    /// The remote's name; without it, PIPELINE_API_TOKEN, else the active remote
+    #[arg(long, value_parser = parse_alias)]
     alias: Option<Alias>,
+    #[arg(long, value_enum, default_value_t = EnvFormat::Shell)]
     format: EnvFormat,
-    stdout: &mut dyn Write,
-) -> Result<u8> {
-    let found = ops::lookup(ctx, &Selector::new(alias, None))?;
-    let vars = [
-        ("PIPELINE_API_TOKEN", found.token.expose()),
-        ("PIPELINE_API_URL", found.url.as_str()),
-    ];
-    match format {
-        EnvFormat::Shell => {
-            for (name, value) in vars {
-                say(stdout, &format!("export {name}={}", shell_quote(value)))?;
+}
+
+impl Run for Env {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+        let found = ops::lookup(ctx, &Selector::new(self.alias, None))?;
+        let vars = [
+            ("PIPELINE_API_TOKEN", found.token.expose()),
+            ("PIPELINE_API_URL", found.url.as_str()),
+        ];
+        let stdout = &mut *io.stdout;
+        match self.format {
+            EnvFormat::Shell => {
+                for (name, value) in vars {
+                    say(stdout, &format!("export {name}={}", shell_quote(value)))?;
+                }
+            }
+            EnvFormat::Dotenv => {
+                for (name, value) in vars {
+                    say(stdout, &format!("{name}={}", dotenv_value(value)?))?;
+                }
+            }
+            EnvFormat::Json => {
+                let map: serde_json::Map<String, serde_json::Value> = vars
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), (*v).into()))
+                    .collect();
+                say(stdout, &serde_json::Value::Object(map).to_string())?;
+            }
+            EnvFormat::Github => {
+                // Only meaningful inside GitHub Actions, which sets GITHUB_ENV for every step.
+                let path = ctx.env.path("GITHUB_ENV").ok_or_else(|| {
+                    Error::config(
+                        "--format github appends to the file named by GITHUB_ENV, which GitHub Actions sets; it is not set here (use --format shell, dotenv or json outside Actions)",
+                    )
+                })?;
+                append_github_env(&path, &vars)?;
+                say(stdout, &format!("::add-mask::{}", found.token.expose()))?;
             }
         }
-        EnvFormat::Dotenv => {
-            for (name, value) in vars {
-                say(stdout, &format!("{name}={}", dotenv_value(value)?))?;
-            }
-        }
-        EnvFormat::Json => {
-            let map: serde_json::Map<String, serde_json::Value> = vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), (*v).into()))
-                .collect();
-            say(stdout, &serde_json::Value::Object(map).to_string())?;
-        }
-        EnvFormat::Github => {
-            // Only meaningful inside GitHub Actions, which sets GITHUB_ENV for every step.
-            let path = ctx.env.path("GITHUB_ENV").ok_or_else(|| {
-                Error::config(
-                    "--format github appends to the file named by GITHUB_ENV, which GitHub Actions sets; it is not set here (use --format shell, dotenv or json outside Actions)",
-                )
-            })?;
-            append_github_env(&path, &vars)?;
-            say(stdout, &format!("::add-mask::{}", found.token.expose()))?;
-        }
+        Ok(0)
     }
-    Ok(0)
 }
 
 /// POSIX single quotes: everything is literal except `'`, written as `'\''`.

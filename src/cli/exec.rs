@@ -5,78 +5,115 @@
 //! `PIPELINE_API_TOKEN` / `PIPELINE_API_URL`; the unmodified SDK then uses them. The SDK's file
 //! cache keeps working through a `files` link to the real `$PIPELINE_DIR/files`.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus};
 
+use clap::Args;
+
+use super::{Run, parse_alias};
+use crate::Io;
 use crate::config;
 use crate::error::{Error, Result};
-use crate::ops::{self, Ctx};
+use crate::ops::{self, Ctx, Found};
 use crate::protocol::{Alias, Selector};
 
 /// Shell conventions for a command that cannot be run.
 const NOT_FOUND: u8 = 127;
 const NOT_EXECUTABLE: u8 = 126;
 
-pub fn exec(
-    ctx: &Ctx,
+/// Run a command that authenticates as a remote, with no token written to disk
+#[derive(Debug, Args)]
+#[command(
+    after_help = "CMD gets PIPELINE_API_TOKEN and PIPELINE_API_URL, and a private, empty \
+    PIPELINE_DIR, so that the SDK uses them. Its exit code is exec's.\n\n\
+    Examples:\n  \
+    mystic-credential-helper exec -- pipeline get pipelines\n  \
+    mystic-credential-helper exec --alias staging -- python deploy.py"
+)]
+pub struct Exec {
+    /// The remote's name; without it, PIPELINE_API_TOKEN, else the active remote
+    #[arg(long, value_parser = parse_alias)]
     alias: Option<Alias>,
+    /// The command and its arguments (after --)
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
     command: Vec<OsString>,
-    stderr: &mut dyn Write,
-) -> Result<u8> {
-    let found = ops::lookup(ctx, &Selector::new(alias, None))?;
-    ctx.flush_warnings(stderr);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix("mystic-exec-");
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
-    let private = builder
-        .tempdir()
-        .map_err(|e| Error::io("creating a private PIPELINE_DIR", &e))?;
-    link_file_cache(ctx.dir()?, private.path())?;
+}
 
-    let (program, args) = command.split_first().expect("clap requires a command");
-    // Listening starts before the spawn: a signal sent once the child runs must not find us
-    // with the default action (die, leaving the child and the private folder behind).
-    let signals = Signals::listen().map_err(|e| Error::io("listening for signals", &e))?;
+impl Run for Exec {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+        let found = ops::lookup(ctx, &Selector::new(self.alias, None))?;
+        ctx.flush_warnings(io.stderr);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("mystic-exec-");
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let private = builder
+            .tempdir()
+            .map_err(|e| Error::io("creating a private PIPELINE_DIR", &e))?;
+        link_file_cache(ctx.dir()?, private.path())?;
+
+        let (program, args) = self.command.split_first().expect("clap requires a command");
+        // Listening starts before the spawn: a signal sent once the child runs must not find
+        // us with the default action (die, leaving the child and the private folder behind).
+        let signals = Signals::listen().map_err(|e| Error::io("listening for signals", &e))?;
+        let spawned = spawn(ctx, &found, private.path(), program, args);
+        drop(found);
+        let child = match spawned {
+            Ok(child) => child,
+            Err(e) => return cannot_run(program, &e, io.stderr),
+        };
+        let status = signals
+            .forward_until_exit(child)
+            .map_err(|e| Error::io("waiting for the command", &e))?;
+        drop(private);
+        Ok(exit_code(status))
+    }
+}
+
+fn spawn(
+    ctx: &Ctx,
+    found: &Found,
+    private: &Path,
+    program: &OsStr,
+    args: &[OsString],
+) -> std::io::Result<Child> {
     let mut command = Command::new(program);
     crate::core_dumps::restore_in_child(&mut command);
-    let spawned = command
+    command
         .args(args)
         .env_clear()
         .envs(ctx.env.iter())
-        .env("PIPELINE_DIR", private.path())
+        .env("PIPELINE_DIR", private)
         .env("PIPELINE_API_TOKEN", found.token.expose())
         .env("PIPELINE_API_URL", found.url.as_str())
-        .spawn();
-    drop(found);
-    let child = match spawned {
-        Ok(child) => child,
-        Err(e) => {
-            let code = match e.kind() {
-                std::io::ErrorKind::NotFound => NOT_FOUND,
-                std::io::ErrorKind::PermissionDenied => NOT_EXECUTABLE,
-                _ => {
-                    return Err(Error::io(
-                        format!("running {}", program.to_string_lossy()),
-                        &e,
-                    ));
-                }
-            };
-            let _ = writeln!(
-                stderr,
-                "mystic-credential-helper: cannot run {}: {e}",
-                program.to_string_lossy()
-            );
-            return Ok(code);
+        .spawn()
+}
+
+/// 127 for a command that is not found, 126 for one that cannot be run, as shells say it.
+fn cannot_run(program: &OsStr, e: &std::io::Error, stderr: &mut dyn Write) -> Result<u8> {
+    let code = match e.kind() {
+        std::io::ErrorKind::NotFound => NOT_FOUND,
+        std::io::ErrorKind::PermissionDenied => NOT_EXECUTABLE,
+        _ => {
+            return Err(Error::io(
+                format!("running {}", program.to_string_lossy()),
+                e,
+            ));
         }
     };
-    let status = signals
-        .forward_until_exit(child)
-        .map_err(|e| Error::io("waiting for the command", &e))?;
-    drop(private);
-    Ok(exit_code(status))
+    let _ = writeln!(
+        stderr,
+        "mystic-credential-helper: cannot run {}: {e}",
+        program.to_string_lossy()
+    );
+    Ok(code)
 }
 
 /// `<private>/files` -> `$PIPELINE_DIR/files`, created first: the SDK calls `mkdir(exist_ok=True)`

@@ -1,48 +1,78 @@
 //! `login`: read a token (never from argv), check it against the API, store it.
 
-use std::io::{Read, Write};
+use std::io::Read;
 
-use super::say;
+use clap::Args;
+
+use super::{Run, parse_alias, parse_origin, say, shell_init};
+use crate::Io;
 use crate::error::{Error, Result};
 use crate::ops::{self, Ctx, Moves};
 use crate::protocol::{self, Alias, Origin, Token};
 use crate::secret::Secret;
 use crate::verify;
 
-#[allow(clippy::too_many_arguments)]
-pub fn login(
-    ctx: &Ctx,
+/// Check a token against the API and store it. The token is read from stdin, or prompted for
+/// without echo on a terminal; never from the command line.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    printf '%s' \"$MYSTIC_TOKEN\" | mystic-credential-helper login\n  \
+    mystic-credential-helper login --alias staging --url https://staging.mystic.ai --active")]
+pub struct Login {
+    /// The name of the remote, as the SDK's `pipeline cluster use ALIAS` knows it
+    #[arg(long, default_value = "mystic-api", value_parser = parse_alias)]
     alias: Alias,
+    /// The Mystic API the token belongs to
+    #[arg(long, default_value = crate::protocol::validate::DEFAULT_URL, value_parser = parse_origin)]
     url: Origin,
+    /// Make this the active remote (by default only when none is active)
+    #[arg(long)]
     active: bool,
-    check: bool,
-    stdin: &mut dyn Read,
-    interactive: bool,
-    stdout: &mut dyn Write,
-) -> Result<u8> {
-    let token = read_token(stdin, interactive)?;
-    if check {
-        verify::check(&url, &token)?;
+    /// Store without checking the token against the API
+    #[arg(long)]
+    no_verify: bool,
+}
+
+impl Run for Login {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+        let Login {
+            alias,
+            url,
+            active,
+            no_verify,
+        } = self;
+        let token = read_token(io.stdin, io.interactive)?;
+        if !no_verify {
+            verify::check(&url, &token)?;
+        }
+        let stored = ops::store(
+            ctx,
+            alias,
+            url,
+            &token,
+            active.then_some(true),
+            Moves::Allowed,
+        )?;
+        let active = if stored.active { " (active)" } else { "" };
+        let line = if stored.replaced {
+            format!(
+                "Replaced the token of {} at {}{active}; the new one is in the {}.",
+                stored.alias,
+                stored.url,
+                ctx.store_name()
+            )
+        } else {
+            format!(
+                "Logged in to {} as {}{active}; the token is in the {}.",
+                stored.url,
+                stored.alias,
+                ctx.store_name()
+            )
+        };
+        say(io.stdout, &line)?;
+        shell_init::advise(ctx, io.stdout)?;
+        Ok(0)
     }
-    let stored = ops::store(
-        ctx,
-        alias,
-        url,
-        &token,
-        active.then_some(true),
-        Moves::Allowed,
-    )?;
-    let active = if stored.active { " (active)" } else { "" };
-    say(
-        stdout,
-        &format!(
-            "Logged in to {} as {}{active}; the token is in the {}.",
-            stored.url,
-            stored.alias,
-            ctx.store_name()
-        ),
-    )?;
-    Ok(0)
 }
 
 /// From a prompt without echo on a terminal, else from stdin (one line; the newline is dropped).
@@ -61,7 +91,11 @@ fn read_token(stdin: &mut dyn Read, interactive: bool) -> Result<Token> {
     };
     let text = raw.expose().trim_end_matches(['\n', '\r']);
     if text.is_empty() {
-        return Err(Error::invalid("no token given on stdin"));
+        return Err(Error::invalid(if interactive {
+            "no token was entered; nothing was stored"
+        } else {
+            "no token on stdin; nothing was stored"
+        }));
     }
     Token::new(text.to_owned())
 }

@@ -166,7 +166,7 @@ impl Locked {
     pub fn write(&self, bytes: Option<&[u8]>) -> Result<()> {
         self.remove_stale_temps();
         match bytes {
-            Some(bytes) => replace(&self.dir, &self.path(), bytes, TEMP_PREFIX),
+            Some(bytes) => replace(&self.dir, &self.path(), bytes, TEMP_PREFIX, None),
             None => match fs::remove_file(self.path()) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     Err(Error::io(self.path().display(), &e))
@@ -193,13 +193,24 @@ impl Locked {
 }
 
 /// Temp file in `dir`, fsync, rename over `path`, fsync of the folder. tempfile creates the file
-/// with mode 0600, and the rename keeps it, whatever mode the old file had.
-pub fn replace(dir: &Path, path: &Path, bytes: &[u8], prefix: &str) -> Result<()> {
+/// with mode 0600, and the rename keeps it, whatever mode the old file had, unless `keep` gives
+/// the permissions to use.
+pub fn replace(
+    dir: &Path,
+    path: &Path,
+    bytes: &[u8],
+    prefix: &str,
+    keep: Option<fs::Permissions>,
+) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(prefix)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir.display(), &e))?;
+    if let Some(permissions) = keep {
+        fs::set_permissions(tmp.path(), permissions)
+            .map_err(|e| Error::io(tmp.path().display(), &e))?;
+    }
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(tmp.path().display(), &e))?;

@@ -5,10 +5,11 @@
 //! Username is the alias, Secret the token. Bare host names (`registry.example.com`) mean https.
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
+use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Io;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{self, Ctx, Moves};
@@ -47,18 +48,18 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         match e.kind {
             ErrorKind::NotFound => Failure(NOT_FOUND.into()),
-            _ => Failure(format!("{}: {}", e.kind.as_str(), e.message)),
+            _ => Failure(format!("{}: {}", e.kind, e.message)),
         }
     }
 }
 
-pub fn serve<'a>(
-    action: &str,
-    ctx: impl FnOnce() -> Result<Ctx<'a>>,
-    stdin: &mut dyn Read,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> u8 {
+pub fn serve<'a>(action: &str, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> u8 {
+    let Io {
+        stdin,
+        stdout,
+        stderr,
+        ..
+    } = io;
     let result = (|| -> std::result::Result<String, Failure> {
         if action == "version" {
             return Ok(format!(
@@ -71,7 +72,7 @@ pub fn serve<'a>(
                 "Usage: docker-credential-mystic <store|get|erase|list|version>; unknown action {action:?}"
             )));
         }
-        let input = protocol::read_input(stdin)?;
+        let input = protocol::read_input(*stdin)?;
         let ctx = ctx()?;
         let answer = match action {
             "store" => store(&ctx, &input).map(|()| String::new()),
@@ -79,7 +80,7 @@ pub fn serve<'a>(
             "erase" => erase(&ctx, &input).map(|()| String::new()),
             _ => list(&ctx),
         };
-        ctx.flush_warnings(stderr);
+        ctx.flush_warnings(*stderr);
         answer
     })();
     let (text, code) = match result {

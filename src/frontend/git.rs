@@ -3,8 +3,9 @@
 //! answers `username=<alias>` and `password=<token>`; a miss prints nothing and exits 0, so git
 //! tries its next helper. Unknown keys and actions are ignored, as git requires.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
+use crate::Io;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{self, Ctx, Moves};
 use crate::protocol::{self, Alias, Origin, Selector, Token};
@@ -65,30 +66,30 @@ fn origin(req: &Request) -> Result<Option<Origin>> {
     Origin::parse(&format!("{protocol}://{host}")).map(Some)
 }
 
-pub fn serve<'a>(
-    action: &str,
-    ctx: impl FnOnce() -> Result<Ctx<'a>>,
-    stdin: &mut dyn Read,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> u8 {
+pub fn serve<'a>(action: &str, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> u8 {
+    let Io {
+        stdin,
+        stdout,
+        stderr,
+        ..
+    } = io;
     let result = (|| {
-        let req = parse(&protocol::read_input(stdin)?)?;
+        let req = parse(&protocol::read_input(*stdin)?)?;
         if !matches!(action, "get" | "store" | "erase") {
             return Ok(());
         }
         let ctx = ctx()?;
         let done = match action {
-            "get" => get(&ctx, &req, stdout),
+            "get" => get(&ctx, &req, *stdout),
             "store" => store(&ctx, &req),
             _ => erase(&ctx, &req),
         };
-        ctx.flush_warnings(stderr);
+        ctx.flush_warnings(*stderr);
         done
     })();
     match result {
         Ok(()) => 0,
-        Err(e) => e.report(stderr),
+        Err(e) => e.report(*stderr),
     }
 }
 

@@ -5,12 +5,11 @@
 //! domain value, and any key left over is an unknown field. Messages never repeat a value.
 //! Every answer is written inside one envelope that carries `v`.
 
-use std::io::{Read, Write};
-
 use serde::Serialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
+use crate::Io;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{self, Ctx, Moves};
 use crate::protocol::{self, Alias, ListedRemote, Origin, Selector, Source, Token};
@@ -82,14 +81,14 @@ struct ErrorBody<'a> {
     message: &'a str,
 }
 
-pub fn serve<'a>(
-    action: Action,
-    ctx: impl FnOnce() -> Result<Ctx<'a>>,
-    stdin: &mut dyn Read,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> u8 {
-    let result = protocol::read_input(stdin)
+pub fn serve<'a>(action: Action, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> u8 {
+    let Io {
+        stdin,
+        stdout,
+        stderr,
+        ..
+    } = io;
+    let result = protocol::read_input(*stdin)
         .and_then(|input| decode(action, &input))
         .and_then(|request| {
             let ctx = ctx()?;

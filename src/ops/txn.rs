@@ -53,19 +53,26 @@ impl<'c, 'a> Txn<'c, 'a> {
 
     /// Saves `token` for the remote `alias` at `url` (adding the remote, or setting its url):
     /// into the keyring now, dropping any plaintext copy from config.yaml; or, for the file
-    /// store, as plaintext in config.yaml.
-    pub fn put_token(&mut self, alias: &Alias, url: &Origin, token: &Token) -> Result<()> {
+    /// store, as plaintext in config.yaml. Returns whether a token was there before.
+    pub fn put_token(&mut self, alias: &Alias, url: &Origin, token: &Token) -> Result<bool> {
         self.put(alias, url, token, false)
     }
 
     /// As `put_token`, and reads the item back to compare before dropping the plaintext copy.
-    pub fn put_token_checked(&mut self, alias: &Alias, url: &Origin, token: &Token) -> Result<()> {
+    pub fn put_token_checked(
+        &mut self,
+        alias: &Alias,
+        url: &Origin,
+        token: &Token,
+    ) -> Result<bool> {
         self.put(alias, url, token, true)
     }
 
-    fn put(&mut self, alias: &Alias, url: &Origin, token: &Token, check: bool) -> Result<()> {
+    fn put(&mut self, alias: &Alias, url: &Origin, token: &Token, check: bool) -> Result<bool> {
+        let plaintext = self.config.find(alias).is_some_and(|r| r.token.is_some());
         let Some(store) = self.ctx.keyring()? else {
-            return self.config.upsert(alias, url, Some(token));
+            self.config.upsert(alias, url, Some(token))?;
+            return Ok(plaintext);
         };
         // A config.yaml that cannot be rewritten is refused before the keyring is touched.
         let mut edited = self.config.clone();
@@ -75,6 +82,7 @@ impl<'c, 'a> Txn<'c, 'a> {
         }
         let key = self.ctx.key(url, alias);
         let before = store.get(&key)?;
+        let had_token = before.is_some();
         if before.as_ref() != Some(token) {
             store.set(&key, token)?;
             self.written.push((key.clone(), before));
@@ -101,7 +109,7 @@ impl<'c, 'a> Txn<'c, 'a> {
         }
         self.superseded.retain(|k| *k != key);
         self.config = edited;
-        Ok(())
+        Ok(plaintext || had_token)
     }
 
     /// The keyring item of `alias` at `url` goes once config.yaml no longer names it. (A

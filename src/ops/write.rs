@@ -46,7 +46,8 @@ pub fn store(
         }
         tx.remove_token(&alias, old);
     }
-    tx.put_token(&alias, &url, token)?;
+    let moved = previous.as_ref().is_some_and(|old| *old != url);
+    let replaced = tx.put_token(&alias, &url, token)? || moved;
     let make_active = active.unwrap_or_else(|| tx.config.active().is_none());
     if make_active {
         tx.config.set_active(Some(&alias))?;
@@ -57,7 +58,7 @@ pub fn store(
         alias,
         url,
         active,
-        replaced: previous.is_some(),
+        replaced,
     })
 }
 
@@ -133,7 +134,7 @@ pub fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
     for (alias, url, token) in plaintext {
         let moved = match dry_run {
             true => Ok(()),
-            false => tx.put_token_checked(&alias, &url, &token),
+            false => tx.put_token_checked(&alias, &url, &token).map(drop),
         };
         match moved {
             Ok(()) => report.moved.push((alias, url)),

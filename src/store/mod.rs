@@ -50,13 +50,14 @@ pub trait Store {
 /// `--store` / `MYSTIC_CREDENTIAL_STORE`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum StoreKind {
-    /// Secret Service on Linux, Keychain on macOS, Credential Manager on Windows.
+    /// Secret Service on Linux, Keychain on macOS, Credential Manager on Windows
     Auto,
-    /// The freedesktop Secret Service (gnome-keyring, KWallet, KeePassXC) over D-Bus.
+    /// The freedesktop Secret Service (gnome-keyring, KWallet, KeePassXC) over D-Bus
     SecretService,
-    /// The Linux kernel's session keyring (headless sessions; lost at reboot).
+    /// The Linux kernel keyring: your persistent keyring, found from every session and login of
+    /// your user and readable by any of your processes; gone at reboot or after 3 days unused
     Keyutils,
-    /// Plaintext in config.yaml, where the SDK reads it. An explicit opt-in.
+    /// Plaintext in config.yaml, where the SDK reads it. An explicit opt-in
     File,
 }
 

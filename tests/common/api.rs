@@ -28,6 +28,11 @@ pub struct Api {
 
 impl Api {
     pub fn start(status: u16) -> Api {
+        Api::start_with(status, "{}")
+    }
+
+    /// Answers every request with `status` and the JSON `body`.
+    pub fn start_with(status: u16, body: &'static str) -> Api {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -54,7 +59,6 @@ impl Api {
                     request_line: request_line.trim_end().to_owned(),
                     headers,
                 });
-                let body = "{}";
                 let _ = write!(
                     stream,
                     "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",

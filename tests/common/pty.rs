@@ -16,11 +16,23 @@ pub struct Pty {
     master: File,
     screen: Receiver<Vec<u8>>,
     seen: Vec<u8>,
+    /// While the terminal's output is held: the slave, to let it go again.
+    held: Option<File>,
 }
 
 impl Pty {
     /// Runs `cmd` in a new session on a fresh pseudo-terminal.
-    pub fn spawn(mut cmd: Command) -> (Pty, Child) {
+    pub fn spawn(cmd: Command) -> (Pty, Child) {
+        Pty::start(cmd, false)
+    }
+
+    /// As `spawn`, with the terminal's output stopped (as by Ctrl-S): the child's first write
+    /// to it blocks until `release`, so the test can see the terminal as it was at that write.
+    pub fn spawn_held(cmd: Command) -> (Pty, Child) {
+        Pty::start(cmd, true)
+    }
+
+    fn start(mut cmd: Command, hold: bool) -> (Pty, Child) {
         let (mut master, mut slave) = (-1, -1);
         // SAFETY: openpty fills in two fds, which we own from here on.
         let rc = unsafe {
@@ -34,6 +46,11 @@ impl Pty {
         };
         assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
         let (master, slave) = unsafe { (File::from_raw_fd(master), File::from_raw_fd(slave)) };
+        if hold {
+            // SAFETY: tcflow on our own slave fd.
+            assert_eq!(unsafe { libc::tcflow(slave.as_raw_fd(), libc::TCOOFF) }, 0);
+        }
+        let held = hold.then(|| slave.try_clone().unwrap());
         let stdio = || Stdio::from(slave.try_clone().unwrap());
         cmd.stdin(stdio()).stdout(stdio()).stderr(stdio());
         // SAFETY: only async-signal-safe calls between fork and exec.
@@ -67,9 +84,36 @@ impl Pty {
                 master,
                 screen,
                 seen: Vec::new(),
+                held,
             },
             child,
         )
+    }
+
+    /// Waits until `pid` is blocked writing to the held terminal (its first output).
+    pub fn wait_for_first_write(&self, pid: u32) {
+        assert!(self.held.is_some(), "the terminal is not held");
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            // The syscall a blocked process is in: its number first.
+            let syscall =
+                std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+            if syscall.split_whitespace().next() == Some(&libc::SYS_write.to_string()) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{pid} never wrote to its terminal: {syscall}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Lets the held output through.
+    pub fn release(&mut self) {
+        let slave = self.held.take().expect("the terminal is held");
+        // SAFETY: tcflow on our own slave fd, which is then closed.
+        assert_eq!(unsafe { libc::tcflow(slave.as_raw_fd(), libc::TCOON) }, 0);
     }
 
     /// Everything shown so far, once `wanted` is among it.

@@ -1,0 +1,66 @@
+//! The small commands on one remote: `logout`, `use`, `token`.
+
+use clap::Args;
+
+use super::{Run, parse_alias, parse_origin, say};
+use crate::Io;
+use crate::error::Result;
+use crate::ops::{self, Ctx};
+use crate::protocol::{Alias, Origin, Selector};
+
+/// Remove a remote and its token (erase, for people)
+#[derive(Debug, Args)]
+pub struct Logout {
+    /// The remote's name (see `status`)
+    #[arg(value_parser = parse_alias)]
+    alias: Alias,
+}
+
+impl Run for Logout {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+        let (alias, url) = ops::erase(ctx, &Selector::new(Some(self.alias), None))?;
+        say(
+            io.stdout,
+            &format!("Logged out of {url} ({alias}); its token is deleted."),
+        )?;
+        Ok(0)
+    }
+}
+
+/// Make ALIAS the active remote in config.yaml (what the SDK and `get` use by default)
+#[derive(Debug, Args)]
+pub struct Use {
+    /// The remote's name (see `status`)
+    #[arg(value_parser = parse_alias)]
+    alias: Alias,
+}
+
+impl Run for Use {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+        ops::set_active(ctx, &self.alias)?;
+        say(io.stdout, &format!("Active remote: {}", self.alias))?;
+        Ok(0)
+    }
+}
+
+/// Print only the token and a newline, for `Authorization: Bearer $(... token)`
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    curl -H \"Authorization: Bearer $(mystic-credential-helper token)\" https://www.mystic.ai/v4/...\n  \
+    mystic-credential-helper token --url https://staging.mystic.ai")]
+pub struct Token {
+    /// The remote's name; without --alias and --url, PIPELINE_API_TOKEN, else the active remote
+    #[arg(long, value_parser = parse_alias)]
+    alias: Option<Alias>,
+    /// The remote whose url this is (its origin: scheme, host and port)
+    #[arg(long, value_parser = parse_origin)]
+    url: Option<Origin>,
+}
+
+impl Run for Token {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+        let found = ops::lookup(ctx, &Selector::new(self.alias, self.url))?;
+        say(io.stdout, found.token.expose())?;
+        Ok(0)
+    }
+}

@@ -1,0 +1,141 @@
+//! `shell-init`: a shell function that runs the SDK's `pipeline` CLI through `exec`, so that
+//! after `migrate` (config.yaml holds no tokens) a plain `pipeline ...` still authenticates.
+//! The function calls this helper by the absolute path of the binary that printed it, as
+//! `direnv hook` does, so it works whether or not the helper is on PATH.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+
+use super::{Run, say};
+use crate::Io;
+use crate::error::{Error, Result};
+use crate::ops::Ctx;
+use crate::store::StoreKind;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// Print a shell function that runs the `pipeline` CLI with its token from here
+#[derive(Debug, Args)]
+#[command(after_help = "Add one line to your shell's start-up file:\n  \
+    ~/.bashrc:                  eval \"$(mystic-credential-helper shell-init bash)\"\n  \
+    ~/.zshrc:                   eval \"$(mystic-credential-helper shell-init zsh)\"\n  \
+    ~/.config/fish/config.fish: mystic-credential-helper shell-init fish | source\n\n\
+    `pipeline cluster ...` (which manages config.yaml) runs as it is; every other `pipeline` \
+    command runs through `mystic-credential-helper exec`.")]
+pub struct ShellInit {
+    shell: Shell,
+}
+
+impl Run for ShellInit {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+        let helper = helper_words(ctx)?;
+        let text = match self.shell {
+            Shell::Bash | Shell::Zsh => posix(&helper),
+            Shell::Fish => fish(&helper),
+        };
+        io.stdout
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io("writing stdout", &e))?;
+        Ok(0)
+    }
+}
+
+/// This binary's absolute path, and the store if one was chosen: the words of the command line
+/// the function runs, unquoted.
+fn helper_words(ctx: &Ctx) -> Result<Vec<String>> {
+    let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+    let mut words = vec![exe.to_string_lossy().into_owned()];
+    if ctx.kind != StoreKind::Auto {
+        let name = clap::ValueEnum::to_possible_value(&ctx.kind).expect("no skipped variants");
+        words.extend(["--store".to_owned(), name.get_name().to_owned()]);
+    }
+    Ok(words)
+}
+
+/// POSIX single quotes: everything is literal except `'`, written as `'\''`.
+fn sh_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// fish single quotes: `\` and `'` are escaped.
+fn fish_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\\', r"\\").replace('\'', r"\'"))
+}
+
+fn posix(helper: &[String]) -> String {
+    let helper: Vec<String> = helper.iter().map(|w| sh_quote(w)).collect();
+    format!(
+        "# mystic-credential-helper: run the Mystic `pipeline` CLI with its token from the keyring.\n\
+         pipeline() {{\n\
+         \x20   case \"${{1-}}\" in\n\
+         \x20       cluster | cl) command pipeline \"$@\" ;;\n\
+         \x20       *) {} exec -- pipeline \"$@\" ;;\n\
+         \x20   esac\n\
+         }}\n",
+        helper.join(" ")
+    )
+}
+
+fn fish(helper: &[String]) -> String {
+    let helper: Vec<String> = helper.iter().map(|w| fish_quote(w)).collect();
+    format!(
+        "# mystic-credential-helper: run the Mystic `pipeline` CLI with its token from the keyring.\n\
+         function pipeline --wraps pipeline\n\
+         \x20   switch \"$argv[1]\"\n\
+         \x20       case cluster cl\n\
+         \x20           command pipeline $argv\n\
+         \x20       case '*'\n\
+         \x20           {} exec -- pipeline $argv\n\
+         \x20   end\n\
+         end\n",
+        helper.join(" ")
+    )
+}
+
+/// The line a user adds to their shell's start-up file, for the shell in `SHELL`.
+pub fn hint(ctx: &Ctx) -> Result<String> {
+    let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+    let exe = sh_quote(&exe.to_string_lossy());
+    let shell = ctx.env.get("SHELL").and_then(|s| {
+        std::path::Path::new(s)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+    });
+    Ok(match shell.as_deref() {
+        Some("fish") => format!("{exe} shell-init fish | source   (in ~/.config/fish/config.fish)"),
+        Some("zsh") => format!("eval \"$({exe} shell-init zsh)\"   (in ~/.zshrc)"),
+        _ => format!("eval \"$({exe} shell-init bash)\"   (in ~/.bashrc)"),
+    })
+}
+
+/// Tells the user how to make the `pipeline` CLI use the keyring: config.yaml has no token for it.
+pub fn advise(ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    if ctx.kind == StoreKind::File {
+        return Ok(());
+    }
+    say(
+        out,
+        &format!(
+            "The `pipeline` CLI reads tokens only from config.yaml; to run it with this one, add:\n  {}",
+            hint(ctx)?
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_survives_odd_paths() {
+        let words = vec!["/opt/it's here/helper".to_owned()];
+        assert!(posix(&words).contains(r"'/opt/it'\''s here/helper' exec -- pipeline"));
+        assert!(fish(&words).contains(r"'/opt/it\'s here/helper' exec -- pipeline $argv"));
+    }
+}

@@ -1,0 +1,342 @@
+//! What `status` reports, gathered in one pass over config.yaml and the keyring. The field and
+//! value names are protocol/schema/status.json.
+
+use serde::Serialize;
+
+use crate::cli::shell_init;
+use crate::config::{self, Config, Remote};
+use crate::error::{Error, ErrorKind, Result};
+use crate::frontend::json::VERSION;
+use crate::ops::{self, Ctx};
+use crate::protocol::{Selector, Source};
+use crate::resolve;
+use crate::store::StoreKind;
+use crate::verify;
+
+#[derive(Serialize)]
+pub struct Report {
+    pub v: u64,
+    pub config: String,
+    pub store: &'static str,
+    pub remotes: Vec<Row>,
+    pub env: EnvVars,
+    /// What `get` with an empty request returns.
+    pub get: Choice,
+    /// What the unmodified SDK will send.
+    pub sdk: SdkChoice,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Serialize)]
+pub struct Row {
+    pub alias: String,
+    pub url: String,
+    pub active: bool,
+    pub token: Held,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<Verified>,
+}
+
+/// Where a remote's token lives.
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Held {
+    Keyring,
+    File,
+    Missing,
+    /// The store could not be asked.
+    Unknown,
+}
+
+#[derive(Clone, Copy, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verified {
+    Valid,
+    Unauthorized,
+    NetworkError,
+}
+
+#[derive(Serialize)]
+pub struct EnvVars {
+    pub pipeline_api_token: bool,
+    pub pipeline_api_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Choice {
+    pub source: GetSource,
+    pub alias: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GetSource {
+    Env,
+    Keyring,
+    File,
+    None,
+}
+
+#[derive(Serialize)]
+pub struct SdkChoice {
+    pub from: SdkFrom,
+    pub alias: Option<String>,
+    pub url: String,
+    pub token: SdkToken,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SdkFrom {
+    /// config.yaml's active remote (or its first).
+    Config,
+    /// PIPELINE_API_* variables.
+    Env,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SdkToken {
+    /// Plaintext in config.yaml.
+    File,
+    Env,
+    /// The SDK sends `Authorization: Bearer None`.
+    None,
+}
+
+#[derive(Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Report {
+    pub fn gather(ctx: &Ctx, check: bool) -> Result<Report> {
+        let dir = ctx.dir()?;
+        let config = Config::load(dir).map_err(|e| Error::config(e.message))?;
+        let mut warnings = Vec::new();
+        let (remotes, store_error) = rows(ctx, &config, check);
+        let env = EnvVars {
+            pipeline_api_token: ctx.env.non_empty("PIPELINE_API_TOKEN").is_some(),
+            pipeline_api_url: ctx
+                .env
+                .non_empty("PIPELINE_API_URL")
+                .map(|u| u.to_string_lossy().into_owned()),
+        };
+        let get = get_choice(ctx, &config, &remotes);
+        let sdk = sdk_choice(ctx, &config);
+        remote_warnings(ctx, &config, &remotes, &mut warnings);
+        if let Some(message) = store_error {
+            warnings.push(Warning {
+                code: "store-unavailable",
+                message,
+            });
+        }
+        permission_warnings(dir, &mut warnings);
+        sdk_warnings(ctx, &env, &get, &sdk, &mut warnings)?;
+        Ok(Report {
+            v: VERSION,
+            config: dir.join(config::FILE_NAME).display().to_string(),
+            store: ctx.store_name(),
+            remotes,
+            env,
+            get,
+            sdk,
+            warnings,
+        })
+    }
+}
+
+/// One row per remote, asking the keyring once each; the first store error, if any.
+fn rows(ctx: &Ctx, config: &Config, check: bool) -> (Vec<Row>, Option<String>) {
+    let mut store_error = None;
+    let rows = config
+        .remotes
+        .iter()
+        .map(|remote| {
+            let (token, verified) = match ops::token_of(ctx, remote) {
+                Ok((token, source)) => {
+                    let verified = check.then(|| match verify::check(&remote.url, &token) {
+                        Ok(()) => Verified::Valid,
+                        Err(e) if e.kind == ErrorKind::Unauthorized => Verified::Unauthorized,
+                        Err(_) => Verified::NetworkError,
+                    });
+                    let held = match source {
+                        Source::File => Held::File,
+                        _ => Held::Keyring,
+                    };
+                    (held, verified)
+                }
+                Err(e) if e.kind == ErrorKind::NotFound => (Held::Missing, None),
+                Err(e) => {
+                    store_error.get_or_insert(e.message);
+                    (Held::Unknown, None)
+                }
+            };
+            Row {
+                alias: remote.alias.to_string(),
+                url: remote.url.to_string(),
+                active: config.is_active(&remote.alias),
+                token,
+                verified,
+            }
+        })
+        .collect();
+    (rows, store_error)
+}
+
+/// What `get` picks, from the rows already gathered (no second keyring pass).
+fn get_choice(ctx: &Ctx, config: &Config, rows: &[Row]) -> Choice {
+    let none = Choice {
+        source: GetSource::None,
+        alias: None,
+        url: None,
+    };
+    if let Ok(Some((url, _))) = resolve::env_choice(&Selector::default(), ctx.env) {
+        return Choice {
+            source: GetSource::Env,
+            alias: None,
+            url: Some(url.to_string()),
+        };
+    }
+    let Ok(remote) = resolve::remote(config, None, None) else {
+        return none;
+    };
+    let row = rows.iter().find(|r| r.alias == remote.alias.as_str());
+    let source = match row.map(|r| r.token) {
+        Some(Held::Keyring) => GetSource::Keyring,
+        Some(Held::File) => GetSource::File,
+        _ => return none,
+    };
+    Choice {
+        source,
+        alias: Some(remote.alias.to_string()),
+        url: Some(remote.url.to_string()),
+    }
+}
+
+/// The SDK's own rule (pipeline-ai 2.8.0): config.yaml's `active_remote` (or, when unset, the
+/// first remote) with the token written in the file; the environment only when there is none.
+fn sdk_choice(ctx: &Ctx, config: &Config) -> SdkChoice {
+    let from_config = match &config.active_remote {
+        Some(_) => config.active(),
+        None => config.remotes.first(),
+    };
+    match from_config {
+        Some(Remote { alias, url, token }) => SdkChoice {
+            from: SdkFrom::Config,
+            alias: Some(alias.to_string()),
+            url: url.to_string(),
+            token: if token.is_some() {
+                SdkToken::File
+            } else {
+                SdkToken::None
+            },
+        },
+        None => SdkChoice {
+            from: SdkFrom::Env,
+            alias: None,
+            url: resolve::env_url(ctx.env)
+                .map_or_else(|_| "(invalid PIPELINE_API_URL)".into(), |u| u.to_string()),
+            token: if ctx.env.non_empty("PIPELINE_API_TOKEN").is_some() {
+                SdkToken::Env
+            } else {
+                SdkToken::None
+            },
+        },
+    }
+}
+
+fn remote_warnings(ctx: &Ctx, config: &Config, rows: &[Row], warnings: &mut Vec<Warning>) {
+    for (remote, row) in config.remotes.iter().zip(rows) {
+        if remote.token.is_some() && ctx.kind != StoreKind::File {
+            warnings.push(Warning {
+                code: "plaintext-token",
+                message: format!(
+                    "config.yaml holds a plaintext token for {}; run `mystic-credential-helper migrate` to move it into the {}",
+                    remote.alias,
+                    ctx.store_name()
+                ),
+            });
+        }
+        if row.active && row.token == Held::Missing {
+            warnings.push(Warning {
+                code: "active-remote-without-token",
+                message: format!(
+                    "the active remote {} has no token in the {} or in config.yaml",
+                    remote.alias,
+                    ctx.store_name()
+                ),
+            });
+        }
+    }
+    if let Some(name) = &config.active_remote
+        && config.active().is_none()
+    {
+        warnings.push(Warning {
+            code: "active-remote-missing",
+            message: format!("active_remote {name:?} names no remote in config.yaml"),
+        });
+    }
+}
+
+fn sdk_warnings(
+    ctx: &Ctx,
+    env: &EnvVars,
+    get: &Choice,
+    sdk: &SdkChoice,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    if env.pipeline_api_token && sdk.from == SdkFrom::Config {
+        warnings.push(Warning {
+            code: "sdk-ignores-env-token",
+            message: format!(
+                "PIPELINE_API_TOKEN is set, but the SDK ignores it because config.yaml has an active remote ({}); `get` returns the environment token. Run SDK commands through `mystic-credential-helper exec -- ...` so both agree",
+                sdk.alias.as_deref().unwrap_or_default()
+            ),
+        });
+    }
+    if sdk.token == SdkToken::None {
+        // When the helper holds the token the SDK lacks, the shell function hands it over.
+        let fix = match get.source {
+            GetSource::Keyring => {
+                format!("; for the `pipeline` CLI, add {}", shell_init::hint(ctx)?)
+            }
+            _ => String::new(),
+        };
+        warnings.push(Warning {
+            code: "sdk-sends-bearer-none",
+            message: format!(
+                "the SDK will send `Authorization: Bearer None`: its remote has no token it can read. Run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token{fix}"
+            ),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn permission_warnings(dir: &std::path::Path, warnings: &mut Vec<Warning>) {
+    use std::os::unix::fs::PermissionsExt;
+    let file = dir.join(config::FILE_NAME);
+    for (code, path, fix) in [
+        ("config-readable-by-others", file.as_path(), "600"),
+        ("folder-readable-by-others", dir, "700"),
+    ] {
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            warnings.push(Warning {
+                code,
+                message: format!(
+                    "{} is readable by group or others (mode {:o}); chmod {fix} it",
+                    path.display(),
+                    meta.permissions().mode() & 0o777
+                ),
+            });
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn permission_warnings(_dir: &std::path::Path, _warnings: &mut Vec<Warning>) {}

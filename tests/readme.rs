@@ -1,0 +1,111 @@
+//! The README's commands, run in order on a fresh home, work as shown. Every `sh` block runs in
+//! one bash with `set -e`, in a sandbox: the helper on PATH (and the SDK's `pipeline`), the
+//! Mystic API replaced by a local one, `login` pointed at it, and `$TOKEN` set. Blocks that need
+//! the network or are the test command itself (`cargo install`, `scripts/...`) are left out.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::api::Api;
+use common::*;
+
+/// The `sh` blocks, except those marked `<!-- not run by tests/readme.rs: why -->` just before
+/// their opening fence, and those that need the network or are the test command itself.
+fn sh_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    let mut previous = "";
+    for line in markdown.lines() {
+        let trimmed = line.trim_start();
+        match &mut current {
+            None if trimmed == "```sh" => {
+                current = Some(String::new());
+                if previous.starts_with("<!-- not run by tests/readme.rs") {
+                    current = Some("#not run\n".into());
+                }
+            }
+            Some(block) if trimmed == "```" => {
+                blocks.push(std::mem::take(block));
+                current = None;
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+        if !trimmed.is_empty() {
+            previous = trimmed;
+        }
+    }
+    blocks
+        .into_iter()
+        .filter(|b| {
+            !b.starts_with("#not run") && !b.contains("cargo install") && !b.contains("scripts/")
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_commands_work_on_a_fresh_home() {
+    // Also a valid (empty) page of pipelines, for `pipeline get pipelines`.
+    let api = Api::start_with(200, r#"{"skip":0,"limit":1000,"total":0,"data":[]}"#);
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let blocks = sh_blocks(&readme);
+    assert!(blocks.len() >= 5, "{blocks:#?}");
+    let script = blocks
+        .join("\n")
+        .replace("https://www.mystic.ai", &api.url)
+        .replace(
+            "mystic-credential-helper login",
+            &format!("mystic-credential-helper login --url {}", api.url),
+        );
+
+    let sb = Sandbox::new()
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_TERMINAL_PROMPT", "0");
+    let bin = sb.root.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(BIN, bin.join("mystic-credential-helper")).unwrap();
+    let venv = std::path::Path::new(&python()).parent().unwrap().to_owned();
+    let path = format!(
+        "{}:{}:{}",
+        bin.display(),
+        venv.display(),
+        std::env::var("PATH").unwrap()
+    );
+    let out = sb
+        .program("bash")
+        .args(["-c", &format!("set -euo pipefail -x\n{script}")])
+        .env("PATH", &path)
+        .env("TOKEN", "pipeline_sk_readme")
+        // PIPELINE_DIR unset: the README's commands use ~/.pipeline of the fresh home.
+        .env_remove("PIPELINE_DIR")
+        .write_stdin("pipeline_sk_readme\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the README's commands failed:\n{stderr}"
+    );
+    assert!(sb.home.join(".pipeline/config.yaml").exists());
+    assert!(sb.home.join(".local/bin/docker-credential-mystic").exists());
+    assert!(
+        sb.home
+            .join(".local/share/man/man1/mystic-credential-helper.1")
+            .exists()
+    );
+    // The SDK's CLI, run through exec, reached the (local) API with the stored token.
+    assert!(
+        api.seen()
+            .iter()
+            .any(|s| s.header("authorization") == Some("Bearer pipeline_sk_readme")),
+        "{:?}",
+        api.seen()
+    );
+}
