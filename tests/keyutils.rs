@@ -237,12 +237,16 @@ fn a_full_key_quota_is_named_with_its_remedy() {
                 .success()
         );
     };
+    // A copy of the binary the throwaway user can reach (the checkout may be in a private folder).
+    let bin = sb.root.path().join("mystic-credential-helper");
+    std::fs::copy(BIN, &bin).unwrap();
     chown(sb.root.path());
     // Fill the quota inside one session keyring (gone when the shell exits), then store.
     let script = format!(
         "i=0; while keyctl add user filler$i x @s >/dev/null 2>&1; do i=$((i+1)); done; \
-         printf '%s' '{STORE}' | '{BIN}' --store keyutils store; echo \"exit=$?\"; \
-         keyctl invalidate \"$(keyctl get_persistent @s)\""
+         printf '%s' '{STORE}' | '{bin}' --store keyutils store; echo \"exit=$?\"; \
+         keyctl invalidate \"$(keyctl get_persistent @s)\"",
+        bin = bin.display()
     );
     let out = sb
         .program("setpriv")
