@@ -40,6 +40,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$have" 2>/dev/null; t
         'pipeline-ai==2.8.0' 'pyyaml==6.0.2' 'keyring==25.6.0'
 fi
 export MYSTIC_TEST_PYTHON="$PWD/$venv/bin/python"
+# Compiles the system suites in (see build.rs).
+export MYSTIC_SYSTEM_TESTS=1
 
 cargo build --locked --all-targets
 exec scripts/keyring-session.sh cargo test --locked "$@"

@@ -103,3 +103,101 @@ pub fn env_url(env: &Env) -> Result<Origin> {
             }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    const CONFIG: &str = "active_remote: b\nremotes:\n\
+        - alias: a\n  url: https://shared.example\n\
+        - alias: b\n  url: https://shared.example\n\
+        - alias: c\n  url: https://c.example\n\
+        - alias: d\n  url: https://d.example\n  token: pipeline_sk_d\n";
+
+    /// (config.yaml, alias, url, the remote picked or the error kind)
+    type Row<'a> = (
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        std::result::Result<&'a str, ErrorKind>,
+    );
+
+    fn pick(config: &str, alias: Option<&str>, url: Option<&str>) -> Result<String> {
+        let config = Config::parse(config.as_bytes()).unwrap();
+        let alias = alias.map(|a| Alias::new(a).unwrap());
+        let url = url.map(|u| Origin::parse(u).unwrap());
+        remote(&config, alias.as_ref(), url.as_ref()).map(|r| r.alias.to_string())
+    }
+
+    #[test]
+    fn which_remote_a_request_means() {
+        use ErrorKind::{Ambiguous, NotFound};
+        let no_active = CONFIG.replace("active_remote: b\n", "");
+        let dangling = CONFIG.replace("active_remote: b", "active_remote: gone");
+        let table: [Row; 12] = [
+            (CONFIG, Some("c"), None, Ok("c")),
+            (CONFIG, Some("c"), Some("https://c.example/path"), Ok("c")),
+            (CONFIG, Some("c"), Some("https://d.example"), Err(NotFound)),
+            (CONFIG, Some("zz"), None, Err(NotFound)),
+            (CONFIG, None, Some("https://d.example"), Ok("d")),
+            (CONFIG, None, Some("https://shared.example"), Ok("b")),
+            (
+                &no_active,
+                None,
+                Some("https://shared.example"),
+                Err(Ambiguous),
+            ),
+            (CONFIG, None, Some("https://none.example"), Err(NotFound)),
+            (CONFIG, None, None, Ok("b")),
+            (&no_active, None, None, Ok("a")),
+            (&dangling, None, None, Err(NotFound)),
+            ("remotes: []\n", None, None, Err(NotFound)),
+        ];
+        for (config, alias, url, want) in table {
+            let got = pick(config, alias, url).map_err(|e| e.kind);
+            assert_eq!(
+                got.as_deref(),
+                want.as_deref(),
+                "{alias:?} {url:?} in {config}"
+            );
+        }
+        let message = pick(&no_active, None, Some("https://shared.example"))
+            .unwrap_err()
+            .message;
+        assert!(message.contains("a, b"), "{message}");
+    }
+
+    #[test]
+    fn the_environment_token_answers_only_a_request_naming_nothing() {
+        let env: Env = [
+            ("PIPELINE_API_TOKEN", "pipeline_sk_env"),
+            ("PIPELINE_API_URL", "https://env.example/x"),
+        ]
+        .into_iter()
+        .collect();
+        let (url, token) = env_choice(&Selector::default(), &env).unwrap().unwrap();
+        assert_eq!(
+            (url.as_str(), token.expose()),
+            ("https://env.example", "pipeline_sk_env")
+        );
+        let named = Selector::new(Some(Alias::new("a").unwrap()), None);
+        assert!(env_choice(&named, &env).unwrap().is_none());
+        let by_url = Selector::new(None, Some(Origin::default_url()));
+        assert!(env_choice(&by_url, &env).unwrap().is_none());
+        let empty: Env = [("PIPELINE_API_TOKEN", "")].into_iter().collect();
+        assert!(env_choice(&Selector::default(), &empty).unwrap().is_none());
+        let default_url: Env = [("PIPELINE_API_TOKEN", "t")].into_iter().collect();
+        assert_eq!(env_url(&default_url).unwrap(), Origin::default_url());
+        for bad in [
+            [("PIPELINE_API_TOKEN", "a b"), ("X", "y")],
+            [("PIPELINE_API_TOKEN", "t"), ("PIPELINE_API_URL", "ftp://x")],
+        ] {
+            let env: Env = bad.into_iter().collect();
+            assert_eq!(
+                env_choice(&Selector::default(), &env).unwrap_err().kind,
+                ErrorKind::Config
+            );
+        }
+    }
+}

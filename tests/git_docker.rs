@@ -1,6 +1,7 @@
 //! git's and docker's credential-helper protocols, driven by the real `git` and by replaying the
 //! docker client library's exact stdin/argv, against the private Secret Service.
 
+#![cfg(system_tests)]
 #![cfg(unix)]
 
 mod common;
@@ -127,7 +128,19 @@ fn git_never_answers_for_another_origin() {
         "http://www.mystic.ai",
         "https://mystic.ai",
     ] {
-        let out = git(&sb, &["credential", "fill"], &format!("url={url}\n\n"));
+        // GIT_TRACE shows that git did ask our helper (and that it said nothing).
+        let out = sb
+            .program("git")
+            .args(["credential", "fill"])
+            .env("GIT_TRACE", "1")
+            .write_stdin(format!("url={url}\n\n"))
+            .output()
+            .unwrap();
+        assert!(
+            text(&out.stderr).contains("git credential-mystic get"),
+            "{url}: the helper was not consulted: {}",
+            text(&out.stderr)
+        );
         assert!(!out.status.success(), "{url}: git had to prompt");
         assert!(
             !text(&[out.stdout, out.stderr].concat()).contains("pipeline_sk_git"),

@@ -5,6 +5,7 @@
 //! an `OpenSession` served before that aborts the daemon. v1 of this helper opened with
 //! `OpenSession` and brought the daemon down within seconds of parallel `get`s.
 
+#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -201,4 +202,61 @@ fn the_first_call_is_search_items_and_a_miss_opens_no_session() {
         let get = calls.values().find(|m| m.contains(&"GetSecret".to_owned()));
         assert_eq!(get.unwrap(), &["SearchItems", &session, "GetSecret"]);
     }
+}
+
+/// Another client deletes the item between a `get`'s search and its read (or a `store`'s search
+/// and its write): the helper looks again, so the answer is the token or not-found, never an
+/// error.
+#[test]
+fn gets_racing_erases_answer_token_or_not_found() {
+    let kr = PrivateKeyring::start();
+    let sb = sandbox(&kr);
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let churn = s.spawn(|| {
+            let mut failures = Vec::new();
+            for i in 0..150 {
+                for (action, stdin) in [
+                    (
+                        "store",
+                        format!(r#"{{"alias":"churn","token":"pipeline_sk_{i}"}}"#),
+                    ),
+                    ("erase", r#"{"alias":"churn"}"#.to_owned()),
+                ] {
+                    let out = sb.run(&[action], stdin);
+                    if !out.status.success() {
+                        failures.push(format!(
+                            "{action}: {}",
+                            String::from_utf8_lossy(&out.stderr)
+                        ));
+                    }
+                }
+            }
+            failures
+        });
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    (0..300)
+                        .filter_map(|_| {
+                            let out = sb.run(&["get"], r#"{"alias":"churn"}"#);
+                            let answered = matches!(out.status.code(), Some(0) | Some(1));
+                            (!answered).then(|| String::from_utf8_lossy(&out.stderr).into_owned())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all = churn.join().unwrap();
+        for r in readers {
+            all.extend(r.join().unwrap());
+        }
+        all
+    });
+    assert!(alive(&kr), "gnome-keyring-daemon died");
+    assert!(
+        failures.is_empty(),
+        "{} failed: {:#?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
 }

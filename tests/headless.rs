@@ -2,6 +2,7 @@
 //! a CI runner). The advice the helper gives must work and stick, tokens the SDK wrote must keep
 //! working, and HOME may be unset.
 
+#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
 
 mod common;

@@ -2,6 +2,7 @@
 //! session keyring of their own (containers, cron, systemd units, many SSH logins) and in
 //! separate login sessions, one after another. Every test ends with no key of its own left.
 
+#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
 
 mod common;

@@ -1,6 +1,8 @@
 //! A locked or unresponsive Secret Service: fail with store-unavailable, never hang, and never
 //! delete anything (git-credential-manager #694 deleted credentials when the keyring was locked).
 
+#![cfg(system_tests)]
+
 mod common;
 
 use std::time::Duration;

@@ -3,6 +3,7 @@
 //! Mystic API replaced by a local one, `login` pointed at it, and `$TOKEN` set. Blocks that need
 //! the network or are the test command itself (`cargo install`, `scripts/...`) are left out.
 
+#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
 
 mod common;

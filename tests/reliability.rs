@@ -1,6 +1,7 @@
 //! Many processes at once, and processes killed mid-write: config.yaml and the keyring must stay
 //! consistent, and nothing may be lost or left half-done.
 
+#![cfg(system_tests)]
 #![cfg(unix)]
 
 mod common;
@@ -103,8 +104,8 @@ struct Done {
 }
 
 /// Is there an order of `ops` that respects real time (an op that ended before another began
-/// comes first), gives every op the result it reported, and ends in `last`?
-fn linearizable(ops: &[Done], last: &Option<String>) -> bool {
+/// comes first), gives every op the result it reported, and leads from `first` to `last`?
+fn linearizable(ops: &[Done], first: Option<String>, last: &Option<String>) -> bool {
     fn search(
         ops: &[Done],
         used: &mut Vec<bool>,
@@ -141,52 +142,70 @@ fn linearizable(ops: &[Done], last: &Option<String>) -> bool {
         }
         false
     }
-    search(ops, &mut vec![false; ops.len()], None, last)
+    search(ops, &mut vec![false; ops.len()], first, last)
+}
+
+/// Runs one operation on `alias` as a process of its own, timing it from spawn to exit.
+fn timed(sb: &Sandbox, alias: &str, op: Op) -> Done {
+    let (action, stdin) = match &op {
+        Op::Store(t) => ("store", format!(r#"{{"alias":"{alias}","token":"{t}"}}"#)),
+        Op::Erase => ("erase", format!(r#"{{"alias":"{alias}"}}"#)),
+        Op::Get => ("get", format!(r#"{{"alias":"{alias}"}}"#)),
+    };
+    let start = Instant::now();
+    let (code, json) = finish(spawn(sb, action, &stdin));
+    let end = Instant::now();
+    // Only documented outcomes: success, or not-found for an alias another process erased.
+    assert!(
+        code == 0 || (code == 1 && json["error"]["kind"] == "not-found"),
+        "{op:?} {json}"
+    );
+    Done {
+        op,
+        ok: code == 0,
+        got: json["token"].as_str().map(str::to_owned),
+        start,
+        end,
+    }
 }
 
 #[test]
 fn parallel_store_erase_get_on_shared_aliases_is_serialisable() {
     let sb = Sandbox::new();
     let aliases = ["s0", "s1", "s2", "s3"];
-    let mut plan = Vec::new();
-    for round in 0..2 {
-        for a in aliases {
-            plan.push((a, Op::Store(format!("pipeline_sk_{a}_{round}"))));
-            plan.push((a, Op::Get));
-            plan.push((a, Op::Erase));
-        }
-    }
-    // Interleave the aliases so processes on one alias really overlap.
-    plan.sort_by_key(|(a, op)| (matches!(op, Op::Erase), *a));
-    let running: Vec<(&str, Op, Instant, Child)> = plan
-        .into_iter()
-        .map(|(alias, op)| {
-            let (action, stdin) = match &op {
-                Op::Store(t) => ("store", format!(r#"{{"alias":"{alias}","token":"{t}"}}"#)),
-                Op::Erase => ("erase", format!(r#"{{"alias":"{alias}"}}"#)),
-                Op::Get => ("get", format!(r#"{{"alias":"{alias}"}}"#)),
-            };
-            (alias, op, Instant::now(), spawn(&sb, action, &stdin))
-        })
-        .collect();
-    let mut by_alias: BTreeMap<&str, Vec<Done>> = BTreeMap::new();
-    for (alias, op, start, child) in running {
-        let (code, json) = finish(child);
-        let end = Instant::now();
-        // Only documented outcomes: success, or not-found for an alias another process erased.
-        assert!(
-            code == 0 || (code == 1 && json["error"]["kind"] == "not-found"),
-            "{op:?} {json}"
+    // Each alias starts with a token, so that gets have something to see.
+    for a in aliases {
+        sb.ok(
+            &["store"],
+            &format!(r#"{{"alias":"{a}","token":"pipeline_sk_{a}_init"}}"#),
         );
-        by_alias.entry(alias).or_default().push(Done {
-            op,
-            ok: code == 0,
-            got: json["token"].as_str().map(str::to_owned),
-            start,
-            end,
-        });
     }
+    let plan = |a: &str| {
+        vec![
+            Op::Get,
+            Op::Store(format!("pipeline_sk_{a}_1")),
+            Op::Get,
+            Op::Erase,
+            Op::Get,
+            Op::Store(format!("pipeline_sk_{a}_2")),
+            Op::Get,
+        ]
+    };
+    // Every operation of every alias at once, each timed by a thread of its own.
+    let by_alias: BTreeMap<&str, Vec<Done>> = std::thread::scope(|s| {
+        let running: Vec<_> = aliases
+            .iter()
+            .flat_map(|a| plan(a).into_iter().map(move |op| (*a, op)))
+            .map(|(a, op)| (a, s.spawn(|| timed(&sb, a, op))))
+            .collect();
+        let mut by_alias: BTreeMap<&str, Vec<Done>> = BTreeMap::new();
+        for (a, handle) in running {
+            by_alias.entry(a).or_default().push(handle.join().unwrap());
+        }
+        by_alias
+    });
     let in_file = aliases_in_file(&sb);
+    let mut gets_that_saw_a_token = 0;
     for (alias, ops) in by_alias {
         let in_keyring = sb.lookup(URL, alias);
         assert_eq!(
@@ -194,11 +213,21 @@ fn parallel_store_erase_get_on_shared_aliases_is_serialisable() {
             in_keyring.is_some(),
             "{alias}: file and keyring agree"
         );
+        let first = Some(format!("pipeline_sk_{alias}_init"));
         assert!(
-            linearizable(&ops, &in_keyring),
+            linearizable(&ops, first, &in_keyring),
             "{alias}: no serial order explains {ops:#?} ending in {in_keyring:?}"
         );
+        gets_that_saw_a_token += ops
+            .iter()
+            .filter(|d| matches!(d.op, Op::Get) && d.got.is_some())
+            .count();
     }
+    eprintln!("{gets_that_saw_a_token} of 16 gets saw a token");
+    assert!(
+        gets_that_saw_a_token > 0,
+        "no get saw a token: the check of what gets see never ran"
+    );
 }
 
 /// Processes SIGKILLed mid-operation, on the kernel keyring (see the first test's comment).

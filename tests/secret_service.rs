@@ -1,5 +1,7 @@
 //! The real binary against a real Secret Service (gnome-keyring on a private bus).
 
+#![cfg(system_tests)]
+
 mod common;
 
 use common::*;

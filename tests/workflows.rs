@@ -1,6 +1,8 @@
 //! The human and CI commands (login, logout, use, token, status, migrate, exec, env) on the real
 //! binary, against the private Secret Service and a real HTTP server on 127.0.0.1.
 
+#![cfg(system_tests)]
+
 mod common;
 
 use common::api::{Api, closed_port_url};

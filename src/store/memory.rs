@@ -1,5 +1,6 @@
-//! An in-memory store for unit tests only (never a process-wide default). It can be locked, or
-//! made to fail on its N-th call, to test what callers do when a keyring fails part-way.
+//! An in-memory store for tests (as keyring-core ships its mock): `run()` with this store runs the
+//! whole program in process. It can be locked, or made to fail on its N-th call, to test what
+//! callers do when a keyring fails part-way. `main` never uses it.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;

@@ -6,7 +6,6 @@
 
 #[cfg(target_os = "linux")]
 mod keyutils;
-#[cfg(test)]
 pub mod memory;
 #[cfg(any(target_os = "macos", target_os = "windows"))]
 mod native;

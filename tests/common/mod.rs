@@ -4,10 +4,12 @@
 #![allow(dead_code)]
 
 pub mod api;
+pub mod in_process;
 #[cfg(target_os = "linux")]
 pub mod kernel_keys;
 #[cfg(target_os = "linux")]
 pub mod pty;
+pub mod replay;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -173,8 +175,15 @@ impl Sandbox {
         self.dir.join("config.yaml")
     }
 
+    /// config.yaml's text; the file must exist (so that "does not contain" means something).
     pub fn config(&self) -> String {
-        std::fs::read_to_string(self.config_path()).unwrap_or_default()
+        std::fs::read_to_string(self.config_path())
+            .unwrap_or_else(|e| panic!("{}: {e}", self.config_path().display()))
+    }
+
+    /// config.yaml's text, or `None` when there is no file.
+    pub fn config_if_any(&self) -> Option<String> {
+        std::fs::read_to_string(self.config_path()).ok()
     }
 
     pub fn write_config(&self, text: &str) {

@@ -44,8 +44,13 @@ pub enum Fault {
     NoService(String),
     /// The collection or item is locked, or the service wants to show a prompt.
     Locked,
-    /// `UnknownMethod`: from gnome-keyring, also "not registered yet" (see the module comment).
+    /// `UnknownMethod`: from gnome-keyring, also "not registered yet" (see the module comment),
+    /// and what a call on an item that another client just deleted gets.
     UnknownMethod(String),
+    /// `UnknownObject` / `NoSuchObject`: there is no object at that path.
+    NoSuchObject,
+    /// The item was deleted by another client between our search and our call on it.
+    Gone,
     /// Anything else the bus or the service said.
     Other(String),
 }
@@ -60,6 +65,8 @@ impl From<zbus::Error> for Fault {
                 | "org.freedesktop.DBus.Error.NameHasNoOwner" => Fault::NoService(e.to_string()),
                 "org.freedesktop.Secret.Error.IsLocked" => Fault::Locked,
                 "org.freedesktop.DBus.Error.UnknownMethod" => Fault::UnknownMethod(e.to_string()),
+                "org.freedesktop.DBus.Error.UnknownObject"
+                | "org.freedesktop.Secret.Error.NoSuchObject" => Fault::NoSuchObject,
                 _ => Fault::Other(e.to_string()),
             },
             _ => Fault::Other(e.to_string()),
@@ -182,9 +189,21 @@ impl Client {
         Ok(self.session.get_or_init(|| opened))
     }
 
+    /// A call on an item: `Gone` when another client deleted the item since our search.
+    fn on_item<B>(&self, item: &OwnedObjectPath, method: &str, body: &B) -> Result<zbus::Message>
+    where
+        B: Serialize + zvariant::DynamicType,
+    {
+        self.call(item.as_str(), ITEM_IFACE, method, body)
+            .map_err(|fault| match fault {
+                Fault::UnknownMethod(_) | Fault::NoSuchObject => Fault::Gone,
+                other => other,
+            })
+    }
+
     pub fn get_secret(&self, item: &OwnedObjectPath) -> Result<Zeroizing<Vec<u8>>> {
         let session = self.session()?;
-        let reply = self.call(item.as_str(), ITEM_IFACE, "GetSecret", &(&session.path,))?;
+        let reply = self.on_item(item, "GetSecret", &(&session.path,))?;
         let (secret,): (WireSecret,) = body(&reply)?;
         match &session.key {
             None => Ok(Zeroizing::new(secret.value.clone())),
@@ -212,7 +231,7 @@ impl Client {
 
     pub fn set_secret(&self, item: &OwnedObjectPath, plain: &[u8]) -> Result<()> {
         let secret = self.wire(plain)?;
-        self.call(item.as_str(), ITEM_IFACE, "SetSecret", &(secret,))?;
+        self.on_item(item, "SetSecret", &(secret,))?;
         Ok(())
     }
 
@@ -257,7 +276,7 @@ impl Client {
     }
 
     pub fn delete(&self, item: &OwnedObjectPath) -> Result<()> {
-        let reply = self.call(item.as_str(), ITEM_IFACE, "Delete", &())?;
+        let reply = self.on_item(item, "Delete", &())?;
         let (prompt,): (OwnedObjectPath,) = body(&reply)?;
         no_prompt(&prompt)
     }

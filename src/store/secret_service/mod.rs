@@ -91,6 +91,11 @@ fn fail(fault: Fault) -> Error {
         Fault::UnknownMethod(detail) | Fault::Other(detail) => {
             unavailable("the Secret Service failed", ADVICE, Some(&detail))
         }
+        Fault::NoSuchObject | Fault::Gone => unavailable(
+            "the Secret Service lost an item while it was being used, again and again",
+            ADVICE,
+            None,
+        ),
     }
 }
 
@@ -128,42 +133,55 @@ impl SecretServiceStore {
     }
 }
 
+/// How often an operation starts over when another client deletes the item it found.
+const RACES: usize = 3;
+
 impl Store for SecretServiceStore {
     fn get(&self, key: &Key) -> Result<Option<Token>> {
         self.call(key, |client, key| {
-            let found = client.search(&attributes(key)).map_err(fail)?;
-            match (found.unlocked.as_slice(), found.locked.is_empty()) {
-                ([], true) => Ok(None),
-                ([], false) => Err(fail(Fault::Locked)),
-                ([item], _) => {
-                    let bytes = client.get_secret(item).map_err(fail)?;
-                    // Never echo the bytes: they are the secret.
-                    let text = std::str::from_utf8(&bytes).map_err(|_| invalid_item(key))?;
-                    Token::new(text.to_owned())
-                        .map(Some)
-                        .map_err(|_| invalid_item(key))
-                }
-                _ => Err(ambiguous(key)),
+            for _ in 0..RACES {
+                let found = client.search(&attributes(key)).map_err(fail)?;
+                let item = match (found.unlocked.as_slice(), found.locked.is_empty()) {
+                    ([], true) => return Ok(None),
+                    ([], false) => return Err(fail(Fault::Locked)),
+                    ([item], _) => item,
+                    _ => return Err(ambiguous(key)),
+                };
+                let bytes = match client.get_secret(item) {
+                    Err(Fault::Gone) => continue,
+                    other => other.map_err(fail)?,
+                };
+                // Never echo the bytes: they are the secret.
+                let text = std::str::from_utf8(&bytes).map_err(|_| invalid_item(key))?;
+                return Token::new(text.to_owned())
+                    .map(Some)
+                    .map_err(|_| invalid_item(key));
             }
+            Err(fail(Fault::Gone))
         })
     }
 
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
         let token = token.clone();
         self.call(key, move |client, key| {
-            let found = client.search(&attributes(key)).map_err(fail)?;
             let secret = token.expose().as_bytes();
-            match found.unlocked.as_slice() {
-                [item] => client.set_secret(item, secret).map_err(fail),
-                [] if !found.locked.is_empty() => Err(fail(Fault::Locked)),
-                [] => {
-                    let label = format!("Mystic API token ({} at {})", key.user, key.service);
-                    client
-                        .create(&label, &attributes(key), secret)
-                        .map_err(fail)
+            for _ in 0..RACES {
+                let found = client.search(&attributes(key)).map_err(fail)?;
+                let done = match found.unlocked.as_slice() {
+                    [item] => client.set_secret(item, secret),
+                    [] if !found.locked.is_empty() => Err(Fault::Locked),
+                    [] => {
+                        let label = format!("Mystic API token ({} at {})", key.user, key.service);
+                        client.create(&label, &attributes(key), secret)
+                    }
+                    _ => return Err(ambiguous(key)),
+                };
+                match done {
+                    Err(Fault::Gone) => continue,
+                    other => return other.map_err(fail),
                 }
-                _ => Err(ambiguous(key)),
             }
+            Err(fail(Fault::Gone))
         })
     }
 
@@ -173,10 +191,16 @@ impl Store for SecretServiceStore {
             if !found.locked.is_empty() {
                 return Err(fail(Fault::Locked));
             }
+            let mut deleted = false;
             for item in &found.unlocked {
-                client.delete(item).map_err(fail)?;
+                match client.delete(item) {
+                    Ok(()) => deleted = true,
+                    // Deleted meanwhile by another client: gone either way.
+                    Err(Fault::Gone) => {}
+                    Err(e) => return Err(fail(e)),
+                }
             }
-            Ok(!found.unlocked.is_empty())
+            Ok(deleted)
         })
     }
 }

@@ -1,0 +1,206 @@
+//! The fast base of the test pyramid: the protocol vectors, the hostile corpus and the main
+//! workflows through `run()` in process, with the in-memory store. No D-Bus, no kernel keyring,
+//! no Python; `cargo test` runs it anywhere, and mutation testing uses it (scripts/mutants.sh).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::in_process::InProcess;
+use common::replay::{self, Target};
+use mystic_credential_helper::config::Config;
+use mystic_credential_helper::env::Env;
+use mystic_credential_helper::ops::{self, Ctx};
+use mystic_credential_helper::protocol::Selector;
+use mystic_credential_helper::store::memory::MemoryStore;
+use mystic_credential_helper::store::{Store, StoreKind};
+use serde_json::json;
+
+impl Target for InProcess {
+    fn fresh(env: &[(String, String)]) -> Self {
+        env.iter()
+            .fold(InProcess::new(), |t, (k, v)| t.with_env(k, v))
+    }
+    fn call(&self, args: &[&str], stdin: &[u8]) -> (String, i32, String) {
+        self.run(args, stdin)
+    }
+    fn write_config(&self, text: &str) {
+        InProcess::write_config(self, text);
+    }
+    fn copy_config(&self, from: &Path) {
+        InProcess::copy_config(self, from);
+    }
+    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out: Vec<_> = std::fs::read_dir(&self.dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file() && !p.ends_with(".config.yaml.lock"))
+                    .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+    fn token(&self, url: &str, alias: &str) -> Option<String> {
+        InProcess::token(self, url, alias)
+    }
+}
+
+#[test]
+fn vectors_replay_in_process() {
+    replay::vectors::<InProcess>();
+}
+
+#[test]
+fn hostile_input_corpus_in_process() {
+    replay::hostile::<InProcess>();
+}
+
+#[test]
+fn store_get_list_erase() {
+    let t = InProcess::new();
+    let (json, code) = t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_mem"}"#);
+    assert_eq!((json["active"].as_bool(), code), (Some(true), 0));
+    assert_eq!(
+        t.token("https://www.mystic.ai", "a").as_deref(),
+        Some("pipeline_sk_mem")
+    );
+    assert!(!t.config().unwrap().contains("pipeline_sk_mem"));
+    let (json, code) = t.json(&["get"], "");
+    assert_eq!(
+        (json["token"].as_str(), json["source"].as_str(), code),
+        (Some("pipeline_sk_mem"), Some("keyring"), 0)
+    );
+    let (json, _) = t.json(&["list"], "");
+    assert_eq!(
+        json["remotes"][0],
+        json!({"alias":"a","url":"https://www.mystic.ai","active":true})
+    );
+    assert_eq!(t.json(&["erase"], r#"{"alias":"a"}"#).1, 0);
+    assert!(t.store.items.borrow().is_empty());
+    let (out, code, err) = t.run(&["get"], br#"{"alias":"a"}"#);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(err.lines().count(), 1);
+}
+
+#[test]
+fn a_locked_store_changes_nothing() {
+    let t = InProcess::new();
+    t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_mem"}"#);
+    let before = t.config();
+    let locked = InProcess {
+        store: std::rc::Rc::new(MemoryStore {
+            locked: true,
+            ..MemoryStore::default()
+        }),
+        ..t
+    };
+    for (action, input) in [
+        ("store", r#"{"alias":"b","token":"t"}"#),
+        ("erase", r#"{"alias":"a"}"#),
+        ("get", r#"{"alias":"a"}"#),
+    ] {
+        let (json, code) = locked.json(&[action], input);
+        assert_eq!(
+            (json["error"]["kind"].as_str(), code),
+            (Some("store-unavailable"), 3),
+            "{action}"
+        );
+    }
+    assert_eq!(locked.config(), before);
+    // list never opens the store; nor does erasing an alias config.yaml does not have.
+    assert_eq!(locked.json(&["list"], "").1, 0);
+    assert_eq!(locked.json(&["erase"], r#"{"alias":"nope"}"#).1, 1);
+}
+
+#[test]
+fn the_file_store_never_opens_a_keyring() {
+    let t = InProcess::new().with_env("MYSTIC_CREDENTIAL_STORE", "file");
+    assert_eq!(
+        t.json(&["store"], r#"{"alias":"f","token":"pipeline_sk_f"}"#)
+            .1,
+        0
+    );
+    assert!(t.store.items.borrow().is_empty());
+    assert!(t.config().unwrap().contains("pipeline_sk_f"));
+    let (json, code) = t.json(&["get"], "");
+    assert_eq!((json["source"].as_str(), code), (Some("file"), 0));
+}
+
+#[test]
+fn an_environment_token_get_never_opens_a_keyring() {
+    let t = InProcess {
+        store: std::rc::Rc::new(MemoryStore {
+            locked: true,
+            ..MemoryStore::default()
+        }),
+        ..InProcess::new()
+    }
+    .with_env("PIPELINE_API_TOKEN", "pipeline_sk_env");
+    let (json, code) = t.json(&["get"], "");
+    assert_eq!((json["source"].as_str(), code), (Some("env"), 0), "{json}");
+    assert_eq!(t.store.calls.get(), 0);
+}
+
+#[test]
+fn a_plaintext_token_is_served_with_a_warning_when_the_keyring_is_locked() {
+    let t = InProcess {
+        store: std::rc::Rc::new(MemoryStore {
+            locked: true,
+            ..MemoryStore::default()
+        }),
+        ..InProcess::new()
+    };
+    t.write_config("remotes:\n- alias: p\n  url: https://p.example\n  token: pipeline_sk_plain\n");
+    let (out, code, err) = t.run(&["get"], b"");
+    assert_eq!(code, 0, "{out} {err}");
+    assert!(out.contains(r#""source":"file""#), "{out}");
+    assert!(
+        err.starts_with("mystic-credential-helper: warning: ") && err.lines().count() == 1,
+        "{err}"
+    );
+    // Without a plaintext copy, the locked keyring is the answer.
+    t.write_config("remotes:\n- alias: p\n  url: https://p.example\n");
+    assert_eq!(t.run(&["get"], b"").1, 3);
+}
+
+#[test]
+fn debug_of_operation_results_redacts_tokens() {
+    let t = InProcess::new();
+    t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_canary"}"#);
+    let store = t.store.clone();
+    let opener = move |_: StoreKind, _: &Env| Ok(Box::new(store.clone()) as Box<dyn Store>);
+    let ctx = Ctx::new(&t.env, StoreKind::Auto, &opener).unwrap();
+    let found = ops::lookup(&ctx, &Selector::default()).unwrap();
+    let config = Config::load(&t.dir).unwrap();
+    let items = t.store.items.borrow();
+    for debug in [
+        format!("{found:?}"),
+        format!("{config:?}"),
+        format!("{items:?}"),
+    ] {
+        assert!(!debug.contains("canary"), "{debug}");
+    }
+}
+
+#[test]
+fn help_version_and_usage_errors() {
+    let t = InProcess::new();
+    let (out, code, _) = t.run(&["--version"], b"");
+    assert_eq!(code, 0);
+    assert!(out.starts_with("mystic-credential-helper "));
+    assert_eq!(t.run(&["nope"], b"").1, 2);
+    assert_eq!(t.run(&[], b"").1, 2);
+    let (out, code, _) = t.run(&["--help"], b"");
+    assert_eq!(code, 0);
+    assert!(out.contains("Examples:"));
+}
+
+/// Shown as the one line a plain `cargo test` prints about the suites it did not run.
+#[cfg(not(system_tests))]
+#[test]
+#[ignore = "the system suites (real Secret Service, kernel keyring, git, the SDK) did not run: run scripts/test.sh"]
+fn system_suites() {}
