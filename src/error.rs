@@ -42,7 +42,7 @@ impl ErrorKind {
     ];
 
     /// The exit code and what the kind means: the table.
-    fn row(self) -> (u8, &'static str) {
+    fn row(self) -> (i32, &'static str) {
         match self {
             ErrorKind::NotFound => (1, "no such remote, or no token for it"),
             ErrorKind::InvalidRequest => (2, "a malformed, oversized or invalid request"),
@@ -71,7 +71,7 @@ impl ErrorKind {
         }
     }
 
-    pub fn exit_code(self) -> u8 {
+    pub fn exit_code(self) -> i32 {
         self.row().0
     }
 }
@@ -138,12 +138,12 @@ impl Error {
     pub fn io(what: impl std::fmt::Display, err: &std::io::Error) -> Self {
         Self::new(ErrorKind::Io, format!("{what}: {err}"))
     }
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> i32 {
         self.kind.exit_code()
     }
 
     /// Writes this error's one human line to stderr and returns its exit code.
-    pub fn report(&self, stderr: &mut dyn std::io::Write) -> u8 {
+    pub fn report(&self, stderr: &mut dyn std::io::Write) -> i32 {
         let _ = writeln!(
             stderr,
             "mystic-credential-helper: {}: {}",

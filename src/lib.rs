@@ -16,6 +16,8 @@ pub mod resolve;
 pub mod secret;
 pub mod store;
 pub mod verify;
+#[cfg(windows)]
+mod windows;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -38,7 +40,7 @@ pub struct Io<'a> {
 }
 
 /// Runs one invocation and returns its exit code.
-pub fn run(args: Vec<OsString>, env: &Env, mut io: Io, opener: &Opener) -> u8 {
+pub fn run(args: Vec<OsString>, env: &Env, mut io: Io, opener: &Opener) -> i32 {
     let cli = match Cli::try_parse_from(frontend::expand_argv0(args)) {
         Ok(cli) => cli,
         Err(e) => {

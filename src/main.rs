@@ -1,21 +1,24 @@
 use std::io::IsTerminal;
-use std::process::ExitCode;
 
 use mystic_credential_helper::{Io, core_dumps, env::Env, run, store};
 
-fn main() -> ExitCode {
+fn main() {
     core_dumps::disable();
-    let stdin = std::io::stdin();
-    let io = Io {
-        interactive: stdin.is_terminal(),
-        stdin: &mut stdin.lock(),
-        stdout: &mut std::io::stdout().lock(),
-        stderr: &mut std::io::stderr().lock(),
+    let code = {
+        let stdin = std::io::stdin();
+        let io = Io {
+            interactive: stdin.is_terminal(),
+            stdin: &mut stdin.lock(),
+            stdout: &mut std::io::stdout().lock(),
+            stderr: &mut std::io::stderr().lock(),
+        };
+        run(
+            std::env::args_os().collect(),
+            &Env::from_process(),
+            io,
+            &store::open,
+        )
     };
-    ExitCode::from(run(
-        std::env::args_os().collect(),
-        &Env::from_process(),
-        io,
-        &store::open,
-    ))
+    // An exit code, not an ExitCode: `exec` passes on all 32 bits of a Windows child's code.
+    std::process::exit(code)
 }

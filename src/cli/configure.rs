@@ -43,7 +43,7 @@ pub struct Configure {
 }
 
 impl Run for Configure {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         let config = Config::load(ctx.dir()?)?;
         let origins: BTreeSet<Origin> = config.remotes.iter().map(|r| r.url.clone()).collect();
         if origins.is_empty() {
@@ -73,7 +73,7 @@ fn git_helper_value() -> Result<String> {
     })
 }
 
-fn git(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<u8> {
+fn git(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<i32> {
     let value = git_helper_value()?;
     for origin in origins {
         let key = format!("credential.{origin}.helper");
@@ -138,7 +138,7 @@ fn docker_config_path(ctx: &Ctx) -> Result<PathBuf> {
     Ok(home.join(".docker").join("config.json"))
 }
 
-fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<u8> {
+fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<i32> {
     let path = docker_config_path(ctx)?;
     // Follow a symlinked config.json so the rename replaces the real file, not the link.
     let path = std::fs::canonicalize(&path).unwrap_or(path);

@@ -49,7 +49,7 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn completions(shell: clap_complete::Shell, io: &mut Io) -> u8 {
+pub fn completions(shell: clap_complete::Shell, io: &mut Io) -> i32 {
     clap_complete::generate(
         shell,
         &mut Cli::command(),
@@ -59,7 +59,7 @@ pub fn completions(shell: clap_complete::Shell, io: &mut Io) -> u8 {
     0
 }
 
-pub fn man(io: &mut Io) -> u8 {
+pub fn man(io: &mut Io) -> i32 {
     let written = render(io.stdout);
     match written {
         Ok(()) => 0,

@@ -38,7 +38,7 @@ pub struct Env {
 }
 
 impl Run for Env {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         let found = ops::lookup(ctx, &Selector::new(self.alias, None))?;
         let vars = [
             ("PIPELINE_API_TOKEN", found.token.expose()),

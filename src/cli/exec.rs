@@ -20,8 +20,8 @@ use crate::ops::{self, Ctx, Found};
 use crate::protocol::{Alias, Selector};
 
 /// Shell conventions for a command that cannot be run.
-const NOT_FOUND: u8 = 127;
-const NOT_EXECUTABLE: u8 = 126;
+const NOT_FOUND: i32 = 127;
+const NOT_EXECUTABLE: i32 = 126;
 
 /// Run a command that authenticates as a remote, with no token written to disk
 #[derive(Debug, Args)]
@@ -47,7 +47,7 @@ pub struct Exec {
 }
 
 impl Run for Exec {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         let found = ops::lookup(ctx, &Selector::new(self.alias, None))?;
         ctx.flush_warnings(io.stderr);
         let mut builder = tempfile::Builder::new();
@@ -97,7 +97,7 @@ fn spawn(
 }
 
 /// 127 for a command that is not found, 126 for one that cannot be run, as shells say it.
-fn cannot_run(program: &OsStr, e: &std::io::Error, stderr: &mut dyn Write) -> Result<u8> {
+fn cannot_run(program: &OsStr, e: &std::io::Error, stderr: &mut dyn Write) -> Result<i32> {
     let code = match e.kind() {
         std::io::ErrorKind::NotFound => NOT_FOUND,
         std::io::ErrorKind::PermissionDenied => NOT_EXECUTABLE,
@@ -124,8 +124,11 @@ fn link_file_cache(pipeline_dir: &Path, private: &Path) -> Result<()> {
     std::fs::create_dir_all(&real).map_err(|e| Error::io(real.display(), &e))?;
     #[cfg(unix)]
     let linked = std::os::unix::fs::symlink(&real, private.join("files"));
+    // A junction needs no privilege on Windows, unlike a symbolic link; the link is the
+    // fallback where junctions are not supported (Wine).
     #[cfg(windows)]
-    let linked = std::os::windows::fs::symlink_dir(&real, private.join("files"));
+    let linked = junction::create(&real, private.join("files"))
+        .or_else(|_| std::os::windows::fs::symlink_dir(&real, private.join("files")));
     linked.map_err(|e| Error::io(private.join("files").display(), &e))
 }
 
@@ -143,8 +146,9 @@ const FORWARDED: [i32; 6] = {
 struct Signals(signal_hook::iterator::SignalsInfo<signal_hook::iterator::exfiltrator::WithOrigin>);
 #[cfg(all(unix, not(target_os = "linux")))]
 struct Signals(signal_hook::iterator::Signals);
-#[cfg(not(unix))]
-struct Signals;
+/// On Windows: Ctrl-C goes to the child alone, and the child ends with the helper.
+#[cfg(windows)]
+struct Signals(crate::windows::ChildGuard);
 
 impl Signals {
     #[cfg(unix)]
@@ -152,9 +156,9 @@ impl Signals {
         signal_hook::iterator::SignalsInfo::new(FORWARDED).map(Signals)
     }
 
-    #[cfg(not(unix))]
+    #[cfg(windows)]
     fn listen() -> std::io::Result<Self> {
-        Ok(Signals)
+        crate::windows::ChildGuard::new().map(Signals)
     }
 
     /// Waits for the child, passing on what arrives meanwhile (including anything caught
@@ -184,17 +188,20 @@ impl Signals {
         status
     }
 
-    #[cfg(not(unix))]
+    #[cfg(windows)]
     fn forward_until_exit(self, mut child: Child) -> std::io::Result<ExitStatus> {
+        let Signals(guard) = self;
+        guard.adopt(&child)?;
         child.wait()
     }
 }
 
-/// The child's exit code, or 128 + the signal that killed it, as shells report it.
-fn exit_code(status: ExitStatus) -> u8 {
+/// The child's exit code (all 32 bits of it on Windows), or 128 + the signal that killed it, as
+/// shells report it.
+fn exit_code(status: ExitStatus) -> i32 {
     #[cfg(unix)]
     if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
-        return 128u8.saturating_add(signal as u8);
+        return 128 + signal;
     }
-    status.code().map_or(1, |c| c as u8)
+    status.code().unwrap_or(1)
 }

@@ -34,7 +34,7 @@ pub struct Login {
 }
 
 impl Run for Login {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         let Login {
             alias,
             url,

@@ -16,7 +16,7 @@ pub struct Migrate {
 }
 
 impl Run for Migrate {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         let report = ops::migrate(ctx, self.dry_run)?;
         let store = ctx.store_name();
         if report.moved.is_empty() && report.kept.is_empty() {

@@ -101,12 +101,12 @@ pub struct DockerArgs {
 
 /// A command people type: it needs the context, and reports errors as one line on stderr.
 trait Run {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8>;
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32>;
 }
 
 impl Command {
     /// Runs the command; `ctx` is built only for commands that need it.
-    pub fn run<'a>(self, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> u8 {
+    pub fn run<'a>(self, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
         match self {
             Command::Get => json::serve(json::Action::Get, ctx, io),
             Command::Store => json::serve(json::Action::Store, ctx, io),
@@ -130,7 +130,7 @@ impl Command {
     }
 }
 
-fn human<'a>(command: impl Run, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> u8 {
+fn human<'a>(command: impl Run, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
     let result = ctx().and_then(|ctx| {
         let result = command.run(&ctx, io);
         ctx.flush_warnings(io.stderr);

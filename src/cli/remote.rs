@@ -17,7 +17,7 @@ pub struct Logout {
 }
 
 impl Run for Logout {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         let (alias, url) = ops::erase(ctx, &Selector::new(Some(self.alias), None))?;
         say(
             io.stdout,
@@ -36,7 +36,7 @@ pub struct Use {
 }
 
 impl Run for Use {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         ops::set_active(ctx, &self.alias)?;
         say(io.stdout, &format!("Active remote: {}", self.alias))?;
         Ok(0)
@@ -58,7 +58,7 @@ pub struct Token {
 }
 
 impl Run for Token {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         let found = ops::lookup(ctx, &Selector::new(self.alias, self.url))?;
         say(io.stdout, found.token.expose())?;
         Ok(0)

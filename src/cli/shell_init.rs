@@ -33,7 +33,7 @@ pub struct ShellInit {
 }
 
 impl Run for ShellInit {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         let helper = helper_words(ctx)?;
         let text = match self.shell {
             Shell::Bash | Shell::Zsh => posix(&helper),

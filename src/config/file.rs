@@ -233,9 +233,13 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(dir.display(), &e))
 }
 
-#[cfg(not(unix))]
+/// Creates `dir` (and missing parents) so that only its owner can open it (see `windows.rs`).
+#[cfg(windows)]
 pub fn create_private_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), &e))
+    if dir.is_dir() {
+        return Ok(());
+    }
+    crate::windows::create_private_dir(dir).map_err(|e| Error::io(dir.display(), &e))
 }
 
 #[cfg(unix)]

@@ -53,7 +53,7 @@ impl From<Error> for Failure {
     }
 }
 
-pub fn serve<'a>(action: &str, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> u8 {
+pub fn serve<'a>(action: &str, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
     let Io {
         stdin,
         stdout,

@@ -66,7 +66,7 @@ fn origin(req: &Request) -> Result<Option<Origin>> {
     Origin::parse(&format!("{protocol}://{host}")).map(Some)
 }
 
-pub fn serve<'a>(action: &str, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> u8 {
+pub fn serve<'a>(action: &str, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
     let Io {
         stdin,
         stdout,

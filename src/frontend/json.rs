@@ -81,7 +81,7 @@ struct ErrorBody<'a> {
     message: &'a str,
 }
 
-pub fn serve<'a>(action: Action, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> u8 {
+pub fn serve<'a>(action: Action, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
     let Io {
         stdin,
         stdout,

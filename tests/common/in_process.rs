@@ -59,7 +59,7 @@ impl InProcess {
         let code = run(argv, &self.env, io, &opener);
         (
             String::from_utf8(out).unwrap(),
-            i32::from(code),
+            code,
             String::from_utf8(err).unwrap(),
         )
     }

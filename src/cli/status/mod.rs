@@ -25,7 +25,7 @@ pub struct Status {
 }
 
 impl Run for Status {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<u8> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
         let report = report::Report::gather(ctx, self.verify)?;
         let text = match self.json {
             true => serde_json::to_string(&report).expect("the report serialises"),

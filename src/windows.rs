@@ -1,0 +1,162 @@
+//! Windows plumbing with no Unix counterpart in std: a folder only its owner can open (Unix's
+//! mode 0700), and the console and process rules `exec` needs.
+
+use std::os::windows::ffi::OsStrExt;
+use std::os::windows::io::AsRawHandle;
+use std::path::Path;
+
+use windows_sys::Win32::Foundation::{CloseHandle, HANDLE, LocalFree};
+use windows_sys::Win32::Security::Authorization::{
+    ConvertSidToStringSidW, ConvertStringSecurityDescriptorToSecurityDescriptorW, SDDL_REVISION_1,
+};
+use windows_sys::Win32::Security::{
+    GetTokenInformation, SECURITY_ATTRIBUTES, TOKEN_QUERY, TOKEN_USER, TokenUser,
+};
+use windows_sys::Win32::Storage::FileSystem::CreateDirectoryW;
+use windows_sys::Win32::System::Console::SetConsoleCtrlHandler;
+use windows_sys::Win32::System::JobObjects::{
+    AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
+    SetInformationJobObject,
+};
+use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
+
+/// A protected DACL (nothing inherited from the parent) that lets only `user` (a SID) and SYSTEM
+/// in, and passes the same to what is created inside.
+pub fn private_dacl(user: &str) -> String {
+    format!("D:P(A;OICI;FA;;;{user})(A;OICI;FA;;;SY)")
+}
+
+fn wide(s: &std::ffi::OsStr) -> Vec<u16> {
+    s.encode_wide().chain(std::iter::once(0)).collect()
+}
+
+/// The SID of the user this process runs as, in its string form (`S-1-5-21-...`).
+pub fn user_sid() -> std::io::Result<String> {
+    // SAFETY: Win32 calls on our own process token, into a buffer sized by the first call; the
+    // string is freed with LocalFree.
+    unsafe {
+        let mut token = std::ptr::null_mut();
+        if OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) == 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let mut len = 0;
+        GetTokenInformation(token, TokenUser, std::ptr::null_mut(), 0, &mut len);
+        // u64s, so the TOKEN_USER at its start is aligned.
+        let mut buffer = vec![0u64; (len as usize).div_ceil(8)];
+        let got = GetTokenInformation(token, TokenUser, buffer.as_mut_ptr().cast(), len, &mut len);
+        CloseHandle(token);
+        if got == 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let user = &*buffer.as_ptr().cast::<TOKEN_USER>();
+        let mut text = std::ptr::null_mut();
+        if ConvertSidToStringSidW(user.User.Sid, &mut text) == 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let chars = (0..).take_while(|&i| *text.add(i) != 0).count();
+        let sid = String::from_utf16_lossy(std::slice::from_raw_parts(text, chars));
+        LocalFree(text.cast());
+        Ok(sid)
+    }
+}
+
+/// Creates `dir` with `private_dacl` for this user (its missing parents get the usual inherited
+/// ACLs).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let sddl = wide(private_dacl(&user_sid()?).as_ref());
+    let mut descriptor = std::ptr::null_mut();
+    // SAFETY: valid NUL-terminated input; the descriptor is freed with LocalFree below.
+    let converted = unsafe {
+        ConvertStringSecurityDescriptorToSecurityDescriptorW(
+            sddl.as_ptr(),
+            SDDL_REVISION_1,
+            &mut descriptor,
+            std::ptr::null_mut(),
+        )
+    };
+    if converted == 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let attributes = SECURITY_ATTRIBUTES {
+        nLength: size_of::<SECURITY_ATTRIBUTES>() as u32,
+        lpSecurityDescriptor: descriptor,
+        bInheritHandle: 0,
+    };
+    let path = wide(dir.as_os_str());
+    // SAFETY: a NUL-terminated path and attributes that live through the call.
+    let created = unsafe { CreateDirectoryW(path.as_ptr(), &attributes) };
+    let result = match created {
+        0 => Err(std::io::Error::last_os_error()),
+        _ => Ok(()),
+    };
+    // SAFETY: allocated by ConvertStringSecurityDescriptorToSecurityDescriptorW.
+    unsafe { LocalFree(descriptor) };
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        other => other,
+    }
+}
+
+/// While `exec`'s child runs: Ctrl-C and Ctrl-Break reach the child, which shares the console,
+/// and the helper ignores them (it exits with the child's code instead of before it); and the
+/// child is in a job that ends with the helper, so a killed helper leaves no child holding the
+/// token.
+pub struct ChildGuard {
+    job: HANDLE,
+}
+
+impl ChildGuard {
+    pub fn new() -> std::io::Result<Self> {
+        // SAFETY: plain Win32 calls on values that live through them.
+        unsafe {
+            // A handler, not the NULL "ignore" flag, which the child would inherit.
+            SetConsoleCtrlHandler(Some(let_the_child_decide), 1);
+            let job = CreateJobObjectW(std::ptr::null(), std::ptr::null());
+            if job.is_null() {
+                return Err(std::io::Error::last_os_error());
+            }
+            let mut limits: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = std::mem::zeroed();
+            limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+            let set = SetInformationJobObject(
+                job,
+                JobObjectExtendedLimitInformation,
+                (&raw const limits).cast(),
+                size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32,
+            );
+            if set == 0 {
+                let e = std::io::Error::last_os_error();
+                CloseHandle(job);
+                return Err(e);
+            }
+            Ok(ChildGuard { job })
+        }
+    }
+
+    pub fn adopt(&self, child: &std::process::Child) -> std::io::Result<()> {
+        // SAFETY: our job handle and the child's process handle, both open.
+        match unsafe { AssignProcessToJobObject(self.job, child.as_raw_handle() as HANDLE) } {
+            0 => Err(std::io::Error::last_os_error()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Ctrl-C and Ctrl-Break are handled (by doing nothing): the child got them too, and the helper
+/// exits with the child's code once the child has dealt with them.
+unsafe extern "system" fn let_the_child_decide(_event: u32) -> windows_sys::core::BOOL {
+    1
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        // SAFETY: the handle we created; the child has exited by now.
+        unsafe {
+            CloseHandle(self.job);
+            SetConsoleCtrlHandler(Some(let_the_child_decide), 0);
+        }
+    }
+}

@@ -1,0 +1,559 @@
+//! The Windows build for real: the `.exe` driven as Windows programs run it, against Windows
+//! Credential Manager, run under Wine by scripts/test-windows.sh. Every process here is a
+//! Windows process; the test reads Credential Manager itself, so every token the helper stores is
+//! read back by a second process.
+
+#![cfg(windows)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::api::Api;
+use common::replay::{self, Target};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mystic-credential-helper");
+const URL: &str = "https://www.mystic.ai";
+
+/// A test's own USERPROFILE, LOCALAPPDATA, PIPELINE_DIR and keyring item prefix.
+struct Win {
+    root: tempfile::TempDir,
+    profile: PathBuf,
+    local: PathBuf,
+    dir: Option<PathBuf>,
+    prefix: String,
+    extra: Vec<(String, String)>,
+}
+
+impl Win {
+    fn new() -> Win {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let root = tempfile::tempdir().unwrap();
+        let profile = root.path().join("profile");
+        let local = profile.join("AppData").join("Local");
+        std::fs::create_dir_all(&local).unwrap();
+        let prefix = format!(
+            "mystic-test-{}-{}:",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let dir = Some(root.path().join("pipeline"));
+        Win {
+            root,
+            profile,
+            local,
+            dir,
+            prefix,
+            extra: Vec::new(),
+        }
+    }
+
+    /// No PIPELINE_DIR: the SDK's Windows default, %LOCALAPPDATA%\.pipeline.
+    fn default_dir(mut self) -> Win {
+        self.dir = None;
+        self
+    }
+
+    fn env(mut self, key: &str, value: &str) -> Win {
+        self.extra.push((key.into(), value.into()));
+        self
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.dir
+            .clone()
+            .unwrap_or_else(|| self.local.join(".pipeline"))
+    }
+
+    fn envs(&self) -> Vec<(String, String)> {
+        // What a Windows process needs to start, plus this sandbox.
+        let mut vars: Vec<(String, String)> =
+            ["SystemRoot", "windir", "PATH", "TEMP", "TMP", "ComSpec"]
+                .iter()
+                .filter_map(|k| Some((k.to_string(), std::env::var(k).ok()?)))
+                .collect();
+        vars.push(("USERPROFILE".into(), self.profile.display().to_string()));
+        vars.push(("LOCALAPPDATA".into(), self.local.display().to_string()));
+        vars.push(("MYSTIC_KEYRING_SERVICE_PREFIX".into(), self.prefix.clone()));
+        if let Some(dir) = &self.dir {
+            vars.push(("PIPELINE_DIR".into(), dir.display().to_string()));
+        }
+        vars.extend(self.extra.iter().cloned());
+        vars
+    }
+
+    fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::new(program);
+        c.env_clear()
+            .envs(self.envs())
+            .timeout(Duration::from_secs(120));
+        c
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        self.program(BIN)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str], stdin: &str) -> Value {
+        let out = self.run(args, stdin);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+    }
+
+    fn config(&self) -> String {
+        std::fs::read_to_string(self.dir().join("config.yaml")).unwrap()
+    }
+
+    /// The token in Credential Manager, read by this (second) process itself.
+    fn credential(&self, url: &str, alias: &str) -> Option<String> {
+        use keyring_core::api::CredentialStoreApi;
+        let store = windows_native_keyring_store::Store::new().unwrap();
+        let entry = store
+            .build(&format!("{}{url}", self.prefix), alias, None)
+            .unwrap();
+        entry.get_password().ok()
+    }
+}
+
+/// Wine keeps its own settings under HKCU\Software\Wine; Windows has no such key.
+fn under_wine() -> bool {
+    std::process::Command::new("reg")
+        .args(["query", r"HKCU\Software\Wine"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl Target for Win {
+    fn fresh(env: &[(String, String)]) -> Self {
+        env.iter().fold(Win::new(), |w, (k, v)| w.env(k, v))
+    }
+
+    fn call(&self, args: &[&str], stdin: &[u8]) -> (String, i32, String) {
+        let out = self
+            .program(BIN)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        (
+            text(&out.stdout),
+            out.status.code().unwrap(),
+            text(&out.stderr),
+        )
+    }
+
+    fn write_config(&self, text: &str) {
+        std::fs::create_dir_all(self.dir()).unwrap();
+        std::fs::write(self.dir().join("config.yaml"), text).unwrap();
+    }
+
+    fn copy_config(&self, from: &Path) {
+        std::fs::create_dir_all(self.dir()).unwrap();
+        std::fs::copy(from, self.dir().join("config.yaml")).unwrap();
+    }
+
+    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out: Vec<_> = std::fs::read_dir(self.dir())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file() && !p.ends_with(".config.yaml.lock"))
+                    .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    fn token(&self, url: &str, alias: &str) -> Option<String> {
+        self.credential(url, alias)
+    }
+}
+
+#[test]
+fn protocol_vectors() {
+    replay::vectors::<Win>();
+}
+
+#[test]
+fn hostile_input_corpus() {
+    replay::hostile::<Win>();
+}
+
+#[test]
+fn credential_manager_round_trip_in_the_default_folder() {
+    let w = Win::new().default_dir();
+    let stored = w.ok(&["store"], r#"{"alias":"win","token":"pipeline_sk_win"}"#);
+    assert_eq!(stored, json!({"v":1,"alias":"win","url":URL,"active":true}));
+    // In Credential Manager, read back by this process; not in the file.
+    assert_eq!(w.credential(URL, "win").as_deref(), Some("pipeline_sk_win"));
+    let config = w.local.join(".pipeline").join("config.yaml");
+    let text = std::fs::read_to_string(&config).expect("%LOCALAPPDATA%\\.pipeline\\config.yaml");
+    assert!(
+        text.contains("alias: win") && !text.contains("pipeline_sk_win"),
+        "{text}"
+    );
+    let got = w.ok(&["get"], "");
+    assert_eq!(
+        (got["token"].as_str(), got["source"].as_str()),
+        (Some("pipeline_sk_win"), Some("keyring"))
+    );
+    let listed = w.ok(&["list"], "");
+    assert_eq!(listed["remotes"][0]["alias"], "win");
+    w.ok(&["erase"], r#"{"alias":"win"}"#);
+    assert_eq!(w.credential(URL, "win"), None);
+    assert_eq!(w.run(&["get"], r#"{"alias":"win"}"#).status.code(), Some(1));
+}
+
+#[test]
+fn the_human_commands() {
+    let w = Win::new();
+    let out = w.run(
+        &["login", "--no-verify", "--alias", "human"],
+        "pipeline_sk_human\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("Logged in to https://www.mystic.ai as human"));
+    assert_eq!(
+        w.credential(URL, "human").as_deref(),
+        Some("pipeline_sk_human")
+    );
+    assert_eq!(text(&w.run(&["token"], "").stdout), "pipeline_sk_human\n");
+    w.ok(
+        &["store"],
+        r#"{"alias":"other","url":"https://other.example","token":"pipeline_sk_o"}"#,
+    );
+    let out = w.run(&["use", "other"], "");
+    assert_eq!(text(&out.stdout), "Active remote: other\n");
+    let status: Value = serde_json::from_slice(&w.run(&["status", "--json"], "").stdout).unwrap();
+    assert_eq!(status["get"]["alias"], "other");
+    assert_eq!(status["remotes"][0]["token"], "keyring");
+    assert!(!status.to_string().contains("pipeline_sk_"));
+    let out = w.run(&["logout", "human"], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(w.credential(URL, "human"), None);
+
+    // migrate: a plaintext token, as `pipeline cluster login` writes it, moves to the store.
+    w.write_config("active_remote: p\nremotes:\n- alias: p\n  token: pipeline_sk_plain\n  url: https://p.example\n");
+    let out = w.run(&["migrate"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        w.credential("https://p.example", "p").as_deref(),
+        Some("pipeline_sk_plain")
+    );
+    assert!(!w.config().contains("pipeline_sk_plain"));
+}
+
+#[test]
+fn env_in_every_format() {
+    let w = Win::new();
+    w.ok(&["store"], r#"{"alias":"e","token":"pipeline_sk_env$1"}"#);
+    let shell = text(&w.run(&["env"], "").stdout);
+    assert_eq!(
+        shell,
+        "export PIPELINE_API_TOKEN='pipeline_sk_env$1'\nexport PIPELINE_API_URL='https://www.mystic.ai'\n"
+    );
+    let dotenv = text(&w.run(&["env", "--format", "dotenv"], "").stdout);
+    assert!(
+        dotenv.starts_with("PIPELINE_API_TOKEN='pipeline_sk_env$1'\n"),
+        "{dotenv}"
+    );
+    let json: Value =
+        serde_json::from_slice(&w.run(&["env", "--format", "json"], "").stdout).unwrap();
+    assert_eq!(json["PIPELINE_API_URL"], URL);
+    let github = w.root.path().join("github_env");
+    std::fs::write(&github, "").unwrap();
+    let out = w
+        .program(BIN)
+        .env("GITHUB_ENV", &github)
+        .args(["env", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "::add-mask::pipeline_sk_env$1\n");
+    assert!(
+        std::fs::read_to_string(&github)
+            .unwrap()
+            .contains("\npipeline_sk_env$1\n")
+    );
+    assert_eq!(
+        w.run(&["env", "--format", "github"], "").status.code(),
+        Some(4)
+    );
+}
+
+#[test]
+fn exec_hands_over_the_token_and_passes_back_the_exit_code() {
+    let w = Win::new();
+    w.ok(&["store"], r#"{"alias":"x","token":"pipeline_sk_exec"}"#);
+    let out = w.run(
+        &[
+            "exec",
+            "--",
+            "cmd",
+            "/c",
+            "echo %PIPELINE_API_TOKEN%^|%PIPELINE_DIR%& echo cached> %PIPELINE_DIR%\\files\\probe& exit 300",
+        ],
+        "",
+    );
+    // All of a Windows exit code, even beyond 255.
+    assert_eq!(out.status.code(), Some(300), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    let (token, dir) = said.trim().split_once('|').unwrap();
+    assert_eq!(token, "pipeline_sk_exec");
+    let private = PathBuf::from(dir);
+    assert_ne!(private, w.dir(), "the child gets a private PIPELINE_DIR");
+    assert!(!private.exists(), "removed when the child exits");
+    // The SDK's file cache in the private folder is the real one, through a junction. Wine 8
+    // makes neither junctions nor directory links (it creates an empty folder instead), so
+    // there the link cannot be seen (the README lists this).
+    let probe = std::fs::read_to_string(w.dir().join("files").join("probe"));
+    if under_wine() {
+        eprintln!("NOT CHECKED under Wine: exec's link to the SDK's file cache");
+    } else {
+        assert_eq!(probe.unwrap().trim(), "cached");
+    }
+    assert_eq!(
+        w.run(&["exec", "--", "no-such-program-xyz"], "")
+            .status
+            .code(),
+        Some(127)
+    );
+}
+
+#[test]
+fn git_and_docker_by_their_names() {
+    let w = Win::new();
+    let bin = w.root.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    for name in ["git-credential-mystic.exe", "docker-credential-mystic.exe"] {
+        std::fs::copy(BIN, bin.join(name)).unwrap();
+    }
+    w.ok(&["store"], r#"{"alias":"gd","token":"pipeline_sk_gd"}"#);
+    let out = w
+        .program(bin.join("git-credential-mystic.exe"))
+        .arg("get")
+        .write_stdin("protocol=https\nhost=www.mystic.ai\n\n")
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "username=gd\npassword=pipeline_sk_gd\n");
+    let out = w
+        .program(bin.join("docker-credential-mystic.exe"))
+        .arg("get")
+        .write_stdin("www.mystic.ai")
+        .output()
+        .unwrap();
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["Secret"], "pipeline_sk_gd");
+    let out = w
+        .program(bin.join("docker-credential-mystic.exe"))
+        .arg("store")
+        .write_stdin(r#"{"ServerURL":"ghcr.io","Username":"gd","Secret":"x"}"#)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "another origin under an existing name is refused"
+    );
+    assert_eq!(w.credential(URL, "gd").as_deref(), Some("pipeline_sk_gd"));
+}
+
+#[test]
+fn configure_docker_writes_under_the_user_profile() {
+    let w = Win::new();
+    w.ok(&["store"], r#"{"alias":"cd","token":"pipeline_sk_cd"}"#);
+    let out = w.run(&["configure", "docker"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let config = w.profile.join(".docker").join("config.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(doc, json!({"credHelpers": {"www.mystic.ai": "mystic"}}));
+    w.run(&["configure", "docker", "--unset"], "");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(doc, json!({}));
+}
+
+#[test]
+fn config_yaml_is_replaced_atomically_under_the_lock_in_a_private_folder() {
+    let w = Win::new();
+    // Replacing an existing config.yaml, many writers at once.
+    w.ok(
+        &["store"],
+        r#"{"alias":"first","token":"pipeline_sk_first"}"#,
+    );
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let mut c = std::process::Command::new(BIN);
+            c.env_clear()
+                .envs(w.envs())
+                .arg("store")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null());
+            let mut child = c.spawn().unwrap();
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!(r#"{{"alias":"p{i}","token":"pipeline_sk_{i}"}}"#).as_bytes())
+                .unwrap();
+            child
+        })
+        .collect();
+    for child in children {
+        assert!(child.wait_with_output().unwrap().status.success());
+    }
+    let config = w.config();
+    for i in 0..8 {
+        assert!(config.contains(&format!("alias: p{i}")), "{config}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(w.dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+    // The folder the helper created lets only its user and SYSTEM in, like Unix's 0700, where a
+    // folder made the usual way also lets Everyone read (under Wine: `(A;OICI;0x1200a9;;;WD)`).
+    // Wine keeps the entries, but not their order or the DACL's protected flag (`D:P`).
+    let mine = aces(&w.dir());
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert!(mine.contains(&"A;OICI;FA;;;SY".to_owned()), "{mine:?}");
+    assert!(
+        mine.iter().any(|a| a.starts_with("A;OICI;FA;;;S-1-5-21-")),
+        "no entry for the user: {mine:?}"
+    );
+    let plain = w.root.path().join("plain");
+    std::fs::create_dir(&plain).unwrap();
+    assert!(
+        aces(&plain).iter().any(|a| a.ends_with(";WD")),
+        "{:?}",
+        aces(&plain)
+    );
+}
+
+/// The entries of a folder's DACL, as SDDL strings without their parentheses.
+fn aces(path: &Path) -> Vec<String> {
+    let sddl = dacl(path);
+    let entries = sddl.split_once('(').map_or("", |(_, rest)| rest);
+    entries
+        .trim_end_matches(')')
+        .split(")(")
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The folder's DACL in SDDL.
+fn dacl(path: &Path) -> String {
+    use std::os::windows::ffi::OsStrExt;
+    use windows_sys::Win32::Foundation::LocalFree;
+    use windows_sys::Win32::Security::Authorization::{
+        ConvertSecurityDescriptorToStringSecurityDescriptorW, GetNamedSecurityInfoW,
+        SDDL_REVISION_1, SE_FILE_OBJECT,
+    };
+    use windows_sys::Win32::Security::DACL_SECURITY_INFORMATION;
+    let wide: Vec<u16> = path.as_os_str().encode_wide().chain([0]).collect();
+    // SAFETY: Win32 calls on a NUL-terminated path; the outputs are freed with LocalFree.
+    unsafe {
+        let mut descriptor = std::ptr::null_mut();
+        let status = GetNamedSecurityInfoW(
+            wide.as_ptr(),
+            SE_FILE_OBJECT,
+            DACL_SECURITY_INFORMATION,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut descriptor,
+        );
+        assert_eq!(status, 0, "GetNamedSecurityInfoW");
+        let mut sddl = std::ptr::null_mut();
+        let ok = ConvertSecurityDescriptorToStringSecurityDescriptorW(
+            descriptor,
+            SDDL_REVISION_1,
+            DACL_SECURITY_INFORMATION,
+            &mut sddl,
+            std::ptr::null_mut(),
+        );
+        assert_ne!(ok, 0);
+        let len = (0..).take_while(|&i| *sddl.add(i) != 0).count();
+        let text = String::from_utf16_lossy(std::slice::from_raw_parts(sddl, len));
+        LocalFree(sddl.cast());
+        LocalFree(descriptor);
+        text
+    }
+}
+
+#[test]
+fn login_checks_the_token_against_the_api() {
+    let api = Api::start(200);
+    let w = Win::new();
+    let out = w.run(&["login", "--url", &api.url], "pipeline_sk_api\n");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        api.seen()[0].header("authorization"),
+        Some("Bearer pipeline_sk_api")
+    );
+}
+
+/// The child of `exec` is in a job that ends with the helper: a helper that is killed leaves no
+/// child behind holding the token.
+#[test]
+fn a_killed_exec_takes_its_child_with_it() {
+    let w = Win::new();
+    w.ok(&["store"], r#"{"alias":"j","token":"pipeline_sk_job"}"#);
+    let marker = w.root.path().join("marker");
+    let script = format!(
+        "for /l %i in (1,1,60) do (echo %i> {} & ping -n 2 127.0.0.1 >nul)",
+        marker.display()
+    );
+    let mut helper = std::process::Command::new(BIN)
+        .env_clear()
+        .envs(w.envs())
+        .args(["exec", "--", "cmd", "/c", &script])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let ticks = || {
+        std::fs::read_to_string(&marker)
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    let started = std::time::Instant::now();
+    while ticks().is_empty() || ticks() == "1" {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the child never ran"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    helper.kill().unwrap();
+    helper.wait().unwrap();
+    std::thread::sleep(Duration::from_secs(1));
+    let after_kill = ticks();
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        ticks(),
+        after_kill,
+        "the child kept running after its helper was killed"
+    );
+}
