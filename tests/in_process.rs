@@ -87,6 +87,18 @@ fn store_get_list_erase() {
 }
 
 #[test]
+fn login_names_the_store_and_the_shell_line() {
+    let t = InProcess::new();
+    let (out, code, err) = t.run(&["login", "--no-verify"], b"pipeline_sk_login\n");
+    assert_eq!(code, 0, "{err}");
+    let store = mystic_credential_helper::store::describe(StoreKind::Auto);
+    assert!(out.contains(&format!("the token is in the {store}.")), "{out}");
+    assert!(out.contains("shell-init bash"), "{out}");
+    let (out, _, _) = t.run(&["login", "--no-verify"], b"pipeline_sk_again\n");
+    assert!(out.starts_with("Replaced the token of mystic-api"), "{out}");
+}
+
+#[test]
 fn a_locked_store_changes_nothing() {
     let t = InProcess::new();
     t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_mem"}"#);

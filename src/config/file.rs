@@ -260,3 +260,84 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_stop_at_the_cap_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        fs::write(&path, vec![b'#'; MAX_SIZE as usize]).unwrap();
+        assert_eq!(read_bounded(&path).unwrap().unwrap().len(), MAX_SIZE as usize);
+        fs::write(&path, vec![b'#'; MAX_SIZE as usize + 1]).unwrap();
+        let e = read_bounded(&path).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Config);
+        assert!(e.message.contains("larger than 4 MiB"), "{}", e.message);
+        assert_eq!(MAX_SIZE, 4_194_304);
+    }
+
+    #[test]
+    fn only_a_missing_file_reads_as_none() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read_bounded(&dir.path().join("missing")).unwrap().is_none());
+        let file = dir.path().join("file");
+        fs::write(&file, "").unwrap();
+        // Another failure to open (here: a path through a file) is an error, not "no file".
+        assert_eq!(read_bounded(&file.join(FILE_NAME)).unwrap_err().kind, ErrorKind::Io);
+        // A folder is not a regular file.
+        assert_eq!(read_bounded(dir.path()).unwrap_err().kind, ErrorKind::Config);
+    }
+
+    #[test]
+    fn the_folder_follows_the_sdk() {
+        let env: Env = [("PIPELINE_DIR", "/some/where"), ("HOME", "/home/x")].into_iter().collect();
+        assert_eq!(dir(&env).unwrap(), PathBuf::from("/some/where"));
+        let empty: Env = [("PIPELINE_DIR", ""), ("HOME", "/home/x")].into_iter().collect();
+        let e = dir(&empty).unwrap_err();
+        assert!(e.message.contains("set but empty"), "{}", e.message);
+        if cfg!(unix) {
+            let home: Env = [("HOME", "/home/x")].into_iter().collect();
+            assert_eq!(dir(&home).unwrap(), PathBuf::from("/home/x/.pipeline"));
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_replace_the_file_with_mode_0600_and_clean_stale_temps() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("made");
+        let lock = Locked::acquire(&folder).unwrap();
+        assert_eq!(fs::metadata(&folder).unwrap().permissions().mode() & 0o777, 0o700);
+        fs::write(folder.join(".config.yaml.x.tmp"), "stale").unwrap();
+        fs::write(folder.join(".config.yaml.keep"), "not ours").unwrap();
+        lock.write(Some(b"a: 1\n")).unwrap();
+        assert_eq!(fs::read_to_string(lock.path()).unwrap(), "a: 1\n");
+        assert_eq!(fs::metadata(lock.path()).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(!folder.join(".config.yaml.x.tmp").exists());
+        assert!(folder.join(".config.yaml.keep").exists());
+        assert_eq!(lock.read().unwrap().as_deref(), Some(b"a: 1\n".as_slice()));
+        lock.write(None).unwrap();
+        assert!(!lock.path().exists());
+        lock.write(None).unwrap();
+    }
+
+    #[test]
+    fn a_second_writer_waits_for_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Locked::acquire(dir.path()).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = dir.path().to_owned();
+        let second = std::thread::spawn(move || {
+            let held = Locked::acquire(&path).unwrap();
+            tx.send(()).unwrap();
+            drop(held);
+        });
+        assert!(rx.recv_timeout(Duration::from_millis(200)).is_err(), "both held the lock");
+        drop(first);
+        rx.recv_timeout(Duration::from_secs(5)).expect("the second writer got the lock");
+        second.join().unwrap();
+    }
+}
