@@ -14,6 +14,7 @@ pub mod ops;
 pub mod protocol;
 pub mod resolve;
 pub mod secret;
+pub mod settings;
 pub mod store;
 pub mod verify;
 #[cfg(windows)]
@@ -26,9 +27,8 @@ use clap::Parser;
 
 use crate::cli::Cli;
 use crate::env::Env;
-use crate::error::{Error, Result};
 use crate::ops::{Ctx, Opener};
-use crate::store::StoreKind;
+use crate::settings::Settings;
 
 /// The process's streams, passed in so tests can use a Cursor and Vecs.
 pub struct Io<'a> {
@@ -53,18 +53,7 @@ pub fn run(args: Vec<OsString>, env: &Env, mut io: Io, opener: &Opener) -> i32 {
             return code;
         }
     };
-    let ctx = || Ctx::new(env, store_kind(cli.store, env)?, opener);
+    let settings = Settings::new(env.clone(), cli.store);
+    let ctx = || Ctx::new(&settings, opener);
     cli.command.run(ctx, &mut io)
-}
-
-/// `--store`, else `MYSTIC_CREDENTIAL_STORE`, else `auto`.
-fn store_kind(flag: Option<StoreKind>, env: &Env) -> Result<StoreKind> {
-    if let Some(kind) = flag {
-        return Ok(kind);
-    }
-    match env.non_empty("MYSTIC_CREDENTIAL_STORE") {
-        None => Ok(StoreKind::Auto),
-        Some(name) => StoreKind::parse(&name.to_string_lossy())
-            .map_err(|e| Error::config(format!("MYSTIC_CREDENTIAL_STORE: {}", e.message))),
-    }
 }

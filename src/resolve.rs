@@ -2,18 +2,18 @@
 //! (JSON, git, docker, the human commands) goes through here, so the rules live in one place.
 
 use crate::config::{Config, Remote};
-use crate::env::Env;
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{Alias, Origin, Selector, Token};
+use crate::settings::Settings;
 
 /// The first `get` rule: a request that names neither alias nor url gets `PIPELINE_API_TOKEN`
 /// (with `PIPELINE_API_URL`) when it is set. `None` means: resolve a remote with `remote`.
-pub fn env_choice(sel: &Selector, env: &Env) -> Result<Option<(Origin, Token)>> {
+pub fn env_choice(sel: &Selector, settings: &Settings) -> Result<Option<(Origin, Token)>> {
     if sel.alias.is_some() || sel.url.is_some() {
         return Ok(None);
     }
-    match env_token(env)? {
-        Some(token) => Ok(Some((env_url(env)?, token))),
+    match settings.api_token.clone()? {
+        Some(token) => Ok(Some((settings.api_url.clone()?, token))),
         None => Ok(None),
     }
 }
@@ -74,33 +74,6 @@ pub fn remote<'c>(
                 .first()
                 .ok_or_else(|| Error::not_found("no remotes in config.yaml; store a token first"))
         }
-    }
-}
-
-/// `PIPELINE_API_TOKEN`, validated like any other token.
-pub fn env_token(env: &Env) -> Result<Option<Token>> {
-    let Some(raw) = env.non_empty("PIPELINE_API_TOKEN") else {
-        return Ok(None);
-    };
-    let text = raw
-        .to_str()
-        .ok_or_else(|| Error::config("PIPELINE_API_TOKEN is not valid UTF-8"))?;
-    Token::new(text.to_owned())
-        .map(Some)
-        .map_err(|e| Error::config(format!("PIPELINE_API_TOKEN: {}", e.message)))
-}
-
-/// `PIPELINE_API_URL`, defaulting as the SDK does.
-pub fn env_url(env: &Env) -> Result<Origin> {
-    match env.non_empty("PIPELINE_API_URL") {
-        None => Ok(Origin::default_url()),
-        Some(raw) => raw
-            .to_str()
-            .ok_or_else(|| Error::config("PIPELINE_API_URL is not valid UTF-8"))
-            .and_then(|s| {
-                Origin::parse(s)
-                    .map_err(|e| Error::config(format!("PIPELINE_API_URL: {}", e.message)))
-            }),
     }
 }
 
@@ -170,12 +143,11 @@ mod tests {
 
     #[test]
     fn the_environment_token_answers_only_a_request_naming_nothing() {
-        let env: Env = [
+        let settings = |vars: &[(&str, &str)]| Settings::new(vars.iter().copied().collect(), None);
+        let env = settings(&[
             ("PIPELINE_API_TOKEN", "pipeline_sk_env"),
             ("PIPELINE_API_URL", "https://env.example/x"),
-        ]
-        .into_iter()
-        .collect();
+        ]);
         let (url, token) = env_choice(&Selector::default(), &env).unwrap().unwrap();
         assert_eq!(
             (url.as_str(), token.expose()),
@@ -185,19 +157,30 @@ mod tests {
         assert!(env_choice(&named, &env).unwrap().is_none());
         let by_url = Selector::new(None, Some(Origin::default_url()));
         assert!(env_choice(&by_url, &env).unwrap().is_none());
-        let empty: Env = [("PIPELINE_API_TOKEN", "")].into_iter().collect();
-        assert!(env_choice(&Selector::default(), &empty).unwrap().is_none());
-        let default_url: Env = [("PIPELINE_API_TOKEN", "t")].into_iter().collect();
-        assert_eq!(env_url(&default_url).unwrap(), Origin::default_url());
+        assert!(
+            env_choice(
+                &Selector::default(),
+                &settings(&[("PIPELINE_API_TOKEN", "")])
+            )
+            .unwrap()
+            .is_none()
+        );
         for bad in [
             [("PIPELINE_API_TOKEN", "a b"), ("X", "y")],
             [("PIPELINE_API_TOKEN", "t"), ("PIPELINE_API_URL", "ftp://x")],
         ] {
-            let env: Env = bad.into_iter().collect();
             assert_eq!(
-                env_choice(&Selector::default(), &env).unwrap_err().kind,
+                env_choice(&Selector::default(), &settings(&bad))
+                    .unwrap_err()
+                    .kind,
                 ErrorKind::Config
             );
         }
+        // A bad variable is not an error for a request that names a remote.
+        assert!(
+            env_choice(&named, &settings(&[("PIPELINE_API_TOKEN", "a b")]))
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -95,7 +95,6 @@ fn the_readme_commands_work_on_a_fresh_home() {
         "the README's commands failed:\n{stderr}"
     );
     assert!(sb.home.join(".pipeline/config.yaml").exists());
-    assert!(sb.home.join(".local/bin/docker-credential-mystic").exists());
     assert!(
         sb.home
             .join(".local/share/man/man1/mystic-credential-helper.1")

@@ -65,7 +65,7 @@ impl Run for Env {
             }
             EnvFormat::Github => {
                 // Only meaningful inside GitHub Actions, which sets GITHUB_ENV for every step.
-                let path = ctx.env.path("GITHUB_ENV").ok_or_else(|| {
+                let path = ctx.settings.github_env.clone().ok_or_else(|| {
                     Error::config(
                         "--format github appends to the file named by GITHUB_ENV, which GitHub Actions sets; it is not set here (use --format shell, dotenv or json outside Actions)",
                     )

@@ -89,7 +89,7 @@ fn spawn(
     command
         .args(args)
         .env_clear()
-        .envs(ctx.env.iter())
+        .envs(ctx.settings.env.iter())
         .env("PIPELINE_DIR", private)
         .env("PIPELINE_API_TOKEN", found.token.expose())
         .env("PIPELINE_API_URL", found.url.as_str())

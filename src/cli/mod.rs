@@ -78,7 +78,8 @@ pub enum Command {
     Docker(DockerArgs),
     /// Print a shell completion script
     Completions {
-        shell: clap_complete::Shell,
+        #[arg(value_enum)]
+        shell: docs::Shell,
     },
     /// Print the man page (roff)
     Man,

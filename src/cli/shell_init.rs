@@ -102,7 +102,7 @@ fn fish(helper: &[String]) -> String {
 pub fn hint(ctx: &Ctx) -> Result<String> {
     let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
     let exe = sh_quote(&exe.to_string_lossy());
-    let shell = ctx.env.get("SHELL").and_then(|s| {
+    let shell = ctx.settings.shell.as_deref().and_then(|s| {
         std::path::Path::new(s)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

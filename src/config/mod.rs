@@ -239,9 +239,13 @@ mod tests {
         assert_eq!(c.remotes[1].url.as_str(), "https://staging.mystic.ai");
         assert!(c.remotes[0].token.is_some());
         let debug = format!("{c:?}");
-        assert!(!debug.contains("pipeline_sk_") && debug.contains("staging"), "{debug}");
+        assert!(
+            !debug.contains("pipeline_sk_") && debug.contains("staging"),
+            "{debug}"
+        );
         // An empty token is no token, as the SDK writes `token: ''` for none.
-        let empty = Config::parse(b"remotes:\n- alias: e\n  url: https://e.example\n  token: ''\n").unwrap();
+        let empty = Config::parse(b"remotes:\n- alias: e\n  url: https://e.example\n  token: ''\n")
+            .unwrap();
         assert_eq!(empty.remotes[0].token, None);
     }
 

@@ -21,7 +21,7 @@ pub struct Found {
 /// The `get` selection plus the token lookup. Reads config.yaml at most once; an environment
 /// token needs neither the file nor the keyring.
 pub fn lookup(ctx: &Ctx, sel: &Selector) -> Result<Found> {
-    if let Some((url, token)) = resolve::env_choice(sel, ctx.env)? {
+    if let Some((url, token)) = resolve::env_choice(sel, ctx.settings)? {
         return Ok(Found {
             alias: None,
             url,

@@ -6,26 +6,24 @@ mod txn;
 mod write;
 
 use std::cell::{OnceCell, RefCell};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use lookup::{Found, list, lookup, token_of};
 pub use txn::Txn;
 pub use write::{Migration, Moves, Stored, erase, migrate, set_active, store};
 
-use crate::config;
-use crate::env::Env;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::protocol::{Alias, Origin};
+use crate::settings::Settings;
 use crate::store::{self, Key, Store, StoreKind};
 
-/// Opens a keyring; `main` passes `store::open`, unit tests an in-memory store.
-pub type Opener<'a> = dyn Fn(StoreKind, &Env) -> Result<Box<dyn Store>> + 'a;
+/// Opens a keyring; `main` passes `store::open`, tests an in-memory store.
+pub type Opener<'a> = dyn Fn(StoreKind, &Settings) -> Result<Box<dyn Store>> + 'a;
 
 /// Everything an operation needs, built once per process.
 pub struct Ctx<'a> {
-    pub env: &'a Env,
-    dir: Result<PathBuf>,
-    pub prefix: String,
+    pub settings: &'a Settings,
+    prefix: String,
     pub kind: StoreKind,
     opener: &'a Opener<'a>,
     /// Opened on first use, so `list` and an environment-token `get` never touch the keyring.
@@ -35,25 +33,11 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(env: &'a Env, kind: StoreKind, opener: &'a Opener<'a>) -> Result<Self> {
-        let prefix = match env.get("MYSTIC_KEYRING_SERVICE_PREFIX") {
-            None => store::DEFAULT_SERVICE_PREFIX.to_owned(),
-            Some(p) => p
-                .to_str()
-                .filter(|p| !p.is_empty() && crate::protocol::validate::check_text("", p).is_ok())
-                .ok_or_else(|| {
-                    Error::config(
-                        "MYSTIC_KEYRING_SERVICE_PREFIX must be non-empty text on one line",
-                    )
-                })?
-                .to_owned(),
-        };
+    pub fn new(settings: &'a Settings, opener: &'a Opener<'a>) -> Result<Self> {
         Ok(Ctx {
-            env,
-            // Resolved now, reported only when a command needs the folder.
-            dir: config::dir(env),
-            prefix,
-            kind,
+            settings,
+            prefix: settings.prefix.clone()?,
+            kind: settings.store.clone()?,
             opener,
             store: OnceCell::new(),
             warnings: RefCell::default(),
@@ -62,7 +46,7 @@ impl<'a> Ctx<'a> {
 
     /// The folder of config.yaml.
     pub fn dir(&self) -> Result<&Path> {
-        self.dir.as_deref().map_err(Clone::clone)
+        self.settings.dir.as_deref().map_err(Clone::clone)
     }
 
     /// The keyring, or `None` for the file store.
@@ -73,7 +57,7 @@ impl<'a> Ctx<'a> {
         if let Some(s) = self.store.get() {
             return Ok(Some(s.as_ref()));
         }
-        let opened = (self.opener)(self.kind, self.env)?;
+        let opened = (self.opener)(self.kind, self.settings)?;
         Ok(Some(self.store.get_or_init(|| opened).as_ref()))
     }
 

@@ -15,9 +15,9 @@ mod secret_service;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::protocol::{Alias, Origin, Token};
+use crate::settings::Settings;
 
 pub const DEFAULT_SERVICE_PREFIX: &str = "mystic:";
 /// The most a keyring call may take before we give up, instead of waiting on an unlock prompt.
@@ -129,11 +129,11 @@ impl Deadline {
 
 /// Opens a real OS keyring. `File` never reaches this function.
 #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
-pub fn open(kind: StoreKind, env: &Env) -> Result<Box<dyn Store>> {
+pub fn open(kind: StoreKind, settings: &Settings) -> Result<Box<dyn Store>> {
     let deadline = Deadline::start();
     match kind {
         #[cfg(target_os = "linux")]
-        StoreKind::Auto | StoreKind::SecretService => secret_service::open(env, deadline),
+        StoreKind::Auto | StoreKind::SecretService => secret_service::open(settings, deadline),
         #[cfg(target_os = "linux")]
         StoreKind::Keyutils => keyutils::open(),
         #[cfg(any(target_os = "macos", target_os = "windows"))]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use mystic_credential_helper::env::Env;
+use mystic_credential_helper::settings::Settings;
 use mystic_credential_helper::store::memory::MemoryStore;
 use mystic_credential_helper::store::{Key, Store, StoreKind};
 use mystic_credential_helper::{Io, run};
@@ -36,6 +37,18 @@ impl InProcess {
         }
     }
 
+    /// The same folder and environment with a keyring that is locked.
+    pub fn locked(self) -> Self {
+        let store = MemoryStore {
+            locked: true,
+            ..MemoryStore::default()
+        };
+        InProcess {
+            store: Rc::new(store),
+            ..self
+        }
+    }
+
     pub fn with_env(mut self, key: &str, value: &str) -> Self {
         self.env.set(key, value);
         self
@@ -49,7 +62,8 @@ impl InProcess {
             .collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let store = self.store.clone();
-        let opener = move |_: StoreKind, _: &Env| Ok(Box::new(store.clone()) as Box<dyn Store>);
+        let opener =
+            move |_: StoreKind, _: &Settings| Ok(Box::new(store.clone()) as Box<dyn Store>);
         let io = Io {
             stdin: &mut std::io::Cursor::new(stdin),
             stdout: &mut out,

@@ -118,11 +118,8 @@ impl Report {
         let mut warnings = Vec::new();
         let (remotes, store_error) = rows(ctx, &config, check);
         let env = EnvVars {
-            pipeline_api_token: ctx.env.non_empty("PIPELINE_API_TOKEN").is_some(),
-            pipeline_api_url: ctx
-                .env
-                .non_empty("PIPELINE_API_URL")
-                .map(|u| u.to_string_lossy().into_owned()),
+            pipeline_api_token: !matches!(ctx.settings.api_token, Ok(None)),
+            pipeline_api_url: ctx.settings.api_url_raw.clone(),
         };
         let get = get_choice(ctx, &config, &remotes);
         let sdk = sdk_choice(ctx, &config);
@@ -193,7 +190,7 @@ fn get_choice(ctx: &Ctx, config: &Config, rows: &[Row]) -> Choice {
         alias: None,
         url: None,
     };
-    if let Ok(Some((url, _))) = resolve::env_choice(&Selector::default(), ctx.env) {
+    if let Ok(Some((url, _))) = resolve::env_choice(&Selector::default(), ctx.settings) {
         return Choice {
             source: GetSource::Env,
             alias: None,
@@ -237,9 +234,12 @@ fn sdk_choice(ctx: &Ctx, config: &Config) -> SdkChoice {
         None => SdkChoice {
             from: SdkFrom::Env,
             alias: None,
-            url: resolve::env_url(ctx.env)
+            url: ctx
+                .settings
+                .api_url
+                .as_ref()
                 .map_or_else(|_| "(invalid PIPELINE_API_URL)".into(), |u| u.to_string()),
-            token: if ctx.env.non_empty("PIPELINE_API_TOKEN").is_some() {
+            token: if !matches!(ctx.settings.api_token, Ok(None)) {
                 SdkToken::Env
             } else {
                 SdkToken::None

@@ -17,9 +17,9 @@ use std::sync::Arc;
 use client::{Client, Encryption, Fault};
 
 use super::{Deadline, Key, Store, unavailable};
-use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::protocol::Token;
+use crate::settings::{self, Settings};
 
 pub const NAME: &str = "Secret Service";
 const ADVICE: &str = "On a machine without a desktop session use --store keyutils (the kernel keyring), or --store file to keep tokens in plaintext in config.yaml; set MYSTIC_CREDENTIAL_STORE=keyutils (or file) to make that choice for every command.";
@@ -29,20 +29,18 @@ pub struct SecretServiceStore {
     deadline: Deadline,
 }
 
-pub fn open(env: &Env, deadline: Deadline) -> Result<Box<dyn Store>> {
-    let encryption = match env
-        .non_empty("MYSTIC_SECRET_SERVICE_ENCRYPTION")
-        .and_then(|v| v.to_str())
-    {
-        None | Some("plain") => Encryption::Plain,
-        Some("dh") => Encryption::Dh,
-        Some(_) => {
-            return Err(Error::config(
-                "MYSTIC_SECRET_SERVICE_ENCRYPTION must be plain or dh",
-            ));
-        }
+pub fn open(settings: &Settings, deadline: Deadline) -> Result<Box<dyn Store>> {
+    let encryption = match settings.encryption.clone()? {
+        settings::Encryption::Plain => Encryption::Plain,
+        settings::Encryption::Dh => Encryption::Dh,
     };
-    let address = bus_address(env)?;
+    let Some(address) = settings.bus.clone() else {
+        return Err(unavailable(
+            "there is no D-Bus session bus here (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service",
+            ADVICE,
+            None,
+        ));
+    };
     let client = deadline
         .run(NAME, ADVICE, move || Client::connect(&address, encryption))?
         .map_err(fail)?;
@@ -50,25 +48,6 @@ pub fn open(env: &Env, deadline: Deadline) -> Result<Box<dyn Store>> {
         client: Arc::new(client),
         deadline,
     }))
-}
-
-/// `DBUS_SESSION_BUS_ADDRESS`, else the standard socket in `XDG_RUNTIME_DIR`, as libdbus finds it.
-fn bus_address(env: &Env) -> Result<String> {
-    if let Some(address) = env.non_empty("DBUS_SESSION_BUS_ADDRESS") {
-        return Ok(address.to_string_lossy().into_owned());
-    }
-    let socket = env
-        .path("XDG_RUNTIME_DIR")
-        .map(|dir| dir.join("bus"))
-        .filter(|socket| socket.exists());
-    match socket {
-        Some(socket) => Ok(format!("unix:path={}", socket.display())),
-        None => Err(unavailable(
-            "there is no D-Bus session bus here (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service",
-            ADVICE,
-            None,
-        )),
-    }
 }
 
 fn fail(fault: Fault) -> Error {

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Tests the install routes on what the release build makes here (scripts/release-build.sh
+# x86_64-unknown-linux-musl): the Python wheel in a fresh virtualenv next to pipeline-ai 2.8.0,
+# and the static binary from the release archive; against a private Secret Service and the
+# kernel keyring, and with an `exec` of the real SDK. Prints the sizes of the static and glibc
+# binaries. .ci/run runs it; it needs what scripts/test.sh installs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${MYSTIC_INSTALL_INNER:-}" ]; then
+    scripts/release-build.sh x86_64-unknown-linux-musl
+    cargo build --release --locked --quiet   # the glibc build, for the size comparison
+    MYSTIC_INSTALL_INNER=1 exec scripts/keyring-session.sh "$0" "$@"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME="$work/home" PIPELINE_DIR="$work/pipeline" MYSTIC_KEYRING_SERVICE_PREFIX="mystic-install-$$:"
+mkdir -p "$HOME"
+fail() { echo "test-install: $*" >&2; exit 1; }
+expect() { [ "$1" = "$2" ] || fail "expected $2, got $1 ($3)"; }
+
+echo "== the wheel, in a fresh venv next to pipeline-ai 2.8.0"
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --disable-pip-version-check \
+    dist/x86_64-unknown-linux-musl/*.whl 'pipeline-ai==2.8.0'
+bin="$work/venv/bin"
+
+# A local stand-in for the Mystic API, which records the Authorization header it gets.
+cat >"$work/api.py" <<'PY'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        with open(sys.argv[1], "a") as f:
+            f.write(self.headers.get("Authorization", "") + "\n")
+        body = b'{"skip":0,"limit":1000,"total":0,"data":[]}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+coproc API { exec python3 "$work/api.py" "$work/seen"; }
+read -r port <&"${API[0]}"
+api="http://127.0.0.1:$port"
+
+printf '{"alias":"wheel","url":"%s","token":"pipeline_sk_wheel"}' "$api" | "$bin/mystic-credential-helper" store >/dev/null
+got=$(echo '{"alias":"wheel"}' | "$bin/mystic-credential-helper" get)
+expect "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$got")" pipeline_sk_wheel "get from the venv"
+got=$(printf '%s' "$api" | "$bin/docker-credential-mystic" get)
+expect "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["Secret"])' "$got")" pipeline_sk_wheel "docker-credential-mystic from the venv"
+got=$(printf 'protocol=http\nhost=127.0.0.1:%s\n\n' "$port" | "$bin/git-credential-mystic" get)
+expect "$got" "$(printf 'username=wheel\npassword=pipeline_sk_wheel')" "git-credential-mystic from the venv"
+# The SDK's own CLI, run through exec, sends the stored token.
+"$bin/mystic-credential-helper" exec -- "$bin/pipeline" get pipelines >/dev/null
+expect "$(tail -n 1 "$work/seen")" "Bearer pipeline_sk_wheel" "the SDK under exec"
+echo '{"alias":"wheel"}' | "$bin/mystic-credential-helper" erase >/dev/null
+kill "$API_PID"
+
+echo "== the static binary from the release archive"
+tar -C "$work" -xzf dist/x86_64-unknown-linux-musl/mystic-credential-helper-*-x86_64-unknown-linux-musl.tar.gz
+static=$(echo "$work"/mystic-credential-helper-*/mystic-credential-helper)
+ldd "$static" 2>&1 | grep -q 'statically linked' || fail "not statically linked: $(ldd "$static" 2>&1)"
+for store in secret-service keyutils; do
+    dir="$work/$store"
+    printf '{"alias":"static","token":"pipeline_sk_%s"}' "$store" |
+        PIPELINE_DIR=$dir "$static" --store "$store" store >/dev/null
+    got=$(PIPELINE_DIR=$dir "$static" --store "$store" token --alias static)
+    expect "$got" "pipeline_sk_$store" "token from $store"
+    got=$(PIPELINE_DIR=$dir "$static" --store "$store" exec -- sh -c 'printf %s "$PIPELINE_API_TOKEN"')
+    expect "$got" "pipeline_sk_$store" "exec with $store"
+    echo '{"alias":"static"}' | PIPELINE_DIR=$dir "$static" --store "$store" erase >/dev/null
+    if PIPELINE_DIR=$dir "$static" --store "$store" token --alias static 2>/dev/null; then
+        fail "erase left the token in $store"
+    fi
+done
+
+size() { stat -c %s "$1"; }
+echo "sizes: static (musl) $(size "$static") bytes; glibc $(size target/release/mystic-credential-helper) bytes"
+echo "install routes: ok"

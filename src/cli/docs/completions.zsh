@@ -1,0 +1,506 @@
+#compdef mystic-credential-helper
+
+autoload -U is-at-least
+
+_mystic-credential-helper() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'--store=[Where tokens are kept; give it before the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service (gnome-keyring, KWallet, KeePassXC) over D-Bus"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_mystic-credential-helper_commands" \
+"*::: :->mystic-credential-helper" \
+&& ret=0
+    case $state in
+    (mystic-credential-helper)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mystic-credential-helper-command-$line[1]:"
+        case $line[1] in
+            (get)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(store)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(erase)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(login)
+_arguments "${_arguments_options[@]}" : \
+'--alias=[The name of the remote, as the SDK'\''s \`pipeline cluster use ALIAS\` knows it]:ALIAS:_default' \
+'--url=[The Mystic API the token belongs to]:URL:_default' \
+'--active[Make this the active remote (by default only when none is active)]' \
+'--no-verify[Store without checking the token against the API]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(logout)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+':alias -- The remote'\''s name (see `status`):_default' \
+&& ret=0
+;;
+(use)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+':alias -- The remote'\''s name (see `status`):_default' \
+&& ret=0
+;;
+(token)
+_arguments "${_arguments_options[@]}" : \
+'--alias=[The remote'\''s name; without --alias and --url, PIPELINE_API_TOKEN, else the active remote]:ALIAS:_default' \
+'--url=[The remote whose url this is (its origin\: scheme, host and port)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'--json[Print JSON instead of a table (schema\: status.json in the protocol documents)]' \
+'--verify[Check each token against the API]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(migrate)
+_arguments "${_arguments_options[@]}" : \
+'--dry-run[Show what would move, and check that the keyring can be reached; change nothing]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+'--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote]:ALIAS:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::command -- The command and its arguments (after --):_default' \
+&& ret=0
+;;
+(env)
+_arguments "${_arguments_options[@]}" : \
+'--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote]:ALIAS:_default' \
+'--format=[]:FORMAT:((shell\:"\`export NAME='\''value'\''\` lines, for \`eval "\$(mystic-credential-helper env)"\`"
+dotenv\:"\`NAME=value\` lines, for a .env file"
+github\:"GitHub Actions\: append both to \$GITHUB_ENV for later steps, and mask the token"
+json\:"One JSON object"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(configure)
+_arguments "${_arguments_options[@]}" : \
+'--unset[Remove exactly what \`configure\` added]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':tool:((git\:"\`credential.<origin>.helper\` in your global git config"
+docker\:"\`credHelpers\` in ~/.docker/config.json (or \$DOCKER_CONFIG/config.json)"))' \
+&& ret=0
+;;
+(shell-init)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+':shell:(bash zsh fish)' \
+&& ret=0
+;;
+(git)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+':action -- get, store or erase; other actions are ignored, as git requires:_default' \
+'*::rest -- Ignored (git may pass options from the helper string):_default' \
+&& ret=0
+;;
+(docker)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+':action -- store, get, erase, list or version:_default' \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+':shell:(bash zsh fish elvish powershell)' \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_mystic-credential-helper__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mystic-credential-helper-help-command-$line[1]:"
+        case $line[1] in
+            (get)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(store)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(erase)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(login)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(logout)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(use)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(migrate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(env)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(configure)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(shell-init)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(git)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(docker)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_mystic-credential-helper_commands] )) ||
+_mystic-credential-helper_commands() {
+    local commands; commands=(
+'get:Print a remote'\''s token as JSON. Stdin\: {"alias"?, "url"?}' \
+'store:Save a token and mirror its remote into config.yaml. Stdin\: {"alias", "token", "url"?, "active"?}' \
+'erase:Delete a token and its remote. Stdin\: {"alias"?, "url"?} (at least one)' \
+'list:List remotes as JSON, never tokens' \
+'login:Check a token against the API and store it. The token is read from stdin, or prompted for without echo on a terminal; never from the command line' \
+'logout:Remove a remote and its token (erase, for people)' \
+'use:Make ALIAS the active remote in config.yaml (what the SDK and \`get\` use by default)' \
+'token:Print only the token and a newline, for \`Authorization\: Bearer \$(... token)\`' \
+'status:Show each remote, where its token lives, and which token \`get\` and the SDK will use' \
+'migrate:Move plaintext tokens from config.yaml into the keyring' \
+'exec:Run a command that authenticates as a remote, with no token written to disk' \
+'env:Print PIPELINE_API_TOKEN and PIPELINE_API_URL, for scripts and CI' \
+'configure:Make git or docker use this helper for every remote in config.yaml' \
+'shell-init:Print a shell function that runs the \`pipeline\` CLI with its token from here' \
+'git:git'\''s credential-helper protocol (also run as \`git-credential-mystic ACTION\`)' \
+'docker:docker'\''s credential-helper protocol (also run as \`docker-credential-mystic ACTION\`)' \
+'completions:Print a shell completion script' \
+'man:Print the man page (roff)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'mystic-credential-helper commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__completions_commands] )) ||
+_mystic-credential-helper__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper completions commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__configure_commands] )) ||
+_mystic-credential-helper__subcmd__configure_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper configure commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__docker_commands] )) ||
+_mystic-credential-helper__subcmd__docker_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper docker commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__env_commands] )) ||
+_mystic-credential-helper__subcmd__env_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper env commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__erase_commands] )) ||
+_mystic-credential-helper__subcmd__erase_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper erase commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__exec_commands] )) ||
+_mystic-credential-helper__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper exec commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__get_commands] )) ||
+_mystic-credential-helper__subcmd__get_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper get commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__git_commands] )) ||
+_mystic-credential-helper__subcmd__git_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper git commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help_commands] )) ||
+_mystic-credential-helper__subcmd__help_commands() {
+    local commands; commands=(
+'get:Print a remote'\''s token as JSON. Stdin\: {"alias"?, "url"?}' \
+'store:Save a token and mirror its remote into config.yaml. Stdin\: {"alias", "token", "url"?, "active"?}' \
+'erase:Delete a token and its remote. Stdin\: {"alias"?, "url"?} (at least one)' \
+'list:List remotes as JSON, never tokens' \
+'login:Check a token against the API and store it. The token is read from stdin, or prompted for without echo on a terminal; never from the command line' \
+'logout:Remove a remote and its token (erase, for people)' \
+'use:Make ALIAS the active remote in config.yaml (what the SDK and \`get\` use by default)' \
+'token:Print only the token and a newline, for \`Authorization\: Bearer \$(... token)\`' \
+'status:Show each remote, where its token lives, and which token \`get\` and the SDK will use' \
+'migrate:Move plaintext tokens from config.yaml into the keyring' \
+'exec:Run a command that authenticates as a remote, with no token written to disk' \
+'env:Print PIPELINE_API_TOKEN and PIPELINE_API_URL, for scripts and CI' \
+'configure:Make git or docker use this helper for every remote in config.yaml' \
+'shell-init:Print a shell function that runs the \`pipeline\` CLI with its token from here' \
+'git:git'\''s credential-helper protocol (also run as \`git-credential-mystic ACTION\`)' \
+'docker:docker'\''s credential-helper protocol (also run as \`docker-credential-mystic ACTION\`)' \
+'completions:Print a shell completion script' \
+'man:Print the man page (roff)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'mystic-credential-helper help commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__completions_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help completions commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__configure_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__configure_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help configure commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__docker_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__docker_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help docker commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__env_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__env_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help env commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__erase_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__erase_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help erase commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__exec_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help exec commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__get_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__get_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help get commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__git_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__git_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help git commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__help_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help help commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__list_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help list commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__login_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help login commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__logout_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__logout_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help logout commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__man_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help man commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__migrate_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__migrate_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help migrate commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__shell-init_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__shell-init_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help shell-init commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__status_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help status commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__store_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__store_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help store commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__token_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help token commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__use_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__use_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help use commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__list_commands] )) ||
+_mystic-credential-helper__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper list commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__login_commands] )) ||
+_mystic-credential-helper__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper login commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__logout_commands] )) ||
+_mystic-credential-helper__subcmd__logout_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper logout commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__man_commands] )) ||
+_mystic-credential-helper__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper man commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__migrate_commands] )) ||
+_mystic-credential-helper__subcmd__migrate_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper migrate commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__shell-init_commands] )) ||
+_mystic-credential-helper__subcmd__shell-init_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper shell-init commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__status_commands] )) ||
+_mystic-credential-helper__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper status commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__store_commands] )) ||
+_mystic-credential-helper__subcmd__store_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper store commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__token_commands] )) ||
+_mystic-credential-helper__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper token commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__use_commands] )) ||
+_mystic-credential-helper__subcmd__use_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper use commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_mystic-credential-helper" ]; then
+    _mystic-credential-helper "$@"
+else
+    compdef _mystic-credential-helper mystic-credential-helper
+fi

@@ -1,0 +1,212 @@
+//! The environment, read once. `main` copies the real environment into an `Env`; this is the
+//! one place that looks inside it, parsing every variable the helper uses into the value the
+//! rest of the program works with. A variable that cannot be used keeps its error until a
+//! command needs it, so `list` never fails for a bad `PIPELINE_API_TOKEN`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use crate::config;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::protocol::validate::check_text;
+use crate::protocol::{Origin, Token};
+use crate::store::{self, StoreKind};
+
+/// The Secret Service transfer session (`MYSTIC_SECRET_SERVICE_ENCRYPTION`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encryption {
+    Plain,
+    Dh,
+}
+
+pub struct Settings {
+    /// `--store`, else `MYSTIC_CREDENTIAL_STORE`, else `auto`.
+    pub store: Result<StoreKind>,
+    /// The folder of config.yaml (`PIPELINE_DIR`, `HOME`, `LOCALAPPDATA`).
+    pub dir: Result<PathBuf>,
+    /// The start of every keyring item's service name (`MYSTIC_KEYRING_SERVICE_PREFIX`).
+    pub prefix: Result<String>,
+    pub encryption: Result<Encryption>,
+    /// The session bus: `DBUS_SESSION_BUS_ADDRESS`, else `$XDG_RUNTIME_DIR/bus` if it exists.
+    pub bus: Option<String>,
+    /// `PIPELINE_API_TOKEN` and `PIPELINE_API_URL` (default `https://www.mystic.ai`).
+    pub api_token: Result<Option<Token>>,
+    pub api_url: Result<Origin>,
+    /// `PIPELINE_API_URL` as given, for `status`.
+    pub api_url_raw: Option<String>,
+    pub github_env: Option<PathBuf>,
+    /// docker's config.json (`DOCKER_CONFIG`, else `.docker` in the home folder).
+    pub docker_config: Result<PathBuf>,
+    /// The user's shell (`SHELL`), for the `shell-init` line to suggest.
+    pub shell: Option<String>,
+    pub path: Option<OsString>,
+    /// The whole environment, for the programs the helper runs (exec's child, git).
+    pub env: Env,
+}
+
+impl Settings {
+    pub fn new(env: Env, store_flag: Option<StoreKind>) -> Settings {
+        let text = |key: &str| env.non_empty(key).map(|v| v.to_string_lossy().into_owned());
+        Settings {
+            store: store_kind(store_flag, &env),
+            dir: config::dir(&env),
+            prefix: prefix(&env),
+            encryption: encryption(&env),
+            bus: bus(&env),
+            api_token: api_token(&env),
+            api_url: api_url(&env),
+            api_url_raw: text("PIPELINE_API_URL"),
+            github_env: env.path("GITHUB_ENV"),
+            docker_config: docker_config(&env),
+            shell: text("SHELL"),
+            path: env.get("PATH").map(ToOwned::to_owned),
+            env,
+        }
+    }
+}
+
+fn store_kind(flag: Option<StoreKind>, env: &Env) -> Result<StoreKind> {
+    if let Some(kind) = flag {
+        return Ok(kind);
+    }
+    match env.non_empty("MYSTIC_CREDENTIAL_STORE") {
+        None => Ok(StoreKind::Auto),
+        Some(name) => StoreKind::parse(&name.to_string_lossy())
+            .map_err(|e| Error::config(format!("MYSTIC_CREDENTIAL_STORE: {}", e.message))),
+    }
+}
+
+fn prefix(env: &Env) -> Result<String> {
+    match env.get("MYSTIC_KEYRING_SERVICE_PREFIX") {
+        None => Ok(store::DEFAULT_SERVICE_PREFIX.to_owned()),
+        Some(p) => p
+            .to_str()
+            .filter(|p| !p.is_empty() && check_text("", p).is_ok())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Error::config("MYSTIC_KEYRING_SERVICE_PREFIX must be non-empty text on one line")
+            }),
+    }
+}
+
+fn encryption(env: &Env) -> Result<Encryption> {
+    match env
+        .non_empty("MYSTIC_SECRET_SERVICE_ENCRYPTION")
+        .and_then(|v| v.to_str())
+    {
+        None | Some("plain") => Ok(Encryption::Plain),
+        Some("dh") => Ok(Encryption::Dh),
+        Some(_) => Err(Error::config(
+            "MYSTIC_SECRET_SERVICE_ENCRYPTION must be plain or dh",
+        )),
+    }
+}
+
+fn bus(env: &Env) -> Option<String> {
+    if let Some(address) = env.non_empty("DBUS_SESSION_BUS_ADDRESS") {
+        return Some(address.to_string_lossy().into_owned());
+    }
+    let socket = env.path("XDG_RUNTIME_DIR")?.join("bus");
+    socket
+        .exists()
+        .then(|| format!("unix:path={}", socket.display()))
+}
+
+/// `PIPELINE_API_TOKEN`, validated like any other token.
+fn api_token(env: &Env) -> Result<Option<Token>> {
+    let Some(raw) = env.non_empty("PIPELINE_API_TOKEN") else {
+        return Ok(None);
+    };
+    let text = raw
+        .to_str()
+        .ok_or_else(|| Error::config("PIPELINE_API_TOKEN is not valid UTF-8"))?;
+    Token::new(text.to_owned())
+        .map(Some)
+        .map_err(|e| Error::config(format!("PIPELINE_API_TOKEN: {}", e.message)))
+}
+
+/// `PIPELINE_API_URL`, defaulting as the SDK does.
+fn api_url(env: &Env) -> Result<Origin> {
+    match env.non_empty("PIPELINE_API_URL") {
+        None => Ok(Origin::default_url()),
+        Some(raw) => raw
+            .to_str()
+            .ok_or_else(|| Error::config("PIPELINE_API_URL is not valid UTF-8"))
+            .and_then(|s| {
+                Origin::parse(s)
+                    .map_err(|e| Error::config(format!("PIPELINE_API_URL: {}", e.message)))
+            }),
+    }
+}
+
+fn docker_config(env: &Env) -> Result<PathBuf> {
+    if let Some(dir) = env.path("DOCKER_CONFIG") {
+        return Ok(dir.join("config.json"));
+    }
+    let home = env
+        .path(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| {
+            Error::config("cannot locate the docker config: set DOCKER_CONFIG or HOME")
+        })?;
+    Ok(home.join(".docker").join("config.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn settings(vars: &[(&str, &str)]) -> Settings {
+        Settings::new(vars.iter().copied().collect(), None)
+    }
+
+    #[test]
+    fn each_variable_is_parsed_once_and_its_error_kept() {
+        let s = settings(&[
+            ("PIPELINE_API_TOKEN", "pipeline_sk_env"),
+            ("PIPELINE_API_URL", "https://env.example/x"),
+            ("MYSTIC_CREDENTIAL_STORE", "keyutils"),
+            ("MYSTIC_SECRET_SERVICE_ENCRYPTION", "dh"),
+            ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/x"),
+            ("DOCKER_CONFIG", "/d"),
+        ]);
+        assert_eq!(s.api_token.unwrap().unwrap().expose(), "pipeline_sk_env");
+        assert_eq!(s.api_url.unwrap().as_str(), "https://env.example");
+        assert_eq!(s.store.unwrap(), StoreKind::Keyutils);
+        assert_eq!(s.encryption.unwrap(), Encryption::Dh);
+        assert_eq!(s.bus.as_deref(), Some("unix:path=/x"));
+        assert_eq!(s.docker_config.unwrap(), PathBuf::from("/d/config.json"));
+        assert_eq!(s.prefix.unwrap(), "mystic:");
+
+        let bad = settings(&[
+            ("PIPELINE_API_TOKEN", "a b"),
+            ("PIPELINE_API_URL", "ftp://x"),
+            ("MYSTIC_CREDENTIAL_STORE", "floppy"),
+            ("MYSTIC_SECRET_SERVICE_ENCRYPTION", "rot13"),
+            ("MYSTIC_KEYRING_SERVICE_PREFIX", ""),
+        ]);
+        for e in [
+            bad.api_token.unwrap_err(),
+            bad.api_url.unwrap_err(),
+            bad.store.unwrap_err(),
+            bad.encryption.unwrap_err(),
+            bad.prefix.unwrap_err(),
+        ] {
+            assert_eq!(e.kind, ErrorKind::Config, "{}", e.message);
+            assert!(!e.message.contains("a b"), "{}", e.message);
+        }
+        let defaults = settings(&[("PIPELINE_API_TOKEN", "")]);
+        assert!(defaults.api_token.unwrap().is_none());
+        assert_eq!(defaults.api_url.unwrap(), Origin::default_url());
+        assert_eq!(defaults.encryption.unwrap(), Encryption::Plain);
+        let flag = Settings::new(
+            [("MYSTIC_CREDENTIAL_STORE", "floppy")]
+                .into_iter()
+                .collect(),
+            Some(StoreKind::File),
+        );
+        assert_eq!(flag.store.unwrap(), StoreKind::File, "the flag wins");
+    }
+}
