@@ -199,8 +199,9 @@ fn the_first_call_is_search_items_and_a_miss_opens_no_session() {
             assert_eq!(methods[0], "SearchItems", "{methods:?}");
         }
         let session = format!("OpenSession({algorithm})");
-        let get = calls.values().find(|m| m.contains(&"GetSecret".to_owned()));
-        assert_eq!(get.unwrap(), &["SearchItems", &session, "GetSecret"]);
+        // The get's client (the erase's reads its item before deleting it, so it has more).
+        let get = [String::from("SearchItems"), session, "GetSecret".into()];
+        assert!(calls.values().any(|m| *m == get), "{calls:?}");
     }
 }
 

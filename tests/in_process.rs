@@ -9,10 +9,9 @@ use std::path::{Path, PathBuf};
 use common::in_process::InProcess;
 use common::replay::{self, Target};
 use mystic_credential_helper::config::Config;
-use mystic_credential_helper::env::Env;
 use mystic_credential_helper::ops::{self, Ctx};
 use mystic_credential_helper::protocol::Selector;
-use mystic_credential_helper::store::memory::MemoryStore;
+use mystic_credential_helper::settings::Settings;
 use mystic_credential_helper::store::{Store, StoreKind};
 use serde_json::json;
 
@@ -86,13 +85,147 @@ fn store_get_list_erase() {
     assert_eq!(err.lines().count(), 1);
 }
 
+/// Logging in to another url moves the remote: login says it replaced the token, and the old
+/// url's item goes.
+#[test]
+fn a_remote_moved_to_another_url_keeps_no_old_item() {
+    let t = InProcess::new();
+    let login = |url: &str, token: &[u8]| {
+        let args = ["login", "--no-verify", "--alias", "a", "--url", url];
+        let (out, code, err) = t.run(&args, token);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let out = login("https://one.example", b"pipeline_sk_one\n");
+    assert!(!out.starts_with("Replaced"), "{out}");
+    let out = login("https://two.example", b"pipeline_sk_two\n");
+    assert!(
+        out.starts_with("Replaced the token of a at https://two.example"),
+        "{out}"
+    );
+    assert_eq!(t.token("https://one.example", "a"), None);
+    assert_eq!(
+        t.token("https://two.example", "a").as_deref(),
+        Some("pipeline_sk_two")
+    );
+    assert_eq!(t.store.items.borrow().len(), 1);
+}
+
+/// git stores what a host asked for under that host, and never moves a remote to it.
+#[test]
+fn git_never_moves_a_remote() {
+    let t = InProcess::new();
+    t.json(
+        &["store"],
+        r#"{"alias":"a","url":"https://one.example","token":"t_one"}"#,
+    );
+    let before = (t.config(), t.store.items.borrow().clone());
+    let git = |host: &str, password: &str| {
+        let input = format!("protocol=https\nhost={host}\nusername=a\npassword={password}\n\n");
+        t.run(&["git", "store"], input.as_bytes())
+    };
+    let (_, code, err) = git("two.example", "t_two");
+    assert_ne!(code, 0);
+    assert!(err.contains("belongs to https://one.example"), "{err}");
+    assert_eq!((t.config(), t.store.items.borrow().clone()), before);
+    assert_eq!(git("one.example", "t_new").1, 0);
+    assert_eq!(
+        t.token("https://one.example", "a").as_deref(),
+        Some("t_new")
+    );
+    assert_eq!(t.store.items.borrow().len(), 1);
+}
+
+/// A keyring item whose remote is gone from config.yaml is erased when named by alias and url,
+/// and only then.
+#[test]
+fn erase_reaches_orphans_by_alias_and_url() {
+    let t = InProcess::new();
+    t.json(
+        &["store"],
+        r#"{"alias":"a","url":"https://one.example","token":"t_one"}"#,
+    );
+    let plant = |url: &str, alias: &str| {
+        let token = mystic_credential_helper::protocol::Token::new("t_orphan".into()).unwrap();
+        t.store
+            .items
+            .borrow_mut()
+            .insert(InProcess::key(url, alias), token);
+    };
+    plant("https://gone.example", "o");
+    plant("https://two.example", "a");
+    let erase = |input: &str| t.json(&["erase"], input);
+    assert_eq!(erase(r#"{"alias":"o"}"#).1, 1);
+    assert_eq!(erase(r#"{"url":"https://gone.example"}"#).1, 1);
+    assert!(t.token("https://gone.example", "o").is_some());
+    let (json, code) = erase(r#"{"alias":"o","url":"https://gone.example"}"#);
+    assert_eq!((json["alias"].as_str(), code), (Some("o"), 0), "{json}");
+    assert_eq!(t.token("https://gone.example", "o"), None);
+    let (json, code) = erase(r#"{"alias":"o","url":"https://gone.example"}"#);
+    assert_eq!(
+        (json["error"]["kind"].as_str(), code),
+        (Some("not-found"), 1)
+    );
+    // `a` lives at one.example; its stray item at two.example is an orphan too.
+    assert_eq!(erase(r#"{"alias":"a","url":"https://two.example"}"#).1, 0);
+    assert_eq!(t.token("https://two.example", "a"), None);
+    assert_eq!(
+        t.token("https://one.example", "a").as_deref(),
+        Some("t_one")
+    );
+    assert!(t.config().unwrap().contains("alias: a"));
+}
+
+#[test]
+fn use_switches_the_active_remote() {
+    let active = |t: &InProcess| {
+        Config::load(&t.dir)
+            .unwrap()
+            .active_remote
+            .map(|a| a.to_string())
+    };
+    let t = InProcess::new();
+    t.json(&["store"], r#"{"alias":"a","token":"t_a"}"#);
+    t.json(
+        &["store"],
+        r#"{"alias":"b","url":"https://b.example","token":"t_b"}"#,
+    );
+    assert_eq!(active(&t).as_deref(), Some("a"));
+    assert_eq!(t.run(&["use", "b"], b"").1, 0);
+    assert_eq!(active(&t).as_deref(), Some("b"));
+    let (_, code, err) = t.run(&["use", "c"], b"");
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(active(&t).as_deref(), Some("b"));
+}
+
+#[test]
+fn migrate_dry_run_changes_nothing() {
+    let t = InProcess::new();
+    let plain = "remotes:\n- alias: p\n  url: https://p.example\n  token: pipeline_sk_plain\n";
+    t.write_config(plain);
+    let (out, code, err) = t.run(&["migrate", "--dry-run"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("p"), "{out}");
+    assert_eq!(t.config().as_deref(), Some(plain));
+    assert!(t.store.items.borrow().is_empty());
+    assert_eq!(t.run(&["migrate"], b"").1, 0);
+    assert!(!t.config().unwrap().contains("pipeline_sk_plain"));
+    assert_eq!(
+        t.token("https://p.example", "p").as_deref(),
+        Some("pipeline_sk_plain")
+    );
+}
+
 #[test]
 fn login_names_the_store_and_the_shell_line() {
     let t = InProcess::new();
     let (out, code, err) = t.run(&["login", "--no-verify"], b"pipeline_sk_login\n");
     assert_eq!(code, 0, "{err}");
     let store = mystic_credential_helper::store::describe(StoreKind::Auto);
-    assert!(out.contains(&format!("the token is in the {store}.")), "{out}");
+    assert!(
+        out.contains(&format!("the token is in the {store}.")),
+        "{out}"
+    );
     assert!(out.contains("shell-init bash"), "{out}");
     let (out, _, _) = t.run(&["login", "--no-verify"], b"pipeline_sk_again\n");
     assert!(out.starts_with("Replaced the token of mystic-api"), "{out}");
@@ -103,13 +236,7 @@ fn a_locked_store_changes_nothing() {
     let t = InProcess::new();
     t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_mem"}"#);
     let before = t.config();
-    let locked = InProcess {
-        store: std::rc::Rc::new(MemoryStore {
-            locked: true,
-            ..MemoryStore::default()
-        }),
-        ..t
-    };
+    let locked = t.locked();
     for (action, input) in [
         ("store", r#"{"alias":"b","token":"t"}"#),
         ("erase", r#"{"alias":"a"}"#),
@@ -144,14 +271,9 @@ fn the_file_store_never_opens_a_keyring() {
 
 #[test]
 fn an_environment_token_get_never_opens_a_keyring() {
-    let t = InProcess {
-        store: std::rc::Rc::new(MemoryStore {
-            locked: true,
-            ..MemoryStore::default()
-        }),
-        ..InProcess::new()
-    }
-    .with_env("PIPELINE_API_TOKEN", "pipeline_sk_env");
+    let t = InProcess::new()
+        .locked()
+        .with_env("PIPELINE_API_TOKEN", "pipeline_sk_env");
     let (json, code) = t.json(&["get"], "");
     assert_eq!((json["source"].as_str(), code), (Some("env"), 0), "{json}");
     assert_eq!(t.store.calls.get(), 0);
@@ -159,13 +281,7 @@ fn an_environment_token_get_never_opens_a_keyring() {
 
 #[test]
 fn a_plaintext_token_is_served_with_a_warning_when_the_keyring_is_locked() {
-    let t = InProcess {
-        store: std::rc::Rc::new(MemoryStore {
-            locked: true,
-            ..MemoryStore::default()
-        }),
-        ..InProcess::new()
-    };
+    let t = InProcess::new().locked();
     t.write_config("remotes:\n- alias: p\n  url: https://p.example\n  token: pipeline_sk_plain\n");
     let (out, code, err) = t.run(&["get"], b"");
     assert_eq!(code, 0, "{out} {err}");
@@ -184,8 +300,9 @@ fn debug_of_operation_results_redacts_tokens() {
     let t = InProcess::new();
     t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_canary"}"#);
     let store = t.store.clone();
-    let opener = move |_: StoreKind, _: &Env| Ok(Box::new(store.clone()) as Box<dyn Store>);
-    let ctx = Ctx::new(&t.env, StoreKind::Auto, &opener).unwrap();
+    let opener = move |_: StoreKind, _: &Settings| Ok(Box::new(store.clone()) as Box<dyn Store>);
+    let settings = Settings::new(t.env.clone(), None);
+    let ctx = Ctx::new(&settings, &opener).unwrap();
     let found = ops::lookup(&ctx, &Selector::default()).unwrap();
     let config = Config::load(&t.dir).unwrap();
     let items = t.store.items.borrow();

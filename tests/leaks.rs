@@ -125,8 +125,23 @@ fn the_canary_appears_only_where_it_belongs() {
     );
     c.run(&["status", "--verify", "--json"], "", 0, false);
     c.run(&["erase"], r#"{"alias":"r"}"#, 0, false);
+}
 
-    // The git and docker front ends: only their `get` may answer with the token.
+/// A sandbox holding the canary as remote `a`.
+fn with_canary() -> Check {
+    let c = Check { sb: Sandbox::new() };
+    c.run(
+        &["store"],
+        &format!(r#"{{"alias":"a","token":"{CANARY}"}}"#),
+        0,
+        false,
+    );
+    c
+}
+
+#[test]
+fn git_answers_only_its_get_with_the_token() {
+    let c = with_canary();
     let git_get = "protocol=https\nhost=www.mystic.ai\nusername=a\n\n";
     assert!(c.run(&["git", "get"], git_get, 0, true).contains(CANARY));
     c.run(
@@ -165,6 +180,11 @@ fn the_canary_appears_only_where_it_belongs() {
         0,
         false,
     );
+}
+
+#[test]
+fn docker_answers_only_its_get_with_the_token() {
+    let c = with_canary();
     assert!(
         c.run(&["docker", "get"], "www.mystic.ai", 0, true)
             .contains(CANARY)
@@ -203,8 +223,13 @@ fn the_canary_appears_only_where_it_belongs() {
     }
     c.run(&["configure", "docker"], "", 0, false);
     c.run(&["configure", "git"], "", 0, false);
+}
 
-    // Error paths.
+#[test]
+fn error_paths_never_show_the_token() {
+    let c = with_canary();
+    let refusing_api = Api::start(401);
+    let store = format!(r#"{{"alias":"a","token":"{CANARY}"}}"#);
     c.run(&["login", "--url", &refusing_api.url], CANARY, 7, false);
     c.run(&["login", "--url", &closed_port_url()], CANARY, 8, false);
     c.run(
@@ -260,8 +285,10 @@ fn the_canary_appears_only_where_it_belongs() {
         .output()
         .unwrap();
     c.judge(&["store (full disk)"], out, 6, false);
+}
 
-    // The environment token's paths.
+#[test]
+fn environment_token_paths_never_show_it_elsewhere() {
     let env = Check {
         sb: Sandbox::new().env("PIPELINE_API_TOKEN", CANARY),
     };

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use clap::Args;
@@ -109,7 +109,7 @@ fn run_git(ctx: &Ctx, args: &[&str]) -> Result<String> {
     let output = Command::new("git")
         .args(args)
         .env_clear()
-        .envs(ctx.env.iter())
+        .envs(ctx.settings.env.iter())
         .output()
         .map_err(|e| Error::io("running git", &e))?;
     match output.status.code() {
@@ -125,95 +125,35 @@ fn run_git(ctx: &Ctx, args: &[&str]) -> Result<String> {
     }
 }
 
-fn docker_config_path(ctx: &Ctx) -> Result<PathBuf> {
-    if let Some(dir) = ctx.env.path("DOCKER_CONFIG") {
-        return Ok(dir.join("config.json"));
-    }
-    let home = ctx
-        .env
-        .path(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
-        .ok_or_else(|| {
-            Error::config("cannot locate the docker config: set DOCKER_CONFIG or HOME")
-        })?;
-    Ok(home.join(".docker").join("config.json"))
-}
-
 fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<i32> {
-    let path = docker_config_path(ctx)?;
+    let path = ctx.settings.docker_config.clone()?;
     // Follow a symlinked config.json so the rename replaces the real file, not the link.
     let path = std::fs::canonicalize(&path).unwrap_or(path);
-    let (mut doc, existed) = match std::fs::read(&path) {
-        Ok(bytes) => (
-            serde_json::from_slice::<Value>(&bytes)
-                .map_err(|e| Error::config(format!("{} is not valid JSON: {e}", path.display())))?,
-            true,
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Value::Object(Map::new()), false),
-        Err(e) => return Err(Error::io(path.display(), &e)),
-    };
+    let (mut doc, existed) = read_json(&path)?;
+    let not = |what: &str| Error::config(format!("{}: {what}", path.display()));
     let Value::Object(top) = &mut doc else {
-        return Err(Error::config(format!(
-            "{} is not a JSON object",
-            path.display()
-        )));
+        return Err(not("not a JSON object"));
     };
     let had_helpers = top.contains_key("credHelpers");
     let Value::Object(helpers) = top
         .entry("credHelpers")
         .or_insert_with(|| Value::Object(Map::new()))
     else {
-        return Err(Error::config(format!(
-            "{}: credHelpers is not an object",
-            path.display()
-        )));
+        return Err(not("credHelpers is not an object"));
     };
-    let mut changed = false;
-    for origin in origins {
-        let host = origin.host_port();
-        let current = helpers.get(host).and_then(Value::as_str).map(str::to_owned);
-        match (unset, current.as_deref()) {
-            (false, Some(HELPER_NAME)) | (true, None) => {
-                say(out, &format!("docker: {host} unchanged"))?
-            }
-            (false, None) => {
-                helpers.insert(host.to_owned(), HELPER_NAME.into());
-                changed = true;
-                say(
-                    out,
-                    &format!("docker: set credHelpers[{host}] = {HELPER_NAME}"),
-                )?;
-            }
-            (false, Some(other)) => say(
-                out,
-                &format!("docker: {host} already uses docker-credential-{other}; left alone"),
-            )?,
-            (true, Some(HELPER_NAME)) => {
-                helpers.remove(host);
-                changed = true;
-                say(out, &format!("docker: removed credHelpers[{host}]"))?;
-            }
-            (true, Some(_)) => say(
-                out,
-                &format!("docker: {host} uses another helper; left alone"),
-            )?,
-        }
-    }
+    let changed = set_helpers(helpers, origins, unset, out)?;
     if helpers.is_empty() && (unset || !had_helpers) {
         top.remove("credHelpers");
     }
     if changed {
         write_json(&path, &doc, existed)?;
         if !unset && !on_path(ctx, "docker-credential-mystic") {
-            say(
-                out,
-                "note: docker runs docker-credential-mystic from PATH; link it to this program, for example:",
-            )?;
             let exe =
                 std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
             say(
                 out,
                 &format!(
-                    "  ln -s {} ~/.local/bin/docker-credential-mystic",
+                    "note: docker runs docker-credential-mystic from PATH; link it to this program, for example:\n  ln -s {} ~/.local/bin/docker-credential-mystic",
                     exe.display()
                 ),
             )?;
@@ -222,9 +162,57 @@ fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Writ
     Ok(0)
 }
 
+/// docker's config.json, or an empty object when there is none (and whether there was one).
+fn read_json(path: &Path) -> Result<(Value, bool)> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice::<Value>(&bytes)
+            .map(|doc| (doc, true))
+            .map_err(|e| Error::config(format!("{} is not valid JSON: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok((Value::Object(Map::new()), false))
+        }
+        Err(e) => Err(Error::io(path.display(), &e)),
+    }
+}
+
+/// Points each origin's `credHelpers` entry at this helper (or removes ours), leaving other
+/// helpers' entries alone; returns whether anything changed.
+fn set_helpers(
+    helpers: &mut Map<String, Value>,
+    origins: &BTreeSet<Origin>,
+    unset: bool,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    let mut changed = false;
+    for origin in origins {
+        let host = origin.host_port();
+        let current = helpers.get(host).and_then(Value::as_str).map(str::to_owned);
+        let line = match (unset, current.as_deref()) {
+            (false, Some(HELPER_NAME)) | (true, None) => format!("docker: {host} unchanged"),
+            (false, None) => {
+                helpers.insert(host.to_owned(), HELPER_NAME.into());
+                changed = true;
+                format!("docker: set credHelpers[{host}] = {HELPER_NAME}")
+            }
+            (false, Some(other)) => {
+                format!("docker: {host} already uses docker-credential-{other}; left alone")
+            }
+            (true, Some(HELPER_NAME)) => {
+                helpers.remove(host);
+                changed = true;
+                format!("docker: removed credHelpers[{host}]")
+            }
+            (true, Some(_)) => format!("docker: {host} uses another helper; left alone"),
+        };
+        say(out, &line)?;
+    }
+    Ok(changed)
+}
+
 fn on_path(ctx: &Ctx, name: &str) -> bool {
-    ctx.env
-        .get("PATH")
+    ctx.settings
+        .path
+        .as_ref()
         .is_some_and(|p| std::env::split_paths(p).any(|dir| dir.join(name).is_file()))
 }
 

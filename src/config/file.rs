@@ -84,16 +84,15 @@ pub fn check_regular(file: &File, path: &Path) -> Result<()> {
     Ok(())
 }
 
-#[cfg(unix)]
+/// Open options that never wait for a FIFO's writer (there is no FIFO to wait for elsewhere).
 pub fn nonblocking() -> OpenOptions {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut o = OpenOptions::new();
-    o.custom_flags(libc::O_NONBLOCK);
-    o
-}
-
-#[cfg(not(unix))]
-pub fn nonblocking() -> OpenOptions {
+    #[cfg(unix)]
+    {
+        let mut options = OpenOptions::new();
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+        options
+    }
+    #[cfg(not(unix))]
     OpenOptions::new()
 }
 
@@ -105,6 +104,10 @@ pub struct Locked {
 
 impl Locked {
     pub fn acquire(dir: &Path) -> Result<Locked> {
+        Self::acquire_within(dir, LOCK_TIMEOUT)
+    }
+
+    fn acquire_within(dir: &Path, timeout: Duration) -> Result<Locked> {
         create_private_dir(dir)?;
         let path = dir.join(LOCK_NAME);
         let mut options = nonblocking();
@@ -117,7 +120,7 @@ impl Locked {
             .open(&path)
             .map_err(|e| Error::io(path.display(), &e))?;
         check_regular(&lock, &path)?;
-        let deadline = Instant::now() + LOCK_TIMEOUT;
+        let deadline = Instant::now() + timeout;
         loop {
             match lock.try_lock() {
                 Ok(()) => break,
@@ -130,7 +133,7 @@ impl Locked {
                         format!(
                             "{} is held by another process for more than {}s",
                             path.display(),
-                            LOCK_TIMEOUT.as_secs()
+                            timeout.as_secs_f32()
                         ),
                     ));
                 }
@@ -219,45 +222,39 @@ pub fn replace(
     sync_dir(dir).map_err(|e| Error::io(dir.display(), &e))
 }
 
-/// Creates `dir` (and missing parents) with mode 0700.
-#[cfg(unix)]
-pub fn create_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.is_dir() {
-        return Ok(());
-    }
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| Error::io(dir.display(), &e))
-}
-
-/// Creates `dir` (and missing parents) so that only its owner can open it (see `windows.rs`).
-#[cfg(windows)]
+/// Creates `dir` (and missing parents) so that only its owner can open it: mode 0700, or an
+/// owner-only ACL on Windows (see `windows.rs`).
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    crate::windows::create_private_dir(dir).map_err(|e| Error::io(dir.display(), &e))
+    #[cfg(unix)]
+    let created = {
+        use std::os::unix::fs::DirBuilderExt;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    };
+    #[cfg(windows)]
+    let created = crate::windows::create_private_dir(dir);
+    created.map_err(|e| Error::io(dir.display(), &e))
 }
 
-#[cfg(unix)]
+/// New files get mode 0600 (on Windows they inherit the private folder's ACL).
 fn private(options: &mut OpenOptions) {
-    use std::os::unix::fs::OpenOptionsExt;
-    options.mode(0o600);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
+    #[cfg(not(unix))]
+    let _ = options;
 }
 
-#[cfg(not(unix))]
-fn private(_options: &mut OpenOptions) {}
-
-#[cfg(unix)]
+/// Makes a rename durable; Windows has no folder handle to sync (the rename is journaled).
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
     Ok(())
 }
 
@@ -270,7 +267,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         fs::write(&path, vec![b'#'; MAX_SIZE as usize]).unwrap();
-        assert_eq!(read_bounded(&path).unwrap().unwrap().len(), MAX_SIZE as usize);
+        assert_eq!(
+            read_bounded(&path).unwrap().unwrap().len(),
+            MAX_SIZE as usize
+        );
         fs::write(&path, vec![b'#'; MAX_SIZE as usize + 1]).unwrap();
         let e = read_bounded(&path).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Config);
@@ -285,16 +285,31 @@ mod tests {
         let file = dir.path().join("file");
         fs::write(&file, "").unwrap();
         // Another failure to open (here: a path through a file) is an error, not "no file".
-        assert_eq!(read_bounded(&file.join(FILE_NAME)).unwrap_err().kind, ErrorKind::Io);
-        // A folder is not a regular file.
-        assert_eq!(read_bounded(dir.path()).unwrap_err().kind, ErrorKind::Config);
+        // (Windows calls that path missing: ERROR_PATH_NOT_FOUND.)
+        if cfg!(unix) {
+            assert_eq!(
+                read_bounded(&file.join(FILE_NAME)).unwrap_err().kind,
+                ErrorKind::Io
+            );
+        }
+        // A folder is not a regular file (Windows refuses to open it at all).
+        let folder = if cfg!(unix) {
+            ErrorKind::Config
+        } else {
+            ErrorKind::Io
+        };
+        assert_eq!(read_bounded(dir.path()).unwrap_err().kind, folder);
     }
 
     #[test]
     fn the_folder_follows_the_sdk() {
-        let env: Env = [("PIPELINE_DIR", "/some/where"), ("HOME", "/home/x")].into_iter().collect();
+        let env: Env = [("PIPELINE_DIR", "/some/where"), ("HOME", "/home/x")]
+            .into_iter()
+            .collect();
         assert_eq!(dir(&env).unwrap(), PathBuf::from("/some/where"));
-        let empty: Env = [("PIPELINE_DIR", ""), ("HOME", "/home/x")].into_iter().collect();
+        let empty: Env = [("PIPELINE_DIR", ""), ("HOME", "/home/x")]
+            .into_iter()
+            .collect();
         let e = dir(&empty).unwrap_err();
         assert!(e.message.contains("set but empty"), "{}", e.message);
         if cfg!(unix) {
@@ -310,18 +325,75 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("made");
         let lock = Locked::acquire(&folder).unwrap();
-        assert_eq!(fs::metadata(&folder).unwrap().permissions().mode() & 0o777, 0o700);
+        assert_eq!(
+            fs::metadata(&folder).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
         fs::write(folder.join(".config.yaml.x.tmp"), "stale").unwrap();
         fs::write(folder.join(".config.yaml.keep"), "not ours").unwrap();
         lock.write(Some(b"a: 1\n")).unwrap();
         assert_eq!(fs::read_to_string(lock.path()).unwrap(), "a: 1\n");
-        assert_eq!(fs::metadata(lock.path()).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(lock.path()).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            fs::metadata(folder.join(LOCK_NAME))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
         assert!(!folder.join(".config.yaml.x.tmp").exists());
         assert!(folder.join(".config.yaml.keep").exists());
         assert_eq!(lock.read().unwrap().as_deref(), Some(b"a: 1\n".as_slice()));
         lock.write(None).unwrap();
         assert!(!lock.path().exists());
         lock.write(None).unwrap();
+    }
+
+    #[test]
+    fn a_held_lock_times_out_with_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = Locked::acquire(dir.path()).unwrap();
+        let path = dir.path().to_owned();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let second = Locked::acquire_within(&path, Duration::from_millis(50));
+            tx.send(second.err().map(|e| (e.kind, e.message)))
+        });
+        let (kind, message) = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("the wait ended")
+            .expect("the lock is held");
+        assert_eq!(kind, ErrorKind::Io);
+        assert!(
+            message.contains("held by another process for more than 0.05s"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn undoing_a_creation_reports_what_it_cannot_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = Locked::acquire(dir.path()).unwrap();
+        fs::create_dir(lock.path()).unwrap();
+        assert_eq!(lock.write(None).unwrap_err().kind, ErrorKind::Io);
+    }
+
+    /// A FIFO is refused at once: opening it would otherwise wait for a writer that never comes.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(read_bounded(&path).map_err(|e| e.kind)));
+        let read = rx.recv_timeout(Duration::from_secs(5));
+        assert_eq!(read.expect("the read returned"), Err(ErrorKind::Config));
     }
 
     #[test]
@@ -335,9 +407,13 @@ mod tests {
             tx.send(()).unwrap();
             drop(held);
         });
-        assert!(rx.recv_timeout(Duration::from_millis(200)).is_err(), "both held the lock");
+        assert!(
+            rx.recv_timeout(Duration::from_millis(200)).is_err(),
+            "both held the lock"
+        );
         drop(first);
-        rx.recv_timeout(Duration::from_secs(5)).expect("the second writer got the lock");
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("the second writer got the lock");
         second.join().unwrap();
     }
 }

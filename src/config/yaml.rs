@@ -162,12 +162,13 @@ pub fn load(text: &str) -> Result<Value, String> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let value = scalar(&text, style, tag.as_deref()).map_err(|e| e + &at())?;
-                builder.node(value, anchor).map_err(|e| e + &at())?;
+                builder.node(value, anchor, 1).map_err(|e| e + &at())?;
             }
             Event::Alias(id) => {
                 let value = builder.anchors.get(&id).cloned();
                 let value = value.ok_or_else(|| format!("an alias refers to itself{}", at()))?;
-                builder.node(value, 0).map_err(|e| e + &at())?;
+                let size = count(&value);
+                builder.node(value, 0, size).map_err(|e| e + &at())?;
             }
             Event::SequenceStart(anchor, tag) => {
                 builder.open(Frame::Seq(Vec::new()), anchor, tag.as_deref())?;
@@ -216,6 +217,7 @@ impl Builder {
         }
         let opaque_tag = match (tag, &frame) {
             (None, _) => None,
+            (Some(t), _) if non_specific(t) => None,
             (Some(t), Frame::Seq(_)) if core(t) == Some("seq") => None,
             (Some(t), Frame::Map(..)) if core(t) == Some("map") => None,
             (Some(t), _) => Some(format!("the tag {}", tag_name(t))),
@@ -238,12 +240,14 @@ impl Builder {
             Some(what) => Value::Opaque(what),
             None => value,
         };
-        self.node(value, open.anchor)
+        // Its items were counted as they were added.
+        self.node(value, open.anchor, 1)
     }
 
-    /// A finished node: counted, remembered under its anchor, added to its parent.
-    fn node(&mut self, value: Value, anchor: usize) -> Result<(), String> {
-        self.nodes += count(&value);
+    /// A finished node of `size` values: counted, remembered under its anchor, added to its
+    /// parent.
+    fn node(&mut self, value: Value, anchor: usize, size: usize) -> Result<(), String> {
+        self.nodes += size;
         if self.nodes > MAX_NODES {
             return Err(format!(
                 "it expands to more than {MAX_NODES} values (too many aliases)"
@@ -275,6 +279,7 @@ fn merge_key() -> Value {
     Value::Opaque("a `<<` merge key outside a mapping's keys".into())
 }
 
+/// The values in `value`, itself included: what an alias to it expands to.
 fn count(value: &Value) -> usize {
     1 + match value {
         Value::Seq(items) => items.iter().map(count).sum(),
@@ -322,6 +327,11 @@ fn core(tag: &Tag) -> Option<&str> {
     tag.is_yaml_core_schema().then_some(tag.suffix.as_str())
 }
 
+/// The non-specific tag `!`, which asks for the type a plain node would get.
+fn non_specific(tag: &Tag) -> bool {
+    tag.handle.is_empty() && tag.suffix == "!"
+}
+
 fn tag_name(tag: &Tag) -> String {
     match core(tag) {
         Some(suffix) => format!("!!{suffix}"),
@@ -344,8 +354,8 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, St
         Some("int") => int(text).ok_or_else(|| bad("an integer"))?,
         Some("float") => Value::Float(float(text).ok_or_else(|| bad("a number"))?),
         Some("merge") if text == "<<" => merge_key(),
-        // A non-specific tag (`! x`) leaves a plain string.
-        None if tag.handle == "!" && tag.suffix.is_empty() => Value::Str(text.to_owned()),
+        // PyYAML resolves a scalar with the non-specific tag (`! x`, `! 'x'`) as if plain.
+        None if non_specific(tag) => plain(text),
         _ => Value::Opaque(format!("the tag {}", tag_name(tag))),
     })
 }
@@ -514,10 +524,10 @@ fn float(text: &str) -> Option<f64> {
     let magnitude = match body {
         ".inf" => f64::INFINITY,
         ".nan" => f64::NAN,
-        _ if body.contains(':') => body.split(':').try_fold(0f64, |acc, part| {
+        // Sexagesimal `1:30.5` is 90.5; without a `:` this is just the number.
+        _ => body.split(':').try_fold(0f64, |acc, part| {
             Some(acc * 60.0 + part.parse::<f64>().ok()?)
         })?,
-        _ => body.parse::<f64>().ok()?,
     };
     Some(sign * magnitude)
 }
@@ -557,10 +567,8 @@ fn is_timestamp(text: &str) -> bool {
         .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
         .unwrap_or(rest.len());
     let (time, zone) = rest.split_at(time_end);
-    let (hms, _fraction) = time.split_once('.').unwrap_or((time, ""));
-    let fraction_ok = time
-        .split_once('.')
-        .is_none_or(|(_, f)| digits(f.as_bytes()));
+    let (hms, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let fraction_ok = digits(fraction.as_bytes());
     let hms: Vec<&str> = hms.split(':').collect();
     let time_ok = matches!(hms.as_slice(), [h, m, s]
         if (1..=2).contains(&h.len()) && digits(h.as_bytes())
@@ -627,6 +635,163 @@ mod tests {
         ] {
             assert_eq!(plain(text), want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn more_plain_scalars_resolve_as_in_pyyaml() {
+        for (text, want) in [
+            ("+12", Value::Int(12)),
+            ("+1.5", Value::Float(1.5)),
+            ("1:99", Value::Str("1:99".into())),
+            ("1:5", Value::Int(65)),
+            ("1:30.5e+1", Value::Str("1:30.5e+1".into())),
+            (".5x", Value::Str(".5x".into())),
+            ("0b", Value::Str("0b".into())),
+            ("0b12", Value::Str("0b12".into())),
+            ("0x", Value::Str("0x".into())),
+            ("0xg", Value::Str("0xg".into())),
+            ("08", Value::Str("08".into())),
+            ("0", Value::Int(0)),
+            ("-0", Value::Int(0)),
+            ("=", Value::Opaque("a `=` value".into())),
+            ("<<", merge_key()),
+            ("NULL", Value::Null),
+            ("nULL", Value::Str("nULL".into())),
+            ("1_000.5", Value::Float(1000.5)),
+            ("1.5e3", Value::Str("1.5e3".into())),
+            ("1.5E-3", Value::Float(0.0015)),
+        ] {
+            assert_eq!(plain(text), want, "{text:?}");
+        }
+        for nan in [".nan", ".NaN", ".NAN"] {
+            assert!(matches!(plain(nan), Value::Float(f) if f.is_nan()), "{nan}");
+        }
+        assert_eq!(plain(".Nan"), Value::Str(".Nan".into()));
+    }
+
+    #[test]
+    fn timestamps_resolve_as_in_pyyaml() {
+        for (text, want) in [
+            (
+                "2001-12-14t21:59:43.10Z",
+                Value::Opaque("a timestamp".into()),
+            ),
+            (
+                "2001-12-14T21:59:43+05:30",
+                Value::Opaque("a timestamp".into()),
+            ),
+            ("2001-12-14 1:59:43.", Value::Opaque("a timestamp".into())),
+            ("2001-12-14\t21:59:43", Value::Opaque("a timestamp".into())),
+            (
+                "2001-12-14T21:59:43+5:3",
+                Value::Str("2001-12-14T21:59:43+5:3".into()),
+            ),
+            (
+                "2001-12-14T21:59:43 x",
+                Value::Str("2001-12-14T21:59:43 x".into()),
+            ),
+            (
+                "2001-12-14T21:59:43.1.2",
+                Value::Str("2001-12-14T21:59:43.1.2".into()),
+            ),
+            ("2001-12-14T21:59", Value::Str("2001-12-14T21:59".into())),
+            (
+                "2001-12-14T121:59:43",
+                Value::Str("2001-12-14T121:59:43".into()),
+            ),
+            ("2001-1-1T1:59:43", Value::Opaque("a timestamp".into())),
+            (
+                "2001-123-1T1:59:43",
+                Value::Str("2001-123-1T1:59:43".into()),
+            ),
+            ("20x1-12-14", Value::Str("20x1-12-14".into())),
+            ("2001/12/14", Value::Str("2001/12/14".into())),
+        ] {
+            assert_eq!(plain(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn tagged_scalars_take_their_tag() {
+        let m = top(
+            "a: !!null x\nb: !!bool Yes\nc: !!float 1\nd: ! '12'\ne: !x 12\nf: !!merge x\ng: !!seq [1]\nh: !!map {k: v}\ni: !!seq {k: v}\nj: ! [1]\n",
+        );
+        assert_eq!(m.get("a"), Some(&Value::Null));
+        assert_eq!(m.get("b"), Some(&Value::Bool(true)));
+        assert_eq!(m.get("c"), Some(&Value::Float(1.0)));
+        assert_eq!(m.get("d"), Some(&Value::Int(12)));
+        assert_eq!(m.get("j"), Some(&Value::Seq(vec![Value::Int(1)])));
+        assert_eq!(m.get("e"), Some(&Value::Opaque("the tag !x".into())));
+        assert_eq!(m.get("f"), Some(&Value::Opaque("the tag !!merge".into())));
+        assert_eq!(m.get("g"), Some(&Value::Seq(vec![Value::Int(1)])));
+        let Some(Value::Map(h)) = m.get("h") else {
+            panic!("{:?}", m.get("h"))
+        };
+        assert_eq!(h.get("k"), Some(&Value::Str("v".into())));
+        assert_eq!(m.get("i"), Some(&Value::Opaque("the tag !!seq".into())));
+        let verbatim = top("k: !<tag:example.com,2000:x> 12\nl: !<!> 12\n");
+        assert!(
+            matches!(verbatim.get("k"), Some(Value::Opaque(_))),
+            "{verbatim:?}"
+        );
+        assert_eq!(verbatim.get("l"), Some(&Value::Int(12)));
+        let merged = top("a: {x: 1}\nb:\n  !!merge <<: {y: 2}\n");
+        let Some(Value::Map(b)) = merged.get("b") else {
+            panic!()
+        };
+        assert_eq!(b.get("y"), Some(&Value::Int(2)));
+    }
+
+    #[test]
+    fn keys_are_equal_as_in_a_python_dict() {
+        let m = top("1: a\nTrue: b\n1.0: c\n0.5: d\n0.5: e\n2: f\nx: g\nx: h\n");
+        let keys: Vec<&(Value, Value)> = m.iter().collect();
+        assert_eq!(
+            keys,
+            [
+                &(Value::Int(1), Value::Str("c".into())),
+                &(Value::Float(0.5), Value::Str("e".into())),
+                &(Value::Int(2), Value::Str("f".into())),
+                &(Value::Str("x".into()), Value::Str("h".into())),
+            ]
+        );
+        // Integers beyond f64's precision stay apart, as in Python.
+        let big = top("9007199254740992: a\n9007199254740993: b\n");
+        assert_eq!(big.iter().count(), 2);
+    }
+
+    #[test]
+    fn opaque_values_are_found_in_lists_and_keys() {
+        let doc = load("remotes:\n  - alias: a\n  - alias: b\n    token: !!binary eA==\n").unwrap();
+        let (path, what) = doc.first_opaque().unwrap();
+        assert_eq!(
+            (path.as_str(), what),
+            (".remotes[1].token", "the tag !!binary")
+        );
+        let key = load("? !!binary eA==\n: v\n").unwrap();
+        assert_eq!(key.first_opaque().unwrap().0, ".(key)");
+        assert_eq!(load("a: [1, {b: 2}]\n").unwrap().first_opaque(), None);
+    }
+
+    /// The node budget counts each value once and an alias as all it expands to.
+    #[test]
+    fn the_node_budget_is_exact() {
+        let doc = |scalars: usize, map_aliases: usize| {
+            // root seq, a 1000-value list, a 3-value map, then aliases and plain scalars
+            let list = vec!["x"; 999].join(",");
+            let mut text = format!("- &l [{list}]\n- &m {{k: v}}\n");
+            text += &"- *l\n".repeat(95);
+            text += &"- *m\n".repeat(map_aliases);
+            text += &"- y\n".repeat(scalars);
+            text
+        };
+        // 1 + 1000 + 3 + 95 * 1000 + 3 * 1000 + 996 = 100_000
+        assert!(load(&doc(996, 1000)).is_ok());
+        assert!(
+            load(&doc(997, 1000))
+                .unwrap_err()
+                .contains("more than 100000")
+        );
     }
 
     #[test]

@@ -383,6 +383,34 @@ mod tests {
         );
     }
 
+    /// Short names of letters, digits, `_` and `-` are typos worth quoting; anything else might
+    /// be a secret.
+    #[test]
+    fn which_unknown_names_are_shown() {
+        for (name, shown) in [
+            ("my_field-2", true),
+            ("x".repeat(20).as_str(), true),
+            ("x".repeat(21).as_str(), false),
+            ("a.b", false),
+            ("a b", false),
+            ("ä", false),
+        ] {
+            let e = decode(Action::Get, format!(r#"{{"{name}":1}}"#).as_bytes()).unwrap_err();
+            assert_eq!(
+                e.message.contains(&format!("`{name}`")),
+                shown,
+                "{}",
+                e.message
+            );
+            assert_eq!(
+                e.message.contains("(name not shown)"),
+                !shown,
+                "{}",
+                e.message
+            );
+        }
+    }
+
     #[test]
     fn null_is_not_absent() {
         for (action, input) in [
@@ -454,7 +482,8 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert_eq!(kind(Action::Get, "[]"), ErrorKind::InvalidRequest);
+        let e = decode(Action::Get, b"[]").unwrap_err();
+        assert_eq!(e.message, "request must be a JSON object");
         assert_eq!(kind(Action::Get, r#"["a","b"]"#), ErrorKind::InvalidRequest);
         assert_eq!(kind(Action::Get, "{"), ErrorKind::InvalidRequest);
         assert_eq!(kind(Action::Erase, "{}"), ErrorKind::InvalidRequest);

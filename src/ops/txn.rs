@@ -15,7 +15,7 @@ use super::Ctx;
 use crate::config::{Config, Locked};
 use crate::error::{Error, Result};
 use crate::protocol::{Alias, Origin, Token};
-use crate::store::Key;
+use crate::store::{Key, Store};
 
 pub struct Txn<'c, 'a> {
     ctx: &'c Ctx<'a>,
@@ -90,21 +90,16 @@ impl<'c, 'a> Txn<'c, 'a> {
         if check {
             let read = store.get(&key);
             if !matches!(&read, Ok(Some(back)) if back == token) {
-                // This remote keeps its plaintext token; take back the item just written.
-                if self.written.last().is_some_and(|(k, _)| *k == key)
-                    && let Some((_, before)) = self.written.pop()
-                {
-                    let _ = match before {
-                        Some(t) => store.set(&key, &t),
-                        None => store.delete(&key).map(drop),
-                    };
-                }
-                return Err(read.err().unwrap_or_else(|| {
+                let err = read.err().unwrap_or_else(|| {
                     Error::unavailable(format!(
                         "the {} did not return the token just written for {alias}",
                         self.ctx.store_name()
                     ))
-                }));
+                });
+                // This remote keeps its plaintext token; take back the item just written.
+                let at = self.written.iter().rposition(|(k, _)| *k == key);
+                let undone = at.map(|at| self.written.split_off(at)).unwrap_or_default();
+                return Err(with_failures(err, restore(store, undone)));
             }
         }
         self.superseded.retain(|k| *k != key);
@@ -171,51 +166,56 @@ impl<'c, 'a> Txn<'c, 'a> {
 
     /// Puts back the items deleted so far, then config.yaml, then the items written, newest
     /// first; returns `err`, naming anything that could not be restored.
-    fn undo(&mut self, mut err: Error, deleted: &[(Key, Token)], saved: bool) -> Error {
+    fn undo(&mut self, err: Error, deleted: &[(Key, Token)], saved: bool) -> Error {
         let mut failed = Vec::new();
         if let Ok(Some(store)) = self.ctx.keyring() {
-            for (key, token) in deleted.iter().rev() {
-                if let Err(e) = store.set(key, token) {
-                    failed.push(format!(
-                        "the keyring item {} at {}: {}",
-                        key.user, key.service, e.message
-                    ));
-                }
-            }
+            let deleted = deleted.iter().map(|(k, t)| (k.clone(), Some(t.clone())));
+            failed = restore(store, deleted.collect());
         }
         if saved && let Err(e) = self.lock.write(self.original.as_deref()) {
             failed.push(format!("config.yaml: {}", e.message));
         }
         failed.extend(self.undo_written());
-        if !failed.is_empty() {
-            err.message = format!(
-                "{}; restoring also failed for {}",
-                err.message,
-                failed.join("; ")
-            );
-        }
-        err
+        with_failures(err, failed)
     }
 
     fn undo_written(&mut self) -> Vec<String> {
-        let Ok(Some(store)) = self.ctx.keyring() else {
-            return Vec::new();
-        };
-        let mut failed = Vec::new();
-        for (key, before) in self.written.drain(..).rev() {
-            let restored = match &before {
-                Some(token) => store.set(&key, token),
-                None => store.delete(&key).map(drop),
-            };
-            if let Err(e) = restored {
-                failed.push(format!(
-                    "the keyring item {} at {}: {}",
-                    key.user, key.service, e.message
-                ));
-            }
+        match self.ctx.keyring() {
+            Ok(Some(store)) => restore(store, std::mem::take(&mut self.written)),
+            _ => Vec::new(),
         }
-        failed
     }
+}
+
+/// Puts each item back as it was (`None`: it did not exist), newest first; names each that
+/// could not be.
+fn restore(store: &dyn Store, items: Vec<(Key, Option<Token>)>) -> Vec<String> {
+    let mut failed = Vec::new();
+    for (key, before) in items.into_iter().rev() {
+        let restored = match &before {
+            Some(token) => store.set(&key, token),
+            None => store.delete(&key).map(drop),
+        };
+        if let Err(e) = restored {
+            failed.push(format!(
+                "the keyring item {} at {}: {}",
+                key.user, key.service, e.message
+            ));
+        }
+    }
+    failed
+}
+
+/// `err`, naming anything that could not be restored after it.
+fn with_failures(mut err: Error, failed: Vec<String>) -> Error {
+    if !failed.is_empty() {
+        err.message = format!(
+            "{}; restoring also failed for {}",
+            err.message,
+            failed.join("; ")
+        );
+    }
+    err
 }
 
 /// A transaction abandoned on an error path (`?` before `commit`) leaves the keyring as it was.
@@ -232,11 +232,11 @@ mod tests {
     use std::rc::Rc;
 
     use super::*;
-    use crate::env::Env;
     use crate::ops::{self, Moves};
     use crate::protocol::Selector;
+    use crate::settings::Settings;
+    use crate::store::StoreKind;
     use crate::store::memory::MemoryStore;
-    use crate::store::{Store, StoreKind};
 
     fn alias(s: &str) -> Alias {
         Alias::new(s).unwrap()
@@ -251,136 +251,218 @@ mod tests {
     /// config.yaml's bytes and the store's items.
     type State = (Vec<u8>, Vec<(Key, String)>);
 
-    /// Runs `op` against a folder holding a config with one plaintext remote `p`, and a store
-    /// holding `a` at a.example; the store fails on call `fail_on`. Returns whether `op`
-    /// succeeded, and the state before and after.
-    fn attempt(fail_on: usize, op: impl Fn(&Ctx) -> Result<()>) -> (bool, State, State) {
+    /// Calls `f` with a context on a folder holding `config`, its in-memory store, and the
+    /// folder.
+    fn with_ctx<R>(config: &str, f: impl FnOnce(&Ctx, &MemoryStore, &std::path::Path) -> R) -> R {
         let dir = tempfile::tempdir().unwrap();
-        let config = "active_remote: a\nremotes:\n- alias: a\n  url: https://a.example\n- alias: p\n  token: pipeline_sk_plain\n  url: https://p.example\nextra: [1, 2]\n";
         std::fs::write(dir.path().join("config.yaml"), config).unwrap();
-        let env: Env = [("PIPELINE_DIR", dir.path())].into_iter().collect();
+        let settings = Settings::new([("PIPELINE_DIR", dir.path())].into_iter().collect(), None);
         let store = Rc::new(MemoryStore::default());
         let opener = {
             let store = store.clone();
-            move |_: StoreKind, _: &Env| Ok(Box::new(store.clone()) as Box<dyn Store>)
+            move |_: StoreKind, _: &Settings| Ok(Box::new(store.clone()) as Box<dyn Store>)
         };
-        let ctx = Ctx::new(&env, StoreKind::Auto, &opener).unwrap();
-        store
-            .set(
-                &ctx.key(&url("https://a.example"), &alias("a")),
-                &token("pipeline_sk_a"),
-            )
-            .unwrap();
-        let snapshot = || {
-            let items = store
-                .items
-                .borrow()
-                .iter()
-                .map(|(k, t)| (k.clone(), t.expose().to_owned()))
-                .collect();
-            (
-                std::fs::read(dir.path().join("config.yaml")).unwrap(),
-                items,
-            )
-        };
-        let before = snapshot();
-        store.calls.set(0);
-        store.fail_on.set(Some(fail_on));
-        let ok = op(&ctx).is_ok();
-        store.fail_on.set(None);
-        (ok, before, snapshot())
+        let ctx = Ctx::new(&settings, &opener).unwrap();
+        f(&ctx, &store, dir.path())
     }
 
-    /// Every writer, with the keyring failing at each of its calls in turn: either the whole
-    /// change happens, or config.yaml (byte for byte) and the keyring are as they were.
-    #[test]
-    fn a_keyring_failing_at_any_call_changes_nothing() {
-        type Op = Box<dyn Fn(&Ctx) -> Result<()>>;
-        let ops: Vec<(&str, Op)> = vec![
-            (
-                "new",
-                Box::new(|c| {
-                    ops::store(
-                        c,
-                        alias("b"),
-                        url("https://b.example"),
-                        &token("t_b"),
-                        None,
-                        Moves::Allowed,
-                    )
-                    .map(drop)
-                }),
-            ),
+    /// Runs `op` against a folder holding a config with remotes `a` and `p` (a plaintext token),
+    /// and a store holding items for both (`p`'s is stale); the store fails on call `fail_on`
+    /// (and, with `keep_failing`, on every call after it). Returns what `op` returned, the state
+    /// before and after, and the calls `op` made.
+    fn attempt(
+        fail_on: usize,
+        keep_failing: bool,
+        op: impl Fn(&Ctx) -> Result<()>,
+    ) -> (Result<()>, State, State, usize) {
+        let config = "active_remote: a\nremotes:\n- alias: a\n  url: https://a.example\n- alias: p\n  token: pipeline_sk_plain\n  url: https://p.example\nextra: [1, 2]\n";
+        with_ctx(config, |ctx, store, dir| {
+            for (u, a, t) in [
+                ("https://a.example", "a", "pipeline_sk_a"),
+                ("https://p.example", "p", "pipeline_sk_stale"),
+            ] {
+                store.set(&ctx.key(&url(u), &alias(a)), &token(t)).unwrap();
+            }
+            let snapshot = || {
+                let items = store
+                    .items
+                    .borrow()
+                    .iter()
+                    .map(|(k, t)| (k.clone(), t.expose().to_owned()))
+                    .collect();
+                (std::fs::read(dir.join("config.yaml")).unwrap(), items)
+            };
+            let before = snapshot();
+            store.calls.set(0);
+            store.fail_on.set(Some(fail_on));
+            store.keep_failing.set(keep_failing);
+            let result = op(ctx);
+            store.fail_on.set(None);
+            (result, before, snapshot(), store.calls.get())
+        })
+    }
+
+    type Op = Box<dyn Fn(&Ctx) -> Result<()>>;
+
+    fn store_op(a: &'static str, u: &'static str, t: &'static str) -> Op {
+        Box::new(move |c| {
+            ops::store(c, alias(a), url(u), &token(t), None, Moves::Allowed).map(drop)
+        })
+    }
+
+    /// Whether the store holds `t` for `a` at `u`.
+    fn has(s: &State, u: &str, a: &str, t: &str) -> bool {
+        s.1.iter()
+            .any(|(k, v)| k.user == a && k.service.contains(u) && v == t)
+    }
+
+    /// Every writer, each with the result its success must leave.
+    /// A writer: its name, the operation, and what its success must leave.
+    type Writer = (&'static str, Op, fn(&State) -> bool);
+
+    fn writers() -> Vec<Writer> {
+        vec![
+            ("new", store_op("b", "https://b.example", "t_b"), |s| {
+                has(s, "b.example", "b", "t_b") && s.1.len() == 3
+            }),
             (
                 "replace",
-                Box::new(|c| {
-                    ops::store(
-                        c,
-                        alias("a"),
-                        url("https://a.example"),
-                        &token("t_new"),
-                        None,
-                        Moves::Allowed,
-                    )
-                    .map(drop)
-                }),
+                store_op("a", "https://a.example", "t_new"),
+                |s| has(s, "a.example", "a", "t_new") && s.1.len() == 2,
             ),
             (
                 "move",
-                Box::new(|c| {
-                    ops::store(
-                        c,
-                        alias("a"),
-                        url("https://moved.example"),
-                        &token("t_moved"),
-                        None,
-                        Moves::Allowed,
-                    )
-                    .map(drop)
-                }),
+                store_op("a", "https://moved.example", "t_moved"),
+                |s| has(s, "moved.example", "a", "t_moved") && s.1.len() == 2,
             ),
             (
                 "plaintext",
-                Box::new(|c| {
-                    ops::store(
-                        c,
-                        alias("p"),
-                        url("https://p.example"),
-                        &token("t_p"),
-                        None,
-                        Moves::Allowed,
-                    )
-                    .map(drop)
-                }),
+                store_op("p", "https://p.example", "t_p"),
+                |s| has(s, "p.example", "p", "t_p") && !s.0.windows(5).any(|w| w == b"token"),
             ),
             (
                 "erase",
                 Box::new(|c| ops::erase(c, &Selector::new(Some(alias("a")), None)).map(drop)),
+                |s| s.1.len() == 1,
+            ),
+            (
+                "erase both",
+                Box::new(|c| {
+                    let mut tx = Txn::begin(c)?;
+                    for (a, u) in [("a", "https://a.example"), ("p", "https://p.example")] {
+                        tx.remove_token(&alias(a), &url(u));
+                        tx.config.remove(&alias(a))?;
+                    }
+                    tx.config.set_active(None)?;
+                    tx.commit().map(drop)
+                }),
+                |s| s.1.is_empty() && !s.0.windows(6).any(|w| w == b"alias:"),
             ),
             (
                 "migrate",
                 Box::new(|c| match ops::migrate(c, false) {
                     Ok(m) if m.kept.is_empty() => Ok(()),
-                    Ok(_) => Err(Error::unavailable("kept")),
+                    Ok(m) => Err(m.kept.into_iter().next().unwrap().2),
                     Err(e) => Err(e),
                 }),
+                |s| has(s, "p.example", "p", "pipeline_sk_plain") && s.1.len() == 2,
             ),
-        ];
-        for (name, op) in ops {
+        ]
+    }
+
+    /// Every writer, with the keyring failing at each of its calls in turn: either the whole
+    /// change happens, or config.yaml (byte for byte) and the keyring are as they were, and the
+    /// error does not claim a failed restore.
+    #[test]
+    fn a_keyring_failing_at_any_call_changes_nothing() {
+        for (name, op, done) in writers() {
             let mut failures = 0;
             for fail_on in 1..20 {
-                let (ok, before, after) = attempt(fail_on, &op);
-                if ok {
-                    assert_ne!(before, after, "{name}: succeeded without a change");
+                let (result, before, after, calls) = attempt(fail_on, false, &op);
+                let Err(e) = result else {
+                    assert!(done(&after), "{name}: succeeded with the wrong result");
+                    assert!(
+                        calls < fail_on,
+                        "{name}: succeeded though call {fail_on} failed"
+                    );
                     break;
-                }
+                };
                 failures += 1;
                 assert_eq!(
                     before, after,
                     "{name}: failing call {fail_on} left a change"
                 );
+                assert!(!e.message.contains("restoring"), "{name}: {}", e.message);
+                assert!(fail_on < 19, "{name}: never succeeded");
             }
             assert!(failures >= 1, "{name}: never touched the keyring");
         }
+    }
+
+    /// A keyring that goes away part-way cannot be restored either: then, and only then, the
+    /// error says what was left behind.
+    #[test]
+    fn a_keyring_that_goes_away_names_what_it_left() {
+        let mut left = 0;
+        for (name, op, _) in writers() {
+            for fail_on in 1..20 {
+                let (result, before, after, _) = attempt(fail_on, true, &op);
+                let Err(e) = result else { break };
+                let claimed = e
+                    .message
+                    .contains("; restoring also failed for the keyring item");
+                assert_eq!(
+                    claimed,
+                    before != after,
+                    "{name} at {fail_on}: {}",
+                    e.message
+                );
+                assert_eq!(
+                    before.0, after.0,
+                    "{name} at {fail_on}: config.yaml changed"
+                );
+                left += usize::from(claimed);
+            }
+        }
+        assert!(left > 0, "no case left anything behind");
+    }
+
+    /// The safety net for an error between a write and `commit`.
+    #[test]
+    fn a_transaction_dropped_without_commit_leaves_the_keyring_as_it_was() {
+        let (result, before, after, _) = attempt(usize::MAX, false, |c| {
+            let mut tx = Txn::begin(c)?;
+            tx.put_token(&alias("b"), &url("https://b.example"), &token("t_b"))?;
+            tx.put_token(&alias("a"), &url("https://a.example"), &token("t_a2"))?;
+            Err(Error::invalid("abandoned"))
+        });
+        assert_eq!(result.unwrap_err().message, "abandoned");
+        assert_eq!(before, after);
+    }
+
+    /// A keyring item superseded and then written again in one transaction is kept.
+    #[test]
+    fn an_item_written_after_being_superseded_survives() {
+        let (result, _, after, _) = attempt(usize::MAX, false, |c| {
+            let mut tx = Txn::begin(c)?;
+            let (a, u) = (alias("a"), url("https://a.example"));
+            tx.remove_token(&a, &u);
+            tx.remove_token(&alias("p"), &url("https://p.example"));
+            tx.put_token(&a, &u, &token("t_again"))?;
+            tx.commit().map(drop)
+        });
+        result.unwrap();
+        assert_eq!(after.1.len(), 1);
+        assert_eq!(after.1[0].1, "t_again");
+    }
+
+    /// A change config.yaml cannot take is refused before the keyring is touched.
+    #[test]
+    fn an_unwritable_config_never_reaches_the_keyring() {
+        with_ctx("remotes: []\nx: !!binary eA==\n", |ctx, store, _| {
+            let e = store_op("b", "https://b.example", "t_b")(ctx).unwrap_err();
+            assert!(e.message.contains("!!binary"), "{}", e.message);
+            assert_eq!(store.calls.get(), 0);
+        });
     }
 }

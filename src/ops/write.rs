@@ -1,7 +1,7 @@
 //! The writers. Each is a few edits inside one `Txn` (see `txn.rs` for the ordering rules).
 
 use super::{Ctx, Txn};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::protocol::{Alias, Origin, Selector, Token};
 use crate::resolve;
 
@@ -66,18 +66,19 @@ pub fn store(
 /// item whose remote is gone from config.yaml (an orphan) is erased too.
 pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<(Alias, Origin)> {
     let mut tx = Txn::begin(ctx)?;
-    let (alias, url) = match resolve::remote(&tx.config, sel.alias.as_ref(), sel.url.as_ref()) {
-        Ok(r) => (r.alias.clone(), r.url.clone()),
-        Err(e) => match (&sel.alias, &sel.url) {
-            (Some(alias), Some(url)) if e.kind == ErrorKind::NotFound => {
-                tx.remove_token(alias, url);
-                if tx.commit()? == 0 {
-                    return Err(e);
-                }
-                return Ok((alias.clone(), url.clone()));
+    let found = resolve::remote(&tx.config, sel.alias.as_ref(), sel.url.as_ref())
+        .map(|r| (r.alias.clone(), r.url.clone()));
+    let (alias, url) = match (found, &sel.alias, &sel.url) {
+        (Ok(remote), _, _) => remote,
+        // Named by both, the remote is missing (or elsewhere): its item may be an orphan.
+        (Err(e), Some(alias), Some(url)) => {
+            tx.remove_token(alias, url);
+            if tx.commit()? == 0 {
+                return Err(e);
             }
-            _ => return Err(e),
-        },
+            return Ok((alias.clone(), url.clone()));
+        }
+        (Err(e), _, _) => return Err(e),
     };
     tx.remove_token(&alias, &url);
     tx.config.remove(&alias)?;

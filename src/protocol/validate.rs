@@ -163,6 +163,8 @@ mod tests {
             "https://www.mystic.ai\r",
             "https://www.mystic.ai\0",
             "https://www.mys\ttic.ai",
+            "https://www.mystic.ai/ x",
+            "https://www.mystic.ai/\u{1}",
             "https://",
             "file:///etc/passwd",
             "",
@@ -174,6 +176,30 @@ mod tests {
                 "{input}: {}",
                 err.message
             );
+        }
+    }
+
+    #[test]
+    fn host_port_is_what_git_and_docker_name() {
+        for (input, want) in [
+            ("https://h.example:8443/x", "h.example:8443"),
+            ("https://www.mystic.ai", "www.mystic.ai"),
+            ("http://[::1]:8080", "[::1]:8080"),
+        ] {
+            assert_eq!(Origin::parse(input).unwrap().host_port(), want, "{input}");
+        }
+    }
+
+    /// NUL, CR and LF get the one message that names them, in every field.
+    #[test]
+    fn line_breaks_are_named_in_every_field() {
+        let errors = [
+            Alias::new("a\nb").unwrap_err(),
+            Origin::parse("https://h\r").unwrap_err(),
+            Token::new("t\0".into()).unwrap_err(),
+        ];
+        for (e, field) in errors.iter().zip(["alias", "url", "token"]) {
+            assert_eq!(e.message, format!("{field} contains NUL, CR or LF"));
         }
     }
 

@@ -14,15 +14,21 @@ pub struct MemoryStore {
     pub items: RefCell<BTreeMap<Key, Token>>,
     /// When set, every call fails as a locked keyring would.
     pub locked: bool,
-    /// Calls made so far, and the one (counting from 1) that fails.
+    /// Calls made so far, and the one (counting from 1) that fails; with `keep_failing`, every
+    /// call after it fails too, as a keyring that went away.
     pub calls: Cell<usize>,
     pub fail_on: Cell<Option<usize>>,
+    pub keep_failing: Cell<bool>,
 }
 
 impl MemoryStore {
     fn check(&self) -> Result<()> {
         self.calls.set(self.calls.get() + 1);
-        if self.locked || self.fail_on.get() == Some(self.calls.get()) {
+        let failing = self.fail_on.get().is_some_and(|n| {
+            let call = self.calls.get();
+            call == n || (self.keep_failing.get() && call > n)
+        });
+        if self.locked || failing {
             return Err(Error::unavailable("memory store is locked"));
         }
         Ok(())
