@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark: whole-process `get` of the release binary against its peers, in one run, against
-# one private Secret Service and one session keyring. Prints medians, ratios, peak RSS and the
-# stripped binary size. Not a test: nothing here passes or fails on timing.
+# Benchmark: whole-process `get` of the release binaries (the glibc build `cargo install` makes,
+# and the static musl build the Linux wheel and archives ship) against their peers, in one run,
+# against one private Secret Service and one session keyring. Prints medians, ratios, peak RSS
+# and the stripped binary sizes. Not a test: nothing here passes or fails on timing.
 #
 #   scripts/bench.sh            (installs hyperfine and friends with apt when run as root)
 #   RUNS=200 scripts/bench.sh
@@ -16,16 +17,20 @@ if [ -z "${MYSTIC_BENCH_INNER:-}" ]; then
     command -v dbus-send >/dev/null || need+=(dbus-bin dbus-daemon)
     command -v secret-tool >/dev/null || need+=(libsecret-tools)
     command -v keyctl >/dev/null || need+=(keyutils)
+    command -v musl-gcc >/dev/null || need+=(musl-tools)
     if [ ${#need[@]} -gt 0 ]; then
         [ "$(id -u)" -eq 0 ] || { echo "missing: ${need[*]}" >&2; exit 1; }
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
     fi
     cargo build --release --locked -q
+    rustup target add x86_64-unknown-linux-musl >/dev/null
+    cargo build --release --locked -q --target x86_64-unknown-linux-musl
     MYSTIC_BENCH_INNER=1 exec keyctl session - scripts/keyring-session.sh "$0" "$@"
 fi
 
 runs=${RUNS:-100}
 bin=$PWD/target/release/mystic-credential-helper
+static=$PWD/target/x86_64-unknown-linux-musl/release/mystic-credential-helper
 work=$(mktemp -d)
 cleanup() {
     # Leave no token behind: in the keyrings, and the benchmark's folders.
@@ -60,37 +65,42 @@ ss_peer=$(median "sh -c 'secret-tool lookup service $service username bench </de
 ku_helper=$(median "sh -c 'PIPELINE_DIR=$work/ku $bin --store keyutils get <$work/get.json'")
 ku_peer=$(median "sh -c 'keyctl pipe $key_id </dev/null'")
 env_helper=$(median "sh -c 'PIPELINE_API_TOKEN=$token $bin get </dev/null'")
-env_peer=$(median "sh -c 'true </dev/null'")
+env_peer=$(median "sh -c '/usr/bin/true </dev/null'")
 
-# 2. Absolute, no shell: `get` with empty stdin (hyperfine's /dev/null) selects the active
-#    remote, and the variables are exported to hyperfine instead of set by a wrapper.
-abs_ss=$(median "$bin get")
-abs_ku=$(PIPELINE_DIR=$work/ku MYSTIC_CREDENTIAL_STORE=keyutils median "$bin get")
-abs_env=$(PIPELINE_API_TOKEN=$token median "$bin get")
-abs_dh=$(MYSTIC_SECRET_SERVICE_ENCRYPTION=dh median "$bin get")
+# 2. Absolute, no shell, for each build: `get` with empty stdin (hyperfine's /dev/null) selects
+#    the active remote, and the variables are exported to hyperfine instead of set by a wrapper.
+declare -A abs
+for build in glibc static; do
+    b=$bin
+    [ "$build" = static ] && b=$static
+    abs[$build.ss]=$(median "$b get")
+    abs[$build.dh]=$(MYSTIC_SECRET_SERVICE_ENCRYPTION=dh median "$b get")
+    abs[$build.ku]=$(PIPELINE_DIR=$work/ku MYSTIC_CREDENTIAL_STORE=keyutils median "$b get")
+    abs[$build.env]=$(PIPELINE_API_TOKEN=$token median "$b get")
+    abs[$build.rss]=$( { /usr/bin/time -v "$b" get <"$work/get.json" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
+    abs[$build.size]=$(python3 -c "import os,sys; print('%.2f' % (os.stat(sys.argv[1]).st_size/1048576))" "$b")
+done
 abs_st=$(median "secret-tool lookup service $service username bench")
 floor_exec=$(median "/usr/bin/true")
 floor_call=$(median "dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.DBus.Peer.Ping")
 
-rss=$( { /usr/bin/time -v "$bin" get <"$work/get.json" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
-size=$(stat -c %s "$bin")
-
 echo "medians over $runs runs, milliseconds"
 echo
-echo "pairs, both sides under sh -c:"
+echo "pairs (glibc build), both sides under sh -c:"
 row "" helper peer ratio
 row "get (Secret Service) vs secret-tool lookup" "$ss_helper" "$ss_peer" "$(ratio "$ss_helper" "$ss_peer")"
 row "get --store keyutils vs keyctl pipe" "$ku_helper" "$ku_peer" "$(ratio "$ku_helper" "$ku_peer")"
-row "get with PIPELINE_API_TOKEN vs true" "$env_helper" "$env_peer" "$(ratio "$env_helper" "$env_peer")"
+row "get with PIPELINE_API_TOKEN vs /usr/bin/true" "$env_helper" "$env_peer" "$(ratio "$env_helper" "$env_peer")"
 echo
-echo "absolute, no shell:"
-row "get, Secret Service (plain session)" "$abs_ss" "" "$(ratio "$abs_ss" "$abs_st")"
-row "get, Secret Service (DH session)" "$abs_dh" "" "$(ratio "$abs_dh" "$abs_st")"
+echo "absolute, no shell (ratio: to secret-tool lookup):"
+row "" glibc static ratio
+row "get, Secret Service (plain session)" "${abs[glibc.ss]}" "${abs[static.ss]}" "$(ratio "${abs[glibc.ss]}" "$abs_st") / $(ratio "${abs[static.ss]}" "$abs_st")"
+row "get, Secret Service (DH session)" "${abs[glibc.dh]}" "${abs[static.dh]}" "$(ratio "${abs[glibc.dh]}" "$abs_st") / $(ratio "${abs[static.dh]}" "$abs_st")"
+row "get --store keyutils" "${abs[glibc.ku]}" "${abs[static.ku]}" ""
+row "get with PIPELINE_API_TOKEN" "${abs[glibc.env]}" "${abs[static.env]}" ""
+row "peak RSS of get (Secret Service), KB" "${abs[glibc.rss]}" "${abs[static.rss]}" ""
+row "stripped binary, MiB" "${abs[glibc.size]}" "${abs[static.size]}" ""
+echo
 row "secret-tool lookup (DH session)" "$abs_st" "" ""
-row "get --store keyutils" "$abs_ku" "" ""
-row "get with PIPELINE_API_TOKEN" "$abs_env" "" ""
 row "floor: /usr/bin/true" "$floor_exec" "" ""
 row "floor: one D-Bus call (dbus-send Ping)" "$floor_call" "" ""
-echo
-echo "peak RSS of get (Secret Service): ${rss} KB"
-echo "stripped release binary: $size bytes ($(python3 -c "print('%.2f' % ($size/1048576))") MiB)"

@@ -12,7 +12,6 @@ mod native;
 #[cfg(target_os = "linux")]
 mod secret_service;
 
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -98,15 +97,34 @@ impl Deadline {
         Deadline(Instant::now() + TIMEOUT)
     }
 
-    /// Runs `f` on a worker thread and waits for it until the deadline. An abandoned call ends
-    /// with the process, which exits soon after.
+    /// When it passes (the Secret Service client races its calls against it).
+    #[cfg(target_os = "linux")]
+    pub fn at(self) -> Instant {
+        self.0
+    }
+
+    /// The error of a keyring that did not answer in time.
+    pub fn missed(name: &str, advice: &str) -> Error {
+        unavailable(
+            &format!(
+                "the {name} did not answer within {}s (a locked keyring waiting for an unlock prompt, or a frozen daemon)",
+                TIMEOUT.as_secs()
+            ),
+            advice,
+            None,
+        )
+    }
+
+    /// Runs `f` on a worker thread and waits for it until the deadline, for the OS keyrings'
+    /// blocking APIs. An abandoned call ends with the process, which exits soon after.
+    #[cfg(any(target_os = "macos", target_os = "windows"))]
     pub fn run<T: Send + 'static>(
         &self,
         name: &str,
         advice: &str,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T> {
-        let (tx, rx) = mpsc::sync_channel(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
         std::thread::Builder::new()
             .name("keyring".into())
             .spawn(move || {
@@ -114,16 +132,7 @@ impl Deadline {
             })
             .map_err(|e| Error::io("starting the keyring thread", &e))?;
         rx.recv_timeout(self.0.saturating_duration_since(Instant::now()))
-            .map_err(|_| {
-                unavailable(
-                    &format!(
-                        "the {name} did not answer within {}s (a locked keyring waiting for an unlock prompt, or a frozen daemon)",
-                        TIMEOUT.as_secs()
-                    ),
-                    advice,
-                    None,
-                )
-            })
+            .map_err(|_| Deadline::missed(name, advice))
     }
 }
 

@@ -12,13 +12,20 @@
 //! is a session opened. A `get` that finds no item never opens one. This costs no extra round
 //! trip (libsecret's opening `Properties.GetAll` costs one; see docs/design.md for the
 //! measurements).
+//!
+//! Everything runs on the calling thread: zbus's executor (its socket reader) is driven by
+//! `Client::run`, which also races each operation against the process's keyring deadline. zbus's
+//! blocking API would start an executor thread, and the deadline a thread per call; for a
+//! process that lives a few milliseconds, those threads cost more than the D-Bus calls.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use async_io::Timer;
+use futures_lite::future;
 use serde::{Deserialize, Serialize};
-use zbus::blocking::Connection;
+use zbus::Connection;
 use zbus::zvariant::{self, OwnedObjectPath, OwnedValue, Type, Value};
 use zeroize::Zeroizing;
 
@@ -51,6 +58,8 @@ pub enum Fault {
     NoSuchObject,
     /// The item was deleted by another client between our search and our call on it.
     Gone,
+    /// The deadline passed first: a frozen daemon, or a prompt nobody answers.
+    Timeout,
     /// Anything else the bus or the service said.
     Other(String),
 }
@@ -111,36 +120,73 @@ pub struct Client {
     conn: Connection,
     encryption: Encryption,
     session: OnceLock<Session>,
+    deadline: Instant,
+}
+
+/// `work`, unless `deadline` comes first.
+async fn until<T>(deadline: Instant, work: impl Future<Output = Result<T>>) -> Result<T> {
+    future::or(work, async {
+        Timer::at(deadline).await;
+        Err(Fault::Timeout)
+    })
+    .await
 }
 
 impl Client {
-    /// Connects to the bus at `address`; nothing is sent to the service yet.
-    pub fn connect(address: &str, encryption: Encryption) -> Result<Self> {
-        let conn = zbus::blocking::connection::Builder::address(address)
-            .and_then(|b| b.build())
-            .map_err(|e| Fault::NoBus(e.to_string()))?;
+    /// Connects to the bus at `address` by `deadline`; nothing is sent to the service yet.
+    pub fn connect(address: &str, encryption: Encryption, deadline: Instant) -> Result<Self> {
+        let build = async {
+            let builder = zbus::connection::Builder::address(address)?;
+            builder.internal_executor(false).build().await
+        };
+        let conn = zbus::block_on(until(deadline, async {
+            build.await.map_err(|e| Fault::NoBus(e.to_string()))
+        }))?;
         Ok(Client {
             conn,
             encryption,
             session: OnceLock::new(),
+            deadline,
         })
     }
 
-    fn call<B>(&self, path: &str, iface: &str, method: &str, body: &B) -> Result<zbus::Message>
+    /// Runs `op` on this thread until it ends or the deadline passes, driving zbus's executor
+    /// meanwhile.
+    pub fn run<T>(&self, op: impl Future<Output = Result<T>>) -> Result<T> {
+        let executor = self.conn.executor();
+        let driven = future::or(op, async {
+            loop {
+                executor.tick().await;
+            }
+        });
+        zbus::block_on(until(self.deadline, driven))
+    }
+
+    async fn call<B>(
+        &self,
+        path: &str,
+        iface: &str,
+        method: &str,
+        body: &B,
+    ) -> Result<zbus::Message>
     where
         B: Serialize + zvariant::DynamicType,
     {
         Ok(self
             .conn
-            .call_method(Some(SERVICE), path, Some(iface), method, body)?)
+            .call_method(Some(SERVICE), path, Some(iface), method, body)
+            .await?)
     }
 
-    pub fn search(&self, attributes: &HashMap<&str, &str>) -> Result<Found> {
+    pub async fn search(&self, attributes: &HashMap<&str, &str>) -> Result<Found> {
         let mut wait = FIRST_RETRY;
         for attempt in 0..=RETRIES {
-            match self.call(PATH, SERVICE_IFACE, "SearchItems", attributes) {
+            match self
+                .call(PATH, SERVICE_IFACE, "SearchItems", attributes)
+                .await
+            {
                 Err(Fault::UnknownMethod(_)) if attempt < RETRIES => {
-                    std::thread::sleep(wait);
+                    Timer::after(wait).await;
                     wait *= 2;
                 }
                 reply => {
@@ -153,26 +199,29 @@ impl Client {
     }
 
     /// The session, opened on first use.
-    fn session(&self) -> Result<&Session> {
+    async fn session(&self) -> Result<&Session> {
         if let Some(s) = self.session.get() {
             return Ok(s);
         }
         let opened = match self.encryption {
             Encryption::Plain => {
-                let reply = self.call(
-                    PATH,
-                    SERVICE_IFACE,
-                    "OpenSession",
-                    &("plain", Value::from("")),
-                )?;
+                let reply = self
+                    .call(
+                        PATH,
+                        SERVICE_IFACE,
+                        "OpenSession",
+                        &("plain", Value::from("")),
+                    )
+                    .await?;
                 let (_, path): (OwnedValue, OwnedObjectPath) = body(&reply)?;
                 Session { path, key: None }
             }
             Encryption::Dh => {
                 let pair = dh::KeyPair::generate().map_err(|e| Fault::Other(e.to_string()))?;
                 let input = Value::from(pair.public.clone());
-                let reply =
-                    self.call(PATH, SERVICE_IFACE, "OpenSession", &(dh::ALGORITHM, input))?;
+                let reply = self
+                    .call(PATH, SERVICE_IFACE, "OpenSession", &(dh::ALGORITHM, input))
+                    .await?;
                 let (output, path): (OwnedValue, OwnedObjectPath) = body(&reply)?;
                 let theirs: Vec<u8> = output
                     .try_into()
@@ -190,20 +239,26 @@ impl Client {
     }
 
     /// A call on an item: `Gone` when another client deleted the item since our search.
-    fn on_item<B>(&self, item: &OwnedObjectPath, method: &str, body: &B) -> Result<zbus::Message>
+    async fn on_item<B>(
+        &self,
+        item: &OwnedObjectPath,
+        method: &str,
+        body: &B,
+    ) -> Result<zbus::Message>
     where
         B: Serialize + zvariant::DynamicType,
     {
         self.call(item.as_str(), ITEM_IFACE, method, body)
+            .await
             .map_err(|fault| match fault {
                 Fault::UnknownMethod(_) | Fault::NoSuchObject => Fault::Gone,
                 other => other,
             })
     }
 
-    pub fn get_secret(&self, item: &OwnedObjectPath) -> Result<Zeroizing<Vec<u8>>> {
-        let session = self.session()?;
-        let reply = self.on_item(item, "GetSecret", &(&session.path,))?;
+    pub async fn get_secret(&self, item: &OwnedObjectPath) -> Result<Zeroizing<Vec<u8>>> {
+        let session = self.session().await?;
+        let reply = self.on_item(item, "GetSecret", &(&session.path,)).await?;
         let (secret,): (WireSecret,) = body(&reply)?;
         match &session.key {
             None => Ok(Zeroizing::new(secret.value.clone())),
@@ -213,8 +268,8 @@ impl Client {
         }
     }
 
-    fn wire(&self, plain: &[u8]) -> Result<WireSecret> {
-        let session = self.session()?;
+    async fn wire(&self, plain: &[u8]) -> Result<WireSecret> {
+        let session = self.session().await?;
         let (parameters, value) = match &session.key {
             None => (Vec::new(), plain.to_vec()),
             Some(key) => key
@@ -229,30 +284,34 @@ impl Client {
         })
     }
 
-    pub fn set_secret(&self, item: &OwnedObjectPath, plain: &[u8]) -> Result<()> {
-        let secret = self.wire(plain)?;
-        self.on_item(item, "SetSecret", &(secret,))?;
+    pub async fn set_secret(&self, item: &OwnedObjectPath, plain: &[u8]) -> Result<()> {
+        let secret = self.wire(plain).await?;
+        self.on_item(item, "SetSecret", &(secret,)).await?;
         Ok(())
     }
 
     /// Creates an item in the default collection, which must be unlocked: we never prompt.
-    pub fn create(
+    pub async fn create(
         &self,
         label: &str,
         attributes: &HashMap<&str, &str>,
         plain: &[u8],
     ) -> Result<()> {
-        let reply = self.call(PATH, SERVICE_IFACE, "ReadAlias", &("default",))?;
+        let reply = self
+            .call(PATH, SERVICE_IFACE, "ReadAlias", &("default",))
+            .await?;
         let (collection,): (OwnedObjectPath,) = body(&reply)?;
         if collection.as_str() == "/" {
             return Err(Fault::Other("there is no default collection".into()));
         }
-        let reply = self.call(
-            collection.as_str(),
-            PROPERTIES_IFACE,
-            "Get",
-            &(COLLECTION_IFACE, "Locked"),
-        )?;
+        let reply = self
+            .call(
+                collection.as_str(),
+                PROPERTIES_IFACE,
+                "Get",
+                &(COLLECTION_IFACE, "Locked"),
+            )
+            .await?;
         let (locked,): (OwnedValue,) = body(&reply)?;
         if bool::try_from(locked).unwrap_or(true) {
             return Err(Fault::Locked);
@@ -264,19 +323,21 @@ impl Client {
                 Value::from(attributes.clone()),
             ),
         ]);
-        let secret = self.wire(plain)?;
-        let reply = self.call(
-            collection.as_str(),
-            COLLECTION_IFACE,
-            "CreateItem",
-            &(properties, secret, true),
-        )?;
+        let secret = self.wire(plain).await?;
+        let reply = self
+            .call(
+                collection.as_str(),
+                COLLECTION_IFACE,
+                "CreateItem",
+                &(properties, secret, true),
+            )
+            .await?;
         let (_, prompt): (OwnedObjectPath, OwnedObjectPath) = body(&reply)?;
         no_prompt(&prompt)
     }
 
-    pub fn delete(&self, item: &OwnedObjectPath) -> Result<()> {
-        let reply = self.on_item(item, "Delete", &())?;
+    pub async fn delete(&self, item: &OwnedObjectPath) -> Result<()> {
+        let reply = self.on_item(item, "Delete", &()).await?;
         let (prompt,): (OwnedObjectPath,) = body(&reply)?;
         no_prompt(&prompt)
     }

@@ -12,7 +12,6 @@ mod client;
 mod dh;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use client::{Client, Encryption, Fault};
 
@@ -25,8 +24,7 @@ pub const NAME: &str = "Secret Service";
 const ADVICE: &str = "On a machine without a desktop session use --store keyutils (the kernel keyring), or --store file to keep tokens in plaintext in config.yaml; set MYSTIC_CREDENTIAL_STORE=keyutils (or file) to make that choice for every command.";
 
 pub struct SecretServiceStore {
-    client: Arc<Client>,
-    deadline: Deadline,
+    client: Client,
 }
 
 pub fn open(settings: &Settings, deadline: Deadline) -> Result<Box<dyn Store>> {
@@ -41,13 +39,8 @@ pub fn open(settings: &Settings, deadline: Deadline) -> Result<Box<dyn Store>> {
             None,
         ));
     };
-    let client = deadline
-        .run(NAME, ADVICE, move || Client::connect(&address, encryption))?
-        .map_err(fail)?;
-    Ok(Box::new(SecretServiceStore {
-        client: Arc::new(client),
-        deadline,
-    }))
+    let client = Client::connect(&address, encryption, deadline.at()).map_err(fail)?;
+    Ok(Box::new(SecretServiceStore { client }))
 }
 
 fn fail(fault: Fault) -> Error {
@@ -75,6 +68,7 @@ fn fail(fault: Fault) -> Error {
             ADVICE,
             None,
         ),
+        Fault::Timeout => Deadline::missed(NAME, ADVICE),
     }
 }
 
@@ -100,15 +94,10 @@ fn invalid_item(key: &Key) -> Error {
 }
 
 impl SecretServiceStore {
-    /// Runs `op` on the shared connection under the deadline.
-    fn call<T: Send + 'static>(
-        &self,
-        key: &Key,
-        op: impl FnOnce(&Client, &Key) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let client = self.client.clone();
-        let key = key.clone();
-        self.deadline.run(NAME, ADVICE, move || op(&client, &key))?
+    /// Runs `op` on the connection under the deadline.
+    fn call<T>(&self, key: &Key, op: impl AsyncFnOnce(&Client, &Key) -> Result<T>) -> Result<T> {
+        let outcome = self.client.run(async { Ok(op(&self.client, key).await) });
+        outcome.map_err(fail)?
     }
 }
 
@@ -117,16 +106,16 @@ const RACES: usize = 3;
 
 impl Store for SecretServiceStore {
     fn get(&self, key: &Key) -> Result<Option<Token>> {
-        self.call(key, |client, key| {
+        self.call(key, async |client, key| {
             for _ in 0..RACES {
-                let found = client.search(&attributes(key)).map_err(fail)?;
+                let found = client.search(&attributes(key)).await.map_err(fail)?;
                 let item = match (found.unlocked.as_slice(), found.locked.is_empty()) {
                     ([], true) => return Ok(None),
                     ([], false) => return Err(fail(Fault::Locked)),
                     ([item], _) => item,
                     _ => return Err(ambiguous(key)),
                 };
-                let bytes = match client.get_secret(item) {
+                let bytes = match client.get_secret(item).await {
                     Err(Fault::Gone) => continue,
                     other => other.map_err(fail)?,
                 };
@@ -141,17 +130,16 @@ impl Store for SecretServiceStore {
     }
 
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
-        let token = token.clone();
-        self.call(key, move |client, key| {
+        self.call(key, async |client, key| {
             let secret = token.expose().as_bytes();
             for _ in 0..RACES {
-                let found = client.search(&attributes(key)).map_err(fail)?;
+                let found = client.search(&attributes(key)).await.map_err(fail)?;
                 let done = match found.unlocked.as_slice() {
-                    [item] => client.set_secret(item, secret),
+                    [item] => client.set_secret(item, secret).await,
                     [] if !found.locked.is_empty() => Err(Fault::Locked),
                     [] => {
                         let label = format!("Mystic API token ({} at {})", key.user, key.service);
-                        client.create(&label, &attributes(key), secret)
+                        client.create(&label, &attributes(key), secret).await
                     }
                     _ => return Err(ambiguous(key)),
                 };
@@ -165,14 +153,14 @@ impl Store for SecretServiceStore {
     }
 
     fn delete(&self, key: &Key) -> Result<bool> {
-        self.call(key, |client, key| {
-            let found = client.search(&attributes(key)).map_err(fail)?;
+        self.call(key, async |client, key| {
+            let found = client.search(&attributes(key)).await.map_err(fail)?;
             if !found.locked.is_empty() {
                 return Err(fail(Fault::Locked));
             }
             let mut deleted = false;
             for item in &found.unlocked {
-                match client.delete(item) {
+                match client.delete(item).await {
                     Ok(()) => deleted = true,
                     // Deleted meanwhile by another client: gone either way.
                     Err(Fault::Gone) => {}
