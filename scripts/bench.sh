@@ -8,6 +8,7 @@
 #   RUNS=200 scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/packages.sh
 
 if [ -z "${MYSTIC_BENCH_INNER:-}" ]; then
     need=()
@@ -18,10 +19,7 @@ if [ -z "${MYSTIC_BENCH_INNER:-}" ]; then
     command -v secret-tool >/dev/null || need+=(libsecret-tools)
     command -v keyctl >/dev/null || need+=(keyutils)
     command -v musl-gcc >/dev/null || need+=(musl-tools)
-    if [ ${#need[@]} -gt 0 ]; then
-        [ "$(id -u)" -eq 0 ] || { echo "missing: ${need[*]}" >&2; exit 1; }
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-    fi
+    install_packages "${need[@]}"
     cargo build --release --locked -q
     rustup target add x86_64-unknown-linux-musl >/dev/null
     cargo build --release --locked -q --target x86_64-unknown-linux-musl

@@ -12,13 +12,13 @@
 set -euo pipefail
 target=${1:?usage: scripts/release-build.sh TARGET}
 cd "$(dirname "$0")/.."
+. scripts/lib/packages.sh
 
 case "$target" in
 *-linux-musl)
     # ring's C code needs a musl C compiler.
     if ! command -v musl-gcc >/dev/null && [ "$(uname -s)" = Linux ]; then
-        [ "$(id -u)" -eq 0 ] || { echo "missing package: musl-tools" >&2; exit 1; }
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends musl-tools >/dev/null
+        install_packages musl-tools
     fi
     ;;
 esac

@@ -5,20 +5,13 @@
 # programs, against Wine's Credential Manager. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/packages.sh
 
 wine=/usr/lib/wine/wine64
 need=()
 command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
 [ -x "$wine" ] || need+=(wine64)
-if [ ${#need[@]} -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "missing packages: ${need[*]} (run as root, or install them)" >&2
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+install_packages "${need[@]}"
 rustup target add x86_64-pc-windows-gnu >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mystic-wine.XXXXXX")

@@ -4,6 +4,7 @@
 # keyring or ~/.pipeline; kernel keys they make are removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/packages.sh
 
 need=()
 command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
@@ -19,15 +20,7 @@ command -v fish >/dev/null || need+=(fish)
 command -v mkfifo >/dev/null || need+=(coreutils)
 command -v setpriv >/dev/null || need+=(util-linux)
 python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
-if [ ${#need[@]} -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "missing packages: ${need[*]} (run as root, or install them)" >&2
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+install_packages "${need[@]}"
 
 # The real SDK (pipeline-ai 2.8.0), PyYAML (as the SDK reads config.yaml) and Python keyring,
 # from PyPI into a venv of our own.
