@@ -169,18 +169,7 @@ impl Target for Win {
     }
 
     fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut out: Vec<_> = std::fs::read_dir(self.dir())
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.is_file() && !p.ends_with(".config.yaml.lock"))
-                    .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.sort();
-        out
+        common::snapshot(&self.dir())
     }
 
     fn token(&self, url: &str, alias: &str) -> Option<String> {
