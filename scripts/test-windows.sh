@@ -25,8 +25,20 @@ trap cleanup EXIT
 # Wine 8.0 has no bcryptprimitives.dll, whose ProcessPrng Rust's std needs: build a shim.
 x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bcryptprimitives.dll" \
     scripts/windows/bcryptprimitives.c scripts/windows/bcryptprimitives.def -ladvapi32
-"$wine" wineboot --init >/dev/null 2>&1 || true
+# Debian's wine64 has no preloader, which would reserve the shared user data page (0x7ffe0000)
+# before anything else is mapped. Its loader is not PIE (0x7d000000), and the kernel starts the
+# brk heap anywhere in the GiB above it, so now and then the heap sits on that page and the
+# process start fails ("failed to map the shared user data", CreateProcess error 1359; about one
+# start in a few thousand here). Wine processes here run without address randomisation
+# (inherited by every child), so the heap starts right after the loader, clear of the page.
+runner="setarch $(uname -m) -R $wine"
+if ! setarch "$(uname -m)" -R true 2>/dev/null; then
+    # Some container sandboxes forbid changing the personality.
+    echo "test-windows: cannot turn off address randomisation; Wine may fail a process start" >&2
+    runner=$wine
+fi
+$runner wineboot --init >/dev/null 2>&1 || true
 cp "$work/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
 
-export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$wine"
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$runner"
 cargo test --locked --target x86_64-pc-windows-gnu --lib --test windows "$@"
