@@ -1,18 +1,26 @@
-//! The process environment as a plain value: only `main` reads the real one.
+//! The process environment as a plain value: only `main` reads the real one. Besides the
+//! variables it holds the two other facts of the process the helper's rules depend on: the
+//! current folder (a relative `PIPELINE_DIR` is relative to it) and whether a person is at a
+//! terminal (stdin or stderr), who can answer a keyring's prompt.
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Clone, Debug, Default)]
 pub struct Env {
     vars: BTreeMap<OsString, OsString>,
+    pub cwd: Option<PathBuf>,
+    pub terminal: bool,
 }
 
 impl Env {
     pub fn from_process() -> Self {
         Env {
             vars: std::env::vars_os().collect(),
+            cwd: std::env::current_dir().ok(),
+            terminal: std::io::stdin().is_terminal() || std::io::stderr().is_terminal(),
         }
     }
 
@@ -48,6 +56,7 @@ impl<K: Into<OsString>, V: Into<OsString>> FromIterator<(K, V)> for Env {
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
+            ..Env::default()
         }
     }
 }

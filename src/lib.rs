@@ -10,15 +10,16 @@ pub mod core_dumps;
 pub mod env;
 pub mod error;
 pub mod frontend;
+pub mod fs;
 pub mod ops;
 pub mod protocol;
+pub mod quote;
 pub mod resolve;
 pub mod secret;
 pub mod settings;
 pub mod store;
+mod sys;
 pub mod verify;
-#[cfg(windows)]
-mod windows;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};

@@ -1,7 +1,7 @@
 //! The selection rules: which remote (or environment token) a request means. Every front end
 //! (JSON, git, docker, the human commands) goes through here, so the rules live in one place.
 
-use crate::config::{Config, Remote};
+use crate::config::{Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{Alias, Origin, Selector, Token};
 use crate::settings::Settings;
@@ -26,9 +26,13 @@ pub fn remote<'c>(
 ) -> Result<&'c Remote> {
     match (alias, url) {
         (Some(alias), url) => {
-            let remote = config.find(alias).ok_or_else(|| {
-                Error::not_found(format!("no remote named {alias} in config.yaml"))
-            })?;
+            let remote =
+                config
+                    .find(alias)
+                    .ok_or_else(|| match config.find_refused(alias.as_str()) {
+                        Some(refused) => unusable(refused),
+                        None => Error::not_found(format!("no remote named {alias} in config.yaml")),
+                    })?;
             match url {
                 Some(url) if *url != remote.url => Err(Error::not_found(format!(
                     "remote {alias} is registered for {}, not {url}",
@@ -65,16 +69,62 @@ pub fn remote<'c>(
                 return Ok(active);
             }
             if let Some(name) = &config.active_remote {
-                return Err(Error::not_found(format!(
-                    "active_remote {name:?} names no remote in config.yaml"
-                )));
+                return Err(match config.find_refused(name) {
+                    Some(refused) => unusable(refused),
+                    None => Error::not_found(format!(
+                        "active_remote {name:?} names no remote in config.yaml"
+                    )),
+                });
             }
-            config
-                .remotes
-                .first()
-                .ok_or_else(|| Error::not_found("no remotes in config.yaml; store a token first"))
+            // The SDK's first remote, even when the helper cannot use it: never another one.
+            match config.refused.first().filter(|r| r.position == 1) {
+                Some(refused) => Err(unusable(refused)),
+                None => config.remotes.first().ok_or_else(|| {
+                    Error::not_found("no remotes in config.yaml; store a token first")
+                }),
+            }
         }
     }
+}
+
+/// The alias a git or docker credential for `username` at `url` is kept under: the user name
+/// itself, unless a remote at another origin already has that name; then `username-host[:port]`
+/// (numbered when even that is taken). So a credential for one host never lands in, or is read
+/// from, the remote of another host.
+pub fn credential_alias(config: &Config, username: &Alias, url: &Origin) -> Result<Alias> {
+    let free_or_here = |alias: &Alias| match config.find(alias) {
+        Some(remote) => remote.url == *url,
+        None => config.find_refused(alias.as_str()).is_none(),
+    };
+    if free_or_here(username) {
+        return Ok(username.clone());
+    }
+    let derived = format!("{username}-{}", url.host_port());
+    for n in 1..=9 {
+        let name = match n {
+            1 => derived.clone(),
+            n => format!("{derived}-{n}"),
+        };
+        let alias = Alias::new(name)?;
+        if free_or_here(&alias) {
+            return Ok(alias);
+        }
+    }
+    Err(Error::invalid(format!(
+        "remote {username} and the names derived from it belong to other origins; store this credential under another user name"
+    )))
+}
+
+/// A request that means a refused remote: the error names it and why (other remotes still work).
+pub fn unusable(refused: &Refused) -> Error {
+    let name = match &refused.alias {
+        Some(alias) => format!("{alias:?}"),
+        None => format!("#{}", refused.position),
+    };
+    Error::config(format!(
+        "remote {name} in config.yaml cannot be used: {}; fix or remove it (the other remotes still work)",
+        refused.reason
+    ))
 }
 
 #[cfg(test)]
@@ -139,6 +189,48 @@ mod tests {
             .unwrap_err()
             .message;
         assert!(message.contains("a, b"), "{message}");
+    }
+
+    /// A remote the helper refuses fails only the requests that mean it, with its reason; the SDK's
+    /// default (the first remote) is never replaced by another one.
+    #[test]
+    fn a_refused_remote_fails_only_the_requests_that_mean_it() {
+        use ErrorKind::Config as C;
+        let refused_first = "remotes:\n- alias: \"my\\tcluster\"\n  url: https://m.example\n- alias: good\n  url: https://g.example\n";
+        let active_good = format!("active_remote: good\n{refused_first}");
+        let active_refused = "active_remote: bad\nremotes:\n- alias: good\n  url: https://g.example\n- alias: bad\n  url: ftp://x\n";
+        let table: [Row; 7] = [
+            (refused_first, Some("good"), None, Ok("good")),
+            (refused_first, None, Some("https://g.example"), Ok("good")),
+            (refused_first, None, None, Err(C)),
+            (&active_good, None, None, Ok("good")),
+            (active_refused, None, None, Err(C)),
+            (active_refused, Some("bad"), None, Err(C)),
+            (
+                active_refused,
+                Some("other"),
+                None,
+                Err(ErrorKind::NotFound),
+            ),
+        ];
+        for (config, alias, url, want) in table {
+            let got = pick(config, alias, url).map_err(|e| e.kind);
+            assert_eq!(
+                got.as_deref(),
+                want.as_deref(),
+                "{alias:?} {url:?} in {config}"
+            );
+        }
+        let message = pick(refused_first, None, None).unwrap_err().message;
+        assert_eq!(
+            message,
+            "remote \"my\\tcluster\" in config.yaml cannot be used: alias must be 1-128 characters of printable text (no control characters); fix or remove it (the other remotes still work)"
+        );
+        let message = pick(active_refused, Some("bad"), None).unwrap_err().message;
+        assert!(
+            message.contains("\"bad\"") && message.contains("http or https"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use crate::config;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::protocol::validate::check_text;
@@ -30,6 +30,11 @@ pub struct Settings {
     pub encryption: Result<Encryption>,
     /// The session bus: `DBUS_SESSION_BUS_ADDRESS`, else `$XDG_RUNTIME_DIR/bus` if it exists.
     pub bus: Option<String>,
+    /// Whether a person can answer a keyring's prompt: a desktop session (`DISPLAY`,
+    /// `WAYLAND_DISPLAY`) or a terminal.
+    pub person: bool,
+    /// How long to wait for that person (`MYSTIC_PROMPT_TIMEOUT` seconds, default 60).
+    pub prompt_wait: Result<Duration>,
     /// `PIPELINE_API_TOKEN` and `PIPELINE_API_URL` (default `https://www.mystic.ai`).
     pub api_token: Result<Option<Token>>,
     pub api_url: Result<Origin>,
@@ -50,10 +55,14 @@ impl Settings {
         let text = |key: &str| env.non_empty(key).map(|v| v.to_string_lossy().into_owned());
         Settings {
             store: store_kind(store_flag, &env),
-            dir: config::dir(&env),
+            dir: pipeline_dir(&env),
             prefix: prefix(&env),
             encryption: encryption(&env),
             bus: bus(&env),
+            person: env.terminal
+                || env.non_empty("DISPLAY").is_some()
+                || env.non_empty("WAYLAND_DISPLAY").is_some(),
+            prompt_wait: prompt_wait(&env),
             api_token: api_token(&env),
             api_url: api_url(&env),
             api_url_raw: text("PIPELINE_API_URL"),
@@ -64,6 +73,44 @@ impl Settings {
             env,
         }
     }
+}
+
+/// The SDK's rule: `$PIPELINE_DIR`, else `%LOCALAPPDATA%/.pipeline` on Windows, else
+/// `~/.pipeline`, where `~` is `HOME` or else the password database (Python's `expanduser`).
+/// A relative `PIPELINE_DIR` is made absolute here, as the SDK's open() would resolve it, so
+/// that a link to it (exec's `files`) leads somewhere from any folder.
+fn pipeline_dir(env: &Env) -> Result<PathBuf> {
+    let dir = match env.get("PIPELINE_DIR") {
+        Some(dir) if dir.is_empty() => {
+            return Err(Error::config(
+                "PIPELINE_DIR is set but empty, which makes the SDK use config.yaml in the current folder; set it to a folder, or unset it to use ~/.pipeline",
+            ));
+        }
+        Some(dir) => PathBuf::from(dir),
+        None if cfg!(windows) => env
+            .path("LOCALAPPDATA")
+            .map(|p| p.join(".pipeline"))
+            .ok_or_else(|| {
+                Error::config("cannot locate the config folder: set PIPELINE_DIR or %LOCALAPPDATA%")
+            })?,
+        None => home(env)
+            .map(|home| home.join(".pipeline"))
+            .ok_or_else(|| {
+                Error::config("cannot locate your home folder: set PIPELINE_DIR or HOME")
+            })?,
+    };
+    match (dir.is_relative(), &env.cwd) {
+        (true, Some(cwd)) => Ok(cwd.join(dir)),
+        (true, None) => Err(Error::config(
+            "PIPELINE_DIR is a relative path and the current folder is unknown; set it to an absolute path",
+        )),
+        (false, _) => Ok(dir),
+    }
+}
+
+/// `HOME`, else the password database's home folder (as Python's `expanduser`).
+fn home(env: &Env) -> Option<PathBuf> {
+    env.path("HOME").or_else(dirs::home_dir)
 }
 
 fn store_kind(flag: Option<StoreKind>, env: &Env) -> Result<StoreKind> {
@@ -100,6 +147,20 @@ fn encryption(env: &Env) -> Result<Encryption> {
         Some(_) => Err(Error::config(
             "MYSTIC_SECRET_SERVICE_ENCRYPTION must be plain or dh",
         )),
+    }
+}
+
+fn prompt_wait(env: &Env) -> Result<Duration> {
+    match env.non_empty("MYSTIC_PROMPT_TIMEOUT") {
+        None => Ok(Duration::from_secs(60)),
+        Some(v) => v
+            .to_str()
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|s| (1..=86_400).contains(s))
+            .map(Duration::from_secs)
+            .ok_or_else(|| {
+                Error::config("MYSTIC_PROMPT_TIMEOUT must be a number of seconds from 1 to 86400")
+            }),
     }
 }
 
@@ -144,12 +205,11 @@ fn docker_config(env: &Env) -> Result<PathBuf> {
     if let Some(dir) = env.path("DOCKER_CONFIG") {
         return Ok(dir.join("config.json"));
     }
-    let home = env
-        .path(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
-        .or_else(dirs::home_dir)
-        .ok_or_else(|| {
-            Error::config("cannot locate the docker config: set DOCKER_CONFIG or HOME")
-        })?;
+    let home = match cfg!(windows) {
+        true => env.path("USERPROFILE").or_else(dirs::home_dir),
+        false => home(env),
+    }
+    .ok_or_else(|| Error::config("cannot locate the docker config: set DOCKER_CONFIG or HOME"))?;
     Ok(home.join(".docker").join("config.json"))
 }
 
@@ -208,5 +268,31 @@ mod tests {
             Some(StoreKind::File),
         );
         assert_eq!(flag.store.unwrap(), StoreKind::File, "the flag wins");
+    }
+
+    #[test]
+    fn the_folder_follows_the_sdk_and_is_absolute() {
+        let dir = |vars: &[(&str, &str)], cwd: Option<&str>| {
+            let mut env: Env = vars.iter().copied().collect();
+            env.cwd = cwd.map(PathBuf::from);
+            Settings::new(env, None).dir
+        };
+        let given = dir(
+            &[("PIPELINE_DIR", "/some/where"), ("HOME", "/home/x")],
+            None,
+        );
+        assert_eq!(given.unwrap(), PathBuf::from("/some/where"));
+        let relative = dir(&[("PIPELINE_DIR", "pd")], Some("/work/here"));
+        assert_eq!(relative.unwrap(), PathBuf::from("/work/here/pd"));
+        assert_eq!(
+            dir(&[("PIPELINE_DIR", "pd")], None).unwrap_err().kind,
+            ErrorKind::Config
+        );
+        let e = dir(&[("PIPELINE_DIR", ""), ("HOME", "/home/x")], None).unwrap_err();
+        assert!(e.message.contains("set but empty"), "{}", e.message);
+        if cfg!(unix) {
+            let home = dir(&[("HOME", "/home/x")], None);
+            assert_eq!(home.unwrap(), PathBuf::from("/home/x/.pipeline"));
+        }
     }
 }

@@ -380,18 +380,18 @@ fn all_three_front_ends_share_one_credential() {
     assert!(out.stdout.is_empty());
 }
 
-/// git and docker store whatever a host asked for: a credential for another host under the name
-/// of an existing remote must never redirect that remote or drop its token.
+/// git and docker store whatever a host asked for. A credential for another host under the name
+/// of an existing remote goes, quietly, into a remote of its own for that host
+/// (`<name>-<host>`): it never redirects the existing remote, drops its token, or becomes the
+/// default, and each host reads back only its own credential.
 #[test]
 fn git_and_docker_never_take_over_a_remote_at_another_origin() {
     let (sb, bin) = sandbox();
     sb.ok(
         &["store"],
-        r#"{"alias":"mystic-api","token":"pipeline_sk_real"}"#,
+        r#"{"alias":"mystic-api","token":"pipeline_sk_real","active":true}"#,
     );
-    let before = sb.config();
-    let unchanged = |what: &str| {
-        assert_eq!(sb.config(), before, "{what}: config.yaml changed");
+    let untouched = |what: &str| {
         assert_eq!(
             sb.lookup(URL, "mystic-api").as_deref(),
             Some("pipeline_sk_real"),
@@ -402,30 +402,43 @@ fn git_and_docker_never_take_over_a_remote_at_another_origin() {
             None,
             "{what}"
         );
-        assert_eq!(sb.lookup("https://ghcr.io", "mystic-api"), None, "{what}");
+        let config = sb.config();
+        assert!(
+            config.contains("active_remote: mystic-api"),
+            "{what}: {config}"
+        );
+        assert!(
+            config.contains("- alias: mystic-api\n  url: https://www.mystic.ai\n"),
+            "{what}: {config}"
+        );
     };
 
-    let out = sb.run(
-        &["git", "store"],
-        "protocol=https\nhost=evil.example\nusername=mystic-api\npassword=x\n\n",
-    );
-    assert_ne!(out.status.code(), Some(0));
-    let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("mystic-api belongs to https://www.mystic.ai")
-            && stderr.contains("https://evil.example")
-            && !stderr.contains("pipeline_sk_real"),
-        "{stderr}"
-    );
-    unchanged("git store");
-    // As git runs it (git ignores a helper's failed store).
+    // As git runs it: a quiet, working store.
     let approve = git(
         &sb,
         &["-c", "credential.helper=mystic", "credential", "approve"],
-        "protocol=https\nhost=evil.example\nusername=mystic-api\npassword=x\n\n",
+        "protocol=https\nhost=evil.example\nusername=mystic-api\npassword=pipeline_sk_evil\n\n",
     );
     assert!(approve.status.success(), "{}", text(&approve.stderr));
-    unchanged("git credential approve");
+    assert_eq!(text(&approve.stderr), "");
+    untouched("git credential approve");
+    assert_eq!(
+        sb.lookup("https://evil.example", "mystic-api-evil.example")
+            .as_deref(),
+        Some("pipeline_sk_evil")
+    );
+    let fill = |host: &str| {
+        let out = git(
+            &sb,
+            &["-c", "credential.helper=mystic", "credential", "fill"],
+            &format!("protocol=https\nhost={host}\nusername=mystic-api\n\n"),
+        );
+        text(&out.stdout)
+    };
+    assert!(fill("evil.example").contains("password=pipeline_sk_evil"));
+    assert!(fill("www.mystic.ai").contains("password=pipeline_sk_real"));
+    // The default stays the remote a person chose.
+    assert_eq!(sb.ok(&["get"], "")["token"], "pipeline_sk_real");
 
     let (out, code) = docker(
         &sb,
@@ -433,21 +446,37 @@ fn git_and_docker_never_take_over_a_remote_at_another_origin() {
         "store",
         "{\"ServerURL\":\"ghcr.io\",\"Username\":\"mystic-api\",\"Secret\":\"pipeline_sk_ghcr\"}\n",
     );
-    assert_eq!(code, 1);
-    assert!(out.contains("belongs to https://www.mystic.ai"), "{out}");
-    unchanged("docker store");
+    assert_eq!((out.as_str(), code), ("", 0));
+    untouched("docker store");
+    assert_eq!(
+        sb.lookup("https://ghcr.io", "mystic-api-ghcr.io")
+            .as_deref(),
+        Some("pipeline_sk_ghcr")
+    );
+    let (out, code) = docker(&sb, &bin, "get", "ghcr.io");
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"ServerURL":"ghcr.io","Username":"mystic-api-ghcr.io","Secret":"pipeline_sk_ghcr"})
+    );
 
-    // Erasing for the other origin touches nothing either.
+    // Erasing for the other origins removes their remotes only.
     let out = sb.run(
         &["git", "erase"],
         "protocol=https\nhost=evil.example\nusername=mystic-api\n\n",
     );
     assert_eq!(out.status.code(), Some(0));
     let (_, code) = docker(&sb, &bin, "erase", "ghcr.io\n");
-    assert_eq!(code, 1);
-    unchanged("git and docker erase");
+    assert_eq!(code, 0);
+    untouched("git and docker erase");
+    assert_eq!(
+        sb.lookup("https://evil.example", "mystic-api-evil.example"),
+        None
+    );
+    assert_eq!(sb.lookup("https://ghcr.io", "mystic-api-ghcr.io"), None);
 
     // The same origin and alias still update the token.
+    let before = sb.config();
     let out = sb.run(
         &["git", "store"],
         "protocol=https\nhost=www.mystic.ai\nusername=mystic-api\npassword=pipeline_sk_rotated\n\n",
@@ -458,6 +487,95 @@ fn git_and_docker_never_take_over_a_remote_at_another_origin() {
         Some("pipeline_sk_rotated")
     );
     assert_eq!(sb.config(), before);
+}
+
+/// A git or docker store for a new host never becomes the default, even when no remote is
+/// active (after the active one was logged out, say): `get`, `env` and the SDK keep using what a
+/// person chose, or nothing.
+#[test]
+fn a_credential_store_never_becomes_the_default() {
+    let (sb, bin) = sandbox();
+    sb.ok(
+        &["store"],
+        r#"{"alias":"chosen","token":"pipeline_sk_chosen","active":true}"#,
+    );
+    sb.ok(
+        &["store"],
+        r#"{"alias":"other","url":"https://other.example","token":"pipeline_sk_other"}"#,
+    );
+    assert_eq!(sb.run(&["logout", "chosen"], "").status.code(), Some(0));
+    let (_, code) = docker(
+        &sb,
+        &bin,
+        "store",
+        "{\"ServerURL\":\"registry.evil.example\",\"Username\":\"u\",\"Secret\":\"pipeline_sk_evil\"}",
+    );
+    assert_eq!(code, 0);
+    let approve = git(
+        &sb,
+        &["-c", "credential.helper=mystic", "credential", "approve"],
+        "protocol=https\nhost=git.evil.example\nusername=g\npassword=pipeline_sk_evil2\n\n",
+    );
+    assert!(approve.status.success());
+    let listed = sb.ok(&["list"], "");
+    assert_eq!(listed["active_remote"], Value::Null, "{listed}");
+    // With none active, the first remote: the one a person stored before, not the new hosts.
+    assert_eq!(sb.ok(&["get"], "")["token"], "pipeline_sk_other");
+    let env = text(&sb.run(&["env", "--format", "json"], "").stdout);
+    assert!(
+        env.contains("pipeline_sk_other") && !env.contains("evil"),
+        "{env}"
+    );
+}
+
+/// A server URL that common URL readers read as different hosts gets no token: Python's
+/// `urlsplit` (what most tools in the SDK's world use) must read the host the helper answered for.
+#[test]
+fn docker_urls_that_readers_disagree_on_get_no_token() {
+    let (sb, bin) = sandbox();
+    sb.ok(&["store"], r#"{"alias":"real","token":"pipeline_sk_real"}"#);
+    let candidates = [
+        "https://www.mystic.ai\\@evil.example",
+        "www.mystic.ai\\@evil.example",
+        "https://www.mystic.ai\\.evil.example/",
+        "https:www.mystic.ai",
+        "https:/www.mystic.ai",
+        "https:///www.mystic.ai",
+        "https://www.mystic.ai%2f@evil.example",
+        "https://www.mys\ttic.ai",
+        "https://www.mystic.ai /x",
+        "https://www.mystic.ai:443@evil.example",
+        "https://evil.example#@www.mystic.ai",
+        "https://www.mystic.ai/",
+        "https://WWW.MYSTIC.AI:443",
+        "www.mystic.ai",
+    ];
+    let mut answered = 0;
+    for url in candidates {
+        let (out, code) = docker(&sb, &bin, "get", url);
+        let python_host = stdout_of(std::process::Command::new(python()).args([
+            "-c",
+            "import sys, urllib.parse as u; s = sys.argv[1]; s = s if '://' in s else 'https://' + s; print(u.urlsplit(s.strip()).hostname)",
+            url,
+        ]));
+        if code == 0 {
+            answered += 1;
+            assert_eq!(
+                python_host.trim(),
+                "www.mystic.ai",
+                "{url:?} answered: {out}"
+            );
+        } else {
+            assert_eq!(code, 1);
+            assert!(!out.contains("pipeline_sk_real"), "{url:?}: {out}");
+            assert!(
+                out.starts_with("invalid-request: url")
+                    || out == "credentials not found in native keychain\n",
+                "{url:?}: {out}"
+            );
+        }
+    }
+    assert_eq!(answered, 3, "the three plain spellings are answered");
 }
 
 #[test]

@@ -51,7 +51,8 @@ fn hostile_input_corpus_in_process() {
 fn store_get_list_erase() {
     let t = InProcess::new();
     let (json, code) = t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_mem"}"#);
-    assert_eq!((json["active"].as_bool(), code), (Some(true), 0));
+    // A program's store changes the default only when it asks (`"active": true`).
+    assert_eq!((json["active"].as_bool(), code), (Some(false), 0));
     assert_eq!(
         t.token("https://www.mystic.ai", "a").as_deref(),
         Some("pipeline_sk_mem")
@@ -64,8 +65,8 @@ fn store_get_list_erase() {
     );
     let (json, _) = t.json(&["list"], "");
     assert_eq!(
-        json["remotes"][0],
-        json!({"alias":"a","url":"https://www.mystic.ai","active":true})
+        json,
+        json!({"v":1,"active_remote":null,"remotes":[{"alias":"a","url":"https://www.mystic.ai","active":false}]})
     );
     assert_eq!(t.json(&["erase"], r#"{"alias":"a"}"#).1, 0);
     assert!(t.store.items.borrow().is_empty());
@@ -100,28 +101,57 @@ fn a_remote_moved_to_another_url_keeps_no_old_item() {
     assert_eq!(t.store.items.borrow().len(), 1);
 }
 
-/// git stores what a host asked for under that host, and never moves a remote to it.
+/// git stores what a host asked for under that host: a user name that names a remote at another
+/// origin gets a remote of its own (`name-host`), and the other remote is never touched.
 #[test]
 fn git_never_moves_a_remote() {
     let t = InProcess::new();
     t.json(
         &["store"],
-        r#"{"alias":"a","url":"https://one.example","token":"t_one"}"#,
+        r#"{"alias":"a","url":"https://one.example","token":"t_one","active":true}"#,
     );
-    let before = (t.config(), t.store.items.borrow().clone());
-    let git = |host: &str, password: &str| {
+    let git = |action: &str, host: &str, password: &str| {
         let input = format!("protocol=https\nhost={host}\nusername=a\npassword={password}\n\n");
-        t.run(&["git", "store"], input.as_bytes())
+        t.run(&["git", action], input.as_bytes())
     };
-    let (_, code, err) = git("two.example", "t_two");
-    assert_ne!(code, 0);
-    assert!(err.contains("belongs to https://one.example"), "{err}");
-    assert_eq!((t.config(), t.store.items.borrow().clone()), before);
-    assert_eq!(git("one.example", "t_new").1, 0);
+    assert_eq!(
+        git("store", "two.example", "t_two"),
+        (String::new(), 0, String::new())
+    );
+    assert_eq!(
+        t.token("https://one.example", "a").as_deref(),
+        Some("t_one")
+    );
+    assert_eq!(
+        t.token("https://two.example", "a-two.example").as_deref(),
+        Some("t_two")
+    );
+    let config = Config::load(&t.dir).unwrap();
+    assert_eq!(
+        config.active_remote.as_deref(),
+        Some("a"),
+        "git never changes the default"
+    );
+    // Each host reads its own credential back under the user name git knows.
+    let fill = |host: &str| {
+        t.run(
+            &["git", "get"],
+            format!("protocol=https\nhost={host}\nusername=a\n").as_bytes(),
+        )
+        .0
+    };
+    assert_eq!(fill("one.example"), "username=a\npassword=t_one\n");
+    assert_eq!(
+        fill("two.example"),
+        "username=a-two.example\npassword=t_two\n"
+    );
+    assert_eq!(git("store", "one.example", "t_new").1, 0);
     assert_eq!(
         t.token("https://one.example", "a").as_deref(),
         Some("t_new")
     );
+    assert_eq!(git("erase", "two.example", "t_two").1, 0);
+    assert_eq!(t.token("https://two.example", "a-two.example"), None);
     assert_eq!(t.store.items.borrow().len(), 1);
 }
 
@@ -174,10 +204,15 @@ fn use_switches_the_active_remote() {
             .map(|a| a.to_string())
     };
     let t = InProcess::new();
-    t.json(&["store"], r#"{"alias":"a","token":"t_a"}"#);
+    t.json(&["store"], r#"{"alias":"a","token":"t_a","active":true}"#);
     t.json(
         &["store"],
         r#"{"alias":"b","url":"https://b.example","token":"t_b"}"#,
+    );
+    assert_eq!(active(&t).as_deref(), Some("a"));
+    t.json(
+        &["store"],
+        r#"{"alias":"b","url":"https://b.example","token":"t_b","active":false}"#,
     );
     assert_eq!(active(&t).as_deref(), Some("a"));
     assert_eq!(t.run(&["use", "b"], b"").1, 0);

@@ -74,7 +74,7 @@ fn round_trip(stored_in: Session, read_in: Session, erased_in: Session) {
     );
     assert_eq!(
         json_of(&out),
-        json!({"v":1,"alias":"headless","url":URL,"active":true})
+        json!({"v":1,"alias":"headless","url":URL,"active":false})
     );
     // Found again from another session, and from the storing kind of session.
     for session in [read_in, stored_in] {

@@ -168,9 +168,16 @@ fn git_answers_only_its_get_with_the_token() {
         2,
         false,
     );
+    // Stored quietly in a remote of its own for that host (never another host's).
     c.run(
         &["git", "store"],
         &format!("protocol=https\nhost=other.example\nusername=a\npassword={CANARY}\n\n"),
+        0,
+        false,
+    );
+    c.run(
+        &["git", "store"],
+        &format!("protocol=https\nhost=www.mystic.ai\nusername=a\x07\npassword={CANARY}\n\n"),
         2,
         false,
     );
@@ -191,6 +198,13 @@ fn docker_answers_only_its_get_with_the_token() {
     );
     c.run(&["docker", "list"], "unused", 0, false);
     c.run(&["docker", "get"], "elsewhere.example", 1, false);
+    // A url two URL readers would send to different hosts gets no token.
+    c.run(
+        &["docker", "get"],
+        "https://www.mystic.ai\\@evil.example",
+        1,
+        false,
+    );
     for (payload, code) in [
         (
             format!(r#"{{"ServerURL":"www.mystic.ai","Username":"a","Secret":"{CANARY}"}}"#),
@@ -202,7 +216,13 @@ fn docker_answers_only_its_get_with_the_token() {
         ),
         (
             format!(
-                r#"{{"ServerURL":"www.mystic.ai","Username":"{CANARY}!","Secret":"{CANARY}"}}"#
+                r#"{{"ServerURL":"www.mystic.ai","Username":"{CANARY}\u0007","Secret":"{CANARY}"}}"#
+            ),
+            1,
+        ),
+        (
+            format!(
+                r#"{{"ServerURL":"www.mystic.ai\\@evil.example","Username":"a","Secret":"{CANARY}"}}"#
             ),
             1,
         ),
@@ -216,7 +236,7 @@ fn docker_answers_only_its_get_with_the_token() {
         ),
         (
             format!(r#"{{"ServerURL":"other.example","Username":"a","Secret":"{CANARY}"}}"#),
-            1,
+            0,
         ),
     ] {
         c.run(&["docker", "store"], &payload, code, false);
@@ -240,7 +260,7 @@ fn error_paths_never_show_the_token() {
     );
     for bad in [
         format!(r#"{{"alias":"a","token":"{CANARY}","active":"{CANARY}"}}"#),
-        format!(r#"{{"alias":"{CANARY}!","token":"{CANARY}"}}"#),
+        format!(r#"{{"alias":"{CANARY}\u0007","token":"{CANARY}"}}"#),
         format!(r#"{{"alias":"a","token":"{CANARY} "}}"#),
         format!(r#"{{"alias":"a","token":"{CANARY}\n"}}"#),
         format!(r#"{{"alias":"a","url":"https://{CANARY}@x.example","token":"t"}}"#),
@@ -326,7 +346,9 @@ fn migrate_and_broken_files_never_leak() {
         format!("remotes: {CANARY}\n"),
         format!("active_remote: [{CANARY}]\n"),
         format!("{CANARY}: [\n"),
-        format!("remotes:\n- alias: {CANARY}!\n  url: https://{CANARY}@x\n"),
+        // Aliases are shown by design (list, status, errors); a url never is.
+        format!("remotes:\n- alias: p\n  url: https://{CANARY}@x\n"),
+        format!("remotes:\n- alias: p\n  url: https://x.example/?t={CANARY}\n"),
     ] {
         broken.sb.write_config(&text);
         for args in [&["get"][..], &["list"], &["status"], &["store"]] {

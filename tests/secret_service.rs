@@ -14,7 +14,7 @@ fn store_get_list_erase_round_trip() {
     let sb = Sandbox::new();
     let stored = sb.ok(
         &["store"],
-        r#"{"v":1,"alias":"prod","token":"pipeline_sk_one"}"#,
+        r#"{"v":1,"alias":"prod","token":"pipeline_sk_one","active":true}"#,
     );
     assert_eq!(
         stored,
@@ -94,7 +94,7 @@ fn selection_rules() {
     let sb = Sandbox::new();
     sb.ok(
         &["store"],
-        r#"{"alias":"one","url":"https://shared.example","token":"t1"}"#,
+        r#"{"alias":"one","url":"https://shared.example","token":"t1","active":true}"#,
     );
     sb.ok(
         &["store"],
@@ -104,7 +104,7 @@ fn selection_rules() {
         &["store"],
         r#"{"alias":"three","url":"https://other.example","token":"t3"}"#,
     );
-    // `one` became active (nothing was active); later stores did not take over.
+    // `one` was made active; later stores did not take over.
     assert_eq!(sb.ok(&["get"], "{}")["alias"], "one");
     assert_eq!(sb.ok(&["get"], r#"{"alias":"two"}"#)["token"], "t2");
     // Two aliases share the origin: the active one wins.
@@ -201,7 +201,7 @@ fn storing_again_replaces_token_and_url_and_moves_the_item() {
     let listed = sb.ok(&["list"], "");
     assert_eq!(
         listed["remotes"],
-        json!([{"alias":"a","url":"https://new.example","active":true}])
+        json!([{"alias":"a","url":"https://new.example","active":false}])
     );
 }
 
@@ -451,7 +451,7 @@ fn list_and_errors_never_show_tokens() {
     for input in [
         format!(r#"{{"alias":"k","token":"{canary}","bogus":1}}"#),
         format!(r#"{{"alias":"k","token":"{canary}","active":"{canary}"}}"#),
-        format!(r#"{{"alias":"{canary}!","token":"{canary}"}}"#),
+        format!(r#"{{"alias":"{canary}\u0007","token":"{canary}"}}"#),
         format!(r#"{{"alias":"k","token":"{canary} "}}"#),
         format!(r#"{{"alias":"k","url":"https://{canary}@x.example","token":"t"}}"#),
     ] {

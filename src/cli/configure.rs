@@ -11,10 +11,12 @@ use serde_json::{Map, Value};
 
 use super::{Run, say};
 use crate::Io;
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::fs;
 use crate::ops::Ctx;
 use crate::protocol::Origin;
+use crate::quote;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Tool {
@@ -69,7 +71,7 @@ fn git_helper_value() -> Result<String> {
     Ok(if plain {
         format!("{exe} git")
     } else {
-        format!("!'{}' git", exe.replace('\'', r"'\''"))
+        format!("!{} git", quote::sh_always(&exe))
     })
 }
 
@@ -163,15 +165,13 @@ fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Writ
 }
 
 /// docker's config.json, or an empty object when there is none (and whether there was one).
+/// Read like every file: a regular file, without blocking, at most 4 MiB.
 fn read_json(path: &Path) -> Result<(Value, bool)> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice::<Value>(&bytes)
+    match fs::read_bounded(path)? {
+        Some(bytes) => serde_json::from_slice::<Value>(&bytes)
             .map(|doc| (doc, true))
             .map_err(|e| Error::config(format!("{} is not valid JSON: {e}", path.display()))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Ok((Value::Object(Map::new()), false))
-        }
-        Err(e) => Err(Error::io(path.display(), &e)),
+        None => Ok((Value::Object(Map::new()), false)),
     }
 }
 
@@ -219,7 +219,7 @@ fn on_path(ctx: &Ctx, name: &str) -> bool {
 /// Atomic replace that keeps the file's mode (0600 for a new file), tab-indented like docker's.
 fn write_json(path: &Path, doc: &Value, existed: bool) -> Result<()> {
     let dir = path.parent().expect("config.json has a folder");
-    config::create_private_dir(dir)?;
+    fs::create_private_dir(dir)?;
     let mut text = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"\t");
     let mut ser = serde_json::Serializer::with_formatter(&mut text, formatter);
@@ -233,5 +233,5 @@ fn write_json(path: &Path, doc: &Value, existed: bool) -> Result<()> {
         ),
         false => None,
     };
-    config::replace(dir, path, &text, ".config.json.", keep)
+    fs::replace(dir, path, &text, ".config.json.", keep)
 }

@@ -7,14 +7,16 @@ use clap::{Args, ValueEnum};
 
 use super::{Run, parse_alias, say};
 use crate::Io;
-use crate::config;
 use crate::error::{Error, Result};
+use crate::fs;
 use crate::ops::{self, Ctx};
 use crate::protocol::{Alias, Selector};
+use crate::quote;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EnvFormat {
-    /// `export NAME='value'` lines, for `eval "$(mystic-credential-helper env)"`
+    /// `export NAME='value'` lines, for `eval "$(mystic-credential-helper env)"` in sh, bash and
+    /// zsh, or `mystic-credential-helper env | source` in fish
     Shell,
     /// `NAME=value` lines, for a .env file
     Dotenv,
@@ -48,7 +50,7 @@ impl Run for Env {
         match self.format {
             EnvFormat::Shell => {
                 for (name, value) in vars {
-                    say(stdout, &format!("export {name}={}", shell_quote(value)))?;
+                    say(stdout, &format!("export {name}={}", quote::portable(value)))?;
                 }
             }
             EnvFormat::Dotenv => {
@@ -71,16 +73,23 @@ impl Run for Env {
                     )
                 })?;
                 append_github_env(&path, &vars)?;
-                say(stdout, &format!("::add-mask::{}", found.token.expose()))?;
+                say(
+                    stdout,
+                    &format!("::add-mask::{}", github_escape(found.token.expose())),
+                )?;
             }
         }
         Ok(0)
     }
 }
 
-/// POSIX single quotes: everything is literal except `'`, written as `'\''`.
-fn shell_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', r"'\''"))
+/// A workflow command's data, escaped as GitHub's toolkit does (`%`, CR, LF), so the runner
+/// masks exactly the token.
+fn github_escape(value: &str) -> String {
+    value
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Plain when every character is safe everywhere; single-quoted (literal in dotenv parsers)
@@ -119,12 +128,12 @@ fn append_github_env(path: &std::path::Path, vars: &[(&str, &str)]) -> Result<()
             path.display()
         )));
     }
-    let mut file = config::nonblocking()
+    let mut file = fs::nonblocking()
         .append(true)
         .create(true)
         .open(path)
         .map_err(|e| Error::io(path.display(), &e))?;
-    config::check_regular(&file, path)?;
+    fs::check_regular(&file, path)?;
     file.write_all(text.as_bytes())
         .map_err(|e| Error::io(path.display(), &e))
 }
@@ -135,7 +144,8 @@ mod tests {
 
     #[test]
     fn quoting() {
-        assert_eq!(shell_quote("a'b"), r"'a'\''b'");
+        assert_eq!(github_escape("a%25b%"), "a%2525b%25");
+        assert_eq!(github_escape("a\r\nb"), "a%0D%0Ab");
         assert_eq!(dotenv_value("pipeline_sk_1").unwrap(), "pipeline_sk_1");
         assert_eq!(dotenv_value("a$b").unwrap(), "'a$b'");
         assert!(dotenv_value("a'b").is_err());

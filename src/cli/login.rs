@@ -7,7 +7,7 @@ use clap::Args;
 use super::{Run, parse_alias, parse_origin, say, shell_init};
 use crate::Io;
 use crate::error::{Error, Result};
-use crate::ops::{self, Ctx, Moves};
+use crate::ops::{self, Activate, Ctx};
 use crate::protocol::{self, Alias, Origin, Token};
 use crate::secret::Secret;
 use crate::verify;
@@ -50,8 +50,11 @@ impl Run for Login {
             alias,
             url,
             &token,
-            active.then_some(true),
-            Moves::Allowed,
+            if active {
+                Activate::Yes
+            } else {
+                Activate::IfNoneIs
+            },
         )?;
         let active = if stored.active { " (active)" } else { "" };
         let line = if stored.replaced {
@@ -75,7 +78,9 @@ impl Run for Login {
     }
 }
 
-/// From a prompt without echo on a terminal, else from stdin (one line; the newline is dropped).
+/// From a prompt without echo on a terminal, else from stdin. Surrounding whitespace (the
+/// newline, a pasted space) and a leading byte-order mark (pasted from some editors) are not
+/// part of a token.
 fn read_token(stdin: &mut dyn Read, interactive: bool) -> Result<Token> {
     let raw = if interactive {
         Secret::new(
@@ -89,7 +94,7 @@ fn read_token(stdin: &mut dyn Read, interactive: bool) -> Result<Token> {
                 .map_err(|_| Error::invalid("the token on stdin is not UTF-8"))?,
         )
     };
-    let text = raw.expose().trim_end_matches(['\n', '\r']);
+    let text = raw.expose().trim().trim_start_matches('\u{feff}').trim();
     if text.is_empty() {
         return Err(Error::invalid(if interactive {
             "no token was entered; nothing was stored"
@@ -98,4 +103,29 @@ fn read_token(stdin: &mut dyn Read, interactive: bool) -> Result<Token> {
         }));
     }
     Token::new(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_decorations_are_not_part_of_the_token() {
+        for input in [
+            "pipeline_sk_t",
+            "pipeline_sk_t\n",
+            "pipeline_sk_t\r\n",
+            "  pipeline_sk_t\t\n",
+            "\u{feff}pipeline_sk_t\n",
+            " \u{feff}pipeline_sk_t ",
+        ] {
+            let token = read_token(&mut input.as_bytes(), false).unwrap();
+            assert_eq!(token.expose(), "pipeline_sk_t", "{input:?}");
+        }
+        for empty in ["", "\n", " \u{feff} \n"] {
+            let e = read_token(&mut empty.as_bytes(), false).unwrap_err();
+            assert_eq!(e.message, "no token on stdin; nothing was stored");
+        }
+        assert!(read_token(&mut "pipeline sk".as_bytes(), false).is_err());
+    }
 }

@@ -11,6 +11,7 @@ use super::{Run, say};
 use crate::Io;
 use crate::error::{Error, Result};
 use crate::ops::Ctx;
+use crate::quote;
 use crate::store::StoreKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -58,18 +59,8 @@ fn helper_words(ctx: &Ctx) -> Result<Vec<String>> {
     Ok(words)
 }
 
-/// POSIX single quotes: everything is literal except `'`, written as `'\''`.
-fn sh_quote(word: &str) -> String {
-    format!("'{}'", word.replace('\'', r"'\''"))
-}
-
-/// fish single quotes: `\` and `'` are escaped.
-fn fish_quote(word: &str) -> String {
-    format!("'{}'", word.replace('\\', r"\\").replace('\'', r"\'"))
-}
-
 fn posix(helper: &[String]) -> String {
-    let helper: Vec<String> = helper.iter().map(|w| sh_quote(w)).collect();
+    let helper: Vec<String> = helper.iter().map(|w| quote::sh_always(w)).collect();
     format!(
         "# mystic-credential-helper: run the Mystic `pipeline` CLI with its token from the keyring.\n\
          pipeline() {{\n\
@@ -83,7 +74,7 @@ fn posix(helper: &[String]) -> String {
 }
 
 fn fish(helper: &[String]) -> String {
-    let helper: Vec<String> = helper.iter().map(|w| fish_quote(w)).collect();
+    let helper: Vec<String> = helper.iter().map(|w| quote::fish(w)).collect();
     format!(
         "# mystic-credential-helper: run the Mystic `pipeline` CLI with its token from the keyring.\n\
          function pipeline --wraps pipeline\n\
@@ -101,7 +92,7 @@ fn fish(helper: &[String]) -> String {
 /// The line a user adds to their shell's start-up file, for the shell in `SHELL`.
 pub fn hint(ctx: &Ctx) -> Result<String> {
     let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
-    let exe = sh_quote(&exe.to_string_lossy());
+    let exe = quote::sh_always(&exe.to_string_lossy());
     let shell = ctx.settings.shell.as_deref().and_then(|s| {
         std::path::Path::new(s)
             .file_name()

@@ -2,17 +2,17 @@
 //!
 //! The file is read as PyYAML reads it (`yaml.rs`) and edited as a YAML value, so keys the
 //! helper does not own keep their meaning to the SDK after a rewrite; a file whose rewrite could
-//! not keep it is refused, unchanged. `file.rs` holds the locking and atomic writes.
+//! not keep it is refused, unchanged. `crate::fs` reads it (bounded, trusted) and writes it
+//! (locked, atomic).
 
-mod file;
 pub mod yaml;
 
 use std::path::Path;
 
-pub use file::{
-    FILE_NAME, Locked, check_regular, create_private_dir, dir, nonblocking, read_bounded, replace,
-};
+pub use crate::fs::FILE_NAME;
 use yaml::{Mapping, Value};
+
+use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::protocol::{Alias, Origin, Token};
@@ -26,6 +26,18 @@ pub struct Remote {
     pub token: Option<Token>,
 }
 
+/// A remote the helper cannot use (its alias, url or plaintext token is refused). Only that
+/// remote is affected: the others keep working, and every rewrite keeps it as it is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Refused {
+    /// Its place in `remotes`, counting from 1.
+    pub position: usize,
+    /// Its alias, when the file gives it one as text.
+    pub alias: Option<String>,
+    /// Why; never a value from the file other than the alias.
+    pub reason: String,
+}
+
 /// The parsed file: the whole YAML document, and the validated view of it that the rest of the
 /// program uses. Every edit goes through a method that changes `doc` and re-derives the view.
 #[derive(Clone, Default)]
@@ -33,6 +45,7 @@ pub struct Config {
     doc: Mapping,
     pub active_remote: Option<String>,
     pub remotes: Vec<Remote>,
+    pub refused: Vec<Refused>,
 }
 
 /// `doc` may hold plaintext tokens, so `Debug` shows only the (redacting) view.
@@ -42,10 +55,12 @@ impl std::fmt::Debug for Config {
             doc: _,
             active_remote,
             remotes,
+            refused,
         } = self;
         f.debug_struct("Config")
             .field("active_remote", active_remote)
             .field("remotes", remotes)
+            .field("refused", refused)
             .finish_non_exhaustive()
     }
 }
@@ -75,21 +90,28 @@ impl Config {
             Some(Value::Str(s)) => Some(s.clone()),
             Some(_) => return Err(Error::config("config.yaml: active_remote is not a string")),
         };
-        self.remotes = match self.doc.get("remotes") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Seq(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| parse_remote(item).map_err(|e| remote_error(i, e)))
-                .collect::<Result<_>>()?,
+        let items = match self.doc.get("remotes") {
+            None | Some(Value::Null) => &[][..],
+            Some(Value::Seq(items)) => items.as_slice(),
             Some(_) => return Err(Error::config("config.yaml: remotes is not a list")),
         };
+        (self.remotes, self.refused) = (Vec::new(), Vec::new());
+        for (i, item) in items.iter().enumerate() {
+            match parse_remote(item) {
+                Ok(remote) => self.remotes.push(remote),
+                Err(e) => self.refused.push(Refused {
+                    position: i + 1,
+                    alias: raw_alias(item).map(str::to_owned),
+                    reason: e.message,
+                }),
+            }
+        }
         Ok(())
     }
 
-    /// Reads the file without a lock (see `file.rs`). A missing file is an empty config.
+    /// Reads the file without a lock (see `crate::fs`). A missing file is an empty config.
     pub fn load(dir: &Path) -> Result<Self> {
-        match read_bounded(&dir.join(FILE_NAME))? {
+        match crate::fs::read_trusted(&dir.join(FILE_NAME))? {
             Some(bytes) => Config::parse(&bytes),
             None => Ok(Config::default()),
         }
@@ -120,6 +142,13 @@ impl Config {
         self.remotes.iter().find(|r| &r.alias == alias)
     }
 
+    /// The refused remote with this alias, if no usable one has it.
+    pub fn find_refused(&self, alias: &str) -> Option<&Refused> {
+        self.refused
+            .iter()
+            .find(|r| r.alias.as_deref() == Some(alias))
+    }
+
     /// The remote `active_remote` names, if it names one.
     pub fn active(&self) -> Option<&Remote> {
         let name = self.active_remote.as_deref()?;
@@ -139,10 +168,11 @@ impl Config {
         let Some(Value::Seq(items)) = self.doc.get_mut("remotes") else {
             return Err(Error::config("config.yaml: remotes is not a list"));
         };
-        let at = items.iter().position(|item| match item {
-            Value::Map(m) => m.get("alias").and_then(Value::as_str) == Some(alias.as_str()),
-            _ => false,
-        });
+        let named = |item: &Value| raw_alias(item) == Some(alias.as_str());
+        let at = items
+            .iter()
+            .position(|item| named(item) && parse_remote(item).is_ok())
+            .or_else(|| items.iter().position(named));
         let at = at.unwrap_or_else(|| {
             let mut m = Mapping::default();
             m.insert(str("alias"), str(alias.as_str()));
@@ -163,16 +193,14 @@ impl Config {
         self.derive_view()
     }
 
-    /// Removes every remote with this alias; returns whether there was one.
+    /// Removes every usable remote with this alias (a refused one stays as it is); returns
+    /// whether there was one.
     pub fn remove(&mut self, alias: &Alias) -> Result<bool> {
         let Some(Value::Seq(items)) = self.doc.get_mut("remotes") else {
             return Ok(false);
         };
         let before = items.len();
-        items.retain(|v| match v {
-            Value::Map(m) => m.get("alias").and_then(Value::as_str) != Some(alias.as_str()),
-            _ => true,
-        });
+        items.retain(|v| raw_alias(v) != Some(alias.as_str()) || parse_remote(v).is_err());
         let removed = items.len() != before;
         self.derive_view()?;
         Ok(removed)
@@ -194,8 +222,12 @@ fn str(text: &str) -> Value {
     Value::Str(text.to_owned())
 }
 
-fn remote_error(index: usize, e: Error) -> Error {
-    Error::config(format!("config.yaml: remote #{}: {}", index + 1, e.message))
+/// A remote's `alias` as the file has it, when it is text.
+fn raw_alias(item: &Value) -> Option<&str> {
+    match item {
+        Value::Map(m) => m.get("alias").and_then(Value::as_str),
+        _ => None,
+    }
 }
 
 fn parse_remote(item: &Value) -> Result<Remote> {
@@ -291,9 +323,6 @@ mod tests {
             "just a string",
             "remotes: oops",
             "active_remote: [1]",
-            "remotes:\n- alias: a\n",
-            "remotes:\n- alias: bad alias\n  url: https://x\n",
-            "remotes:\n- alias: a\n  url: https://x\n  token: has space\n",
             bomb,
         ] {
             let e = Config::parse(bad.as_bytes()).unwrap_err();
@@ -302,5 +331,66 @@ mod tests {
         }
         assert!(Config::parse(b"\xff").is_err());
         assert!(Config::parse(b"").unwrap().remotes.is_empty());
+    }
+
+    /// A remote the helper cannot use is refused alone, with its reason; the others are read,
+    /// and a rewrite keeps the refused one byte for byte.
+    #[test]
+    fn a_bad_remote_is_refused_alone_and_kept() {
+        let text = "remotes:\n- alias: a\n- alias: \"bell\\a\"\n  url: https://b.example\n- alias: good\n  url: https://g.example\n- alias: t\n  url: https://t.example\n  token: has space\n- alias: my cluster\n  url: ftp://x\n- url: https://n.example\n- [1]\n";
+        let mut c = Config::parse(text.as_bytes()).unwrap();
+        let aliases: Vec<&str> = c.remotes.iter().map(|r| r.alias.as_str()).collect();
+        assert_eq!(aliases, ["good"]);
+        let refused: Vec<(usize, Option<&str>)> = c
+            .refused
+            .iter()
+            .map(|r| (r.position, r.alias.as_deref()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                (1, Some("a")),
+                (2, Some("bell\u{7}")),
+                (4, Some("t")),
+                (5, Some("my cluster")),
+                (6, None),
+                (7, None)
+            ]
+        );
+        let reasons: Vec<&str> = c.refused.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(reasons[0], "has no url");
+        assert!(reasons[1].starts_with("alias must be"), "{}", reasons[1]);
+        assert!(reasons[2].starts_with("token must not"), "{}", reasons[2]);
+        assert!(!reasons[2].contains("has space"));
+        assert_eq!(reasons[3], "url must use http or https");
+        assert_eq!(reasons[4], "has no alias");
+        assert_eq!(reasons[5], "not a mapping");
+        assert_eq!(c.find_refused("my cluster").unwrap().position, 5);
+
+        // Edits elsewhere keep every refused remote as it was; removing its alias does not touch it.
+        c.upsert(
+            &alias("new"),
+            &Origin::parse("https://n.example").unwrap(),
+            None,
+        )
+        .unwrap();
+        assert!(!c.remove(&alias("my cluster")).unwrap());
+        let back = Config::parse(c.to_yaml().unwrap().as_bytes()).unwrap();
+        assert_eq!(back.refused, c.refused);
+        assert_eq!(back.remotes.len(), 2);
+
+        // Storing a refused alias again with a good url repairs that entry in place.
+        c.upsert(
+            &alias("my cluster"),
+            &Origin::parse("https://m.example").unwrap(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            c.find(&alias("my cluster")).unwrap().url.as_str(),
+            "https://m.example"
+        );
+        assert!(c.find_refused("my cluster").is_none());
+        assert_eq!(c.remotes.len(), 3);
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::Io;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::{self, Ctx, Moves};
+use crate::ops::{self, Ctx};
 use crate::protocol::{self, Alias, Origin, Selector, Token};
 use crate::resolve;
 use crate::secret::Secret;
@@ -129,10 +129,9 @@ fn store(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
     if username.is_empty() {
         return Err(Failure(MISSING_USERNAME.into()));
     }
-    let alias = Alias::new(username)?;
+    let username = Alias::new(username)?;
     let token = Token::new(secret.expose().to_owned())?;
-    // Never moves a remote that exists at another origin (see `Moves`).
-    ops::store(ctx, alias, url, &token, None, Moves::Refused)?;
+    ops::store_credential(ctx, &username, url, &token)?;
     Ok(())
 }
 

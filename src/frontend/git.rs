@@ -7,8 +7,8 @@ use std::io::Write;
 
 use crate::Io;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::{self, Ctx, Moves};
-use crate::protocol::{self, Alias, Origin, Selector, Token};
+use crate::ops::{self, Ctx};
+use crate::protocol::{self, Alias, Origin, Token};
 use crate::secret::Secret;
 
 /// The attributes we use; git may send more (path, capability[], wwwauth[], ...), all ignored.
@@ -93,18 +93,21 @@ pub fn serve<'a>(action: &str, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut I
     }
 }
 
+/// The user name git sent, as an alias; `None` when it cannot be one of ours.
+fn username(req: &Request) -> Option<Option<Alias>> {
+    match req.username.as_deref().map(Alias::new) {
+        Some(Err(_)) => None,
+        Some(Ok(alias)) => Some(Some(alias)),
+        None => Some(None),
+    }
+}
+
 /// The remote git means, or `None` for a miss.
 fn find(ctx: &Ctx, req: &Request) -> Result<Option<(Alias, Origin, Token)>> {
-    let Some(url) = origin(req)? else {
+    let (Some(url), Some(user)) = (origin(req)?, username(req)) else {
         return Ok(None);
     };
-    // A user name that cannot be an alias cannot be one of ours.
-    let alias = match req.username.as_deref().map(Alias::new) {
-        Some(Err(_)) => return Ok(None),
-        Some(Ok(a)) => Some(a),
-        None => None,
-    };
-    match ops::lookup(ctx, &Selector::new(alias, Some(url))) {
+    match ops::lookup_credential(ctx, user.as_ref(), &url) {
         Ok(ops::Found {
             alias: Some(alias),
             url,
@@ -126,6 +129,8 @@ fn get(ctx: &Ctx, req: &Request, stdout: &mut dyn Write) -> Result<()> {
         .map_err(|e| Error::io("writing stdout", &e))
 }
 
+/// Saves the credential under the alias `credential_alias` picks. An empty password is not a
+/// token (git's test suite approves one): nothing is stored, as for a non-http protocol.
 fn store(ctx: &Ctx, req: &Request) -> Result<()> {
     let (Some(username), Some(password)) = (&req.username, &req.password) else {
         return Ok(());
@@ -133,25 +138,22 @@ fn store(ctx: &Ctx, req: &Request) -> Result<()> {
     let Some(url) = origin(req)? else {
         return Ok(());
     };
-    let alias = Alias::new(username.as_str())?;
-    let token = Token::new(password.expose().to_owned())?;
-    // Never moves a remote that exists at another origin (see `Moves`).
-    ops::store(ctx, alias, url, &token, None, Moves::Refused).map(drop)
-}
-
-fn erase(ctx: &Ctx, req: &Request) -> Result<()> {
-    let Some((alias, url, current)) = find(ctx, req)? else {
-        return Ok(());
-    };
-    // git sends the rejected password: a credential that has changed since is not erased.
-    if req
-        .password
-        .as_ref()
-        .is_some_and(|p| p.expose() != current.expose())
-    {
+    if password.expose().is_empty() {
         return Ok(());
     }
-    ops::erase(ctx, &Selector::new(Some(alias), Some(url))).map(drop)
+    let username = Alias::new(username.as_str())?;
+    let token = Token::new(password.expose().to_owned())?;
+    ops::store_credential(ctx, &username, url, &token).map(drop)
+}
+
+/// Removes the matching credentials: the user's at the origin, or, without a user name, every
+/// remote at the origin; when git sends the rejected password, only those still holding it.
+fn erase(ctx: &Ctx, req: &Request) -> Result<()> {
+    let (Some(url), Some(user)) = (origin(req)?, username(req)) else {
+        return Ok(());
+    };
+    let rejected = req.password.as_ref().map(Secret::expose);
+    ops::erase_credentials(ctx, user.as_ref(), &url, rejected).map(drop)
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::Io;
+use crate::config::Refused;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::{self, Ctx, Moves};
+use crate::ops::{self, Activate, Ctx};
 use crate::protocol::{self, Alias, ListedRemote, Origin, Selector, Source, Token};
 
 pub const VERSION: u64 = 1;
@@ -60,6 +61,9 @@ pub enum Response {
     List {
         active_remote: Option<String>,
         remotes: Vec<ListedRemote>,
+        /// Present only when config.yaml holds remotes the helper cannot use.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        refused: Vec<Refused>,
     },
 }
 
@@ -132,7 +136,11 @@ fn answer(ctx: &Ctx, request: Request) -> Result<Response> {
             active,
         } => {
             let url = url.unwrap_or_else(Origin::default_url);
-            let stored = ops::store(ctx, alias, url, &token, active, Moves::Allowed)?;
+            let activate = match active {
+                Some(true) => Activate::Yes,
+                _ => Activate::No,
+            };
+            let stored = ops::store(ctx, alias, url, &token, activate)?;
             Response::Store {
                 alias: stored.alias,
                 url: stored.url,
@@ -144,10 +152,15 @@ fn answer(ctx: &Ctx, request: Request) -> Result<Response> {
             Response::Erase { alias, url }
         }
         Request::List => {
-            let (active_remote, remotes) = ops::list(ctx)?;
+            let ops::Listing {
+                active_remote,
+                remotes,
+                refused,
+            } = ops::list(ctx)?;
             Response::List {
                 active_remote,
                 remotes,
+                refused,
             }
         }
     })
@@ -430,7 +443,8 @@ mod tests {
         for input in [
             r#"{"alias":"a","token":"x","pipeline_sk_canary_0123456789":1}"#,
             r#"{"alias":"a","token":"pipeline_sk_canary","active":"pipeline_sk_canary"}"#,
-            r#"{"alias":"pipeline_sk_canary!","token":"x"}"#,
+            r#"{"alias":"pipeline_sk_canary\u0007","token":"x"}"#,
+            r#"{"alias":"pipeline_sk_canary_pipeline_sk_canary_pipeline_sk_canary_pipeline_sk_canary_pipeline_sk_canary_pipeline_sk_canary_pipeline_sk_canary","token":"x"}"#,
             r#"{"alias":"a","token":"pipeline_sk_canary x"}"#,
             r#"{"alias":"a","url":"https://pipeline_sk_canary@h","token":"x"}"#,
             r#"{"alias":"a","token":31415926535897}"#,

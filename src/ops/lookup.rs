@@ -2,7 +2,7 @@
 //! write nothing.
 
 use super::Ctx;
-use crate::config::{Config, Remote};
+use crate::config::{Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{Alias, ListedRemote, Origin, Selector, Source, Token};
 use crate::resolve;
@@ -31,6 +31,21 @@ pub fn lookup(ctx: &Ctx, sel: &Selector) -> Result<Found> {
     }
     let config = Config::load(ctx.dir()?)?;
     let remote = resolve::remote(&config, sel.alias.as_ref(), sel.url.as_ref())?;
+    found(ctx, remote)
+}
+
+/// git's and docker's lookup: the remote at `url`, named by `username` as
+/// `resolve::credential_alias` maps it (so never another origin's remote).
+pub fn lookup_credential(ctx: &Ctx, username: Option<&Alias>, url: &Origin) -> Result<Found> {
+    let config = Config::load(ctx.dir()?)?;
+    let alias = username
+        .map(|u| resolve::credential_alias(&config, u, url))
+        .transpose()?;
+    let remote = resolve::remote(&config, alias.as_ref(), Some(url))?;
+    found(ctx, remote)
+}
+
+fn found(ctx: &Ctx, remote: &Remote) -> Result<Found> {
     let (token, source) = token_of(ctx, remote)?;
     if source == Source::File && ctx.kind != StoreKind::File {
         ctx.warn(format!(
@@ -69,8 +84,18 @@ pub fn token_of(ctx: &Ctx, remote: &Remote) -> Result<(Token, Source)> {
     }
 }
 
-/// The remotes in config.yaml, and `active_remote` as the file has it.
-pub fn list(ctx: &Ctx) -> Result<(Option<String>, Vec<ListedRemote>)> {
+/// What `list` shows: config.yaml's remotes, never a token.
+#[derive(Debug)]
+pub struct Listing {
+    /// `active_remote` as the file has it.
+    pub active_remote: Option<String>,
+    pub remotes: Vec<ListedRemote>,
+    /// Remotes the helper cannot use, with the reason.
+    pub refused: Vec<Refused>,
+}
+
+/// The remotes in config.yaml.
+pub fn list(ctx: &Ctx) -> Result<Listing> {
     let config = Config::load(ctx.dir()?)?;
     let remotes = config
         .remotes
@@ -81,5 +106,9 @@ pub fn list(ctx: &Ctx) -> Result<(Option<String>, Vec<ListedRemote>)> {
             active: config.is_active(&r.alias),
         })
         .collect();
-    Ok((config.active_remote.clone(), remotes))
+    Ok(Listing {
+        active_remote: config.active_remote,
+        remotes,
+        refused: config.refused,
+    })
 }

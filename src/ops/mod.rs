@@ -8,9 +8,12 @@ mod write;
 use std::cell::{OnceCell, RefCell};
 use std::path::Path;
 
-pub use lookup::{Found, list, lookup, token_of};
+pub use lookup::{Found, Listing, list, lookup, lookup_credential, token_of};
 pub use txn::Txn;
-pub use write::{Migration, Moves, Stored, erase, migrate, set_active, store};
+pub use write::{
+    Activate, Migration, Stored, erase, erase_credentials, migrate, set_active, store,
+    store_credential,
+};
 
 use crate::error::Result;
 use crate::protocol::{Alias, Origin};
@@ -27,7 +30,9 @@ pub struct Ctx<'a> {
     pub kind: StoreKind,
     opener: &'a Opener<'a>,
     /// Opened on first use, so `list` and an environment-token `get` never touch the keyring.
-    store: OnceCell<Box<dyn Store>>,
+    /// A failure to open is kept too: a command asks a missing or hung keyring once, not once
+    /// per remote.
+    store: OnceCell<Result<Box<dyn Store>>>,
     /// One-line warnings for stderr, printed once the command has its answer.
     warnings: RefCell<Vec<String>>,
 }
@@ -54,11 +59,13 @@ impl<'a> Ctx<'a> {
         if self.kind == StoreKind::File {
             return Ok(None);
         }
-        if let Some(s) = self.store.get() {
-            return Ok(Some(s.as_ref()));
+        let opened = self
+            .store
+            .get_or_init(|| (self.opener)(self.kind, self.settings));
+        match opened {
+            Ok(store) => Ok(Some(store.as_ref())),
+            Err(e) => Err(e.clone()),
         }
-        let opened = (self.opener)(self.kind, self.settings)?;
-        Ok(Some(self.store.get_or_init(|| opened).as_ref()))
     }
 
     pub fn store_name(&self) -> &'static str {

@@ -12,8 +12,9 @@
 //! - The keyring is opened only when a token is really touched.
 
 use super::Ctx;
-use crate::config::{Config, Locked};
+use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::fs::Locked;
 use crate::protocol::{Alias, Origin, Token};
 use crate::store::{Key, Store};
 
@@ -232,7 +233,7 @@ mod tests {
     use std::rc::Rc;
 
     use super::*;
-    use crate::ops::{self, Moves};
+    use crate::ops::{self, Activate};
     use crate::protocol::Selector;
     use crate::settings::Settings;
     use crate::store::StoreKind;
@@ -305,9 +306,7 @@ mod tests {
     type Op = Box<dyn Fn(&Ctx) -> Result<()>>;
 
     fn store_op(a: &'static str, u: &'static str, t: &'static str) -> Op {
-        Box::new(move |c| {
-            ops::store(c, alias(a), url(u), &token(t), None, Moves::Allowed).map(drop)
-        })
+        Box::new(move |c| ops::store(c, alias(a), url(u), &token(t), Activate::No).map(drop))
     }
 
     /// Whether the store holds `t` for `a` at `u`.

@@ -1,17 +1,18 @@
 //! The writers. Each is a few edits inside one `Txn` (see `txn.rs` for the ordering rules).
 
 use super::{Ctx, Txn};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{Alias, Origin, Selector, Token};
 use crate::resolve;
 
-/// Whether a store may move an existing remote to another url. The JSON protocol's `store` and
-/// `login` may (that is what they are for); git and docker may not: they store whatever
-/// credential a host asked for, and must never redirect a remote or drop its token.
+/// Whether a store makes its remote the active one (the default of the SDK and of `get`).
+/// Defaults change only when a person says so: `login` (when none is active, or with
+/// `--active`), `use`, and a JSON `store` with `"active": true`; git and docker never.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Moves {
-    Allowed,
-    Refused,
+pub enum Activate {
+    Yes,
+    IfNoneIs,
+    No,
 }
 
 /// What `store` did.
@@ -25,30 +26,47 @@ pub struct Stored {
     pub replaced: bool,
 }
 
-/// Saves `token` for `alias` at `url`. `active`: `Some(true)` makes it the active remote,
-/// `Some(false)` leaves `active_remote` alone, `None` makes it active only when none is (as the
-/// SDK does). Storing exactly what is there writes nothing.
+/// Saves `token` for `alias` at `url` (moving the alias there if it was elsewhere), making it
+/// active as `activate` says. Storing exactly what is there writes nothing.
 pub fn store(
     ctx: &Ctx,
     alias: Alias,
     url: Origin,
     token: &Token,
-    active: Option<bool>,
-    moves: Moves,
+    activate: Activate,
 ) -> Result<Stored> {
-    let mut tx = Txn::begin(ctx)?;
+    save(Txn::begin(ctx)?, alias, url, token, activate)
+}
+
+/// git's and docker's store: the credential of `username` at `url`, under the alias
+/// `resolve::credential_alias` picks (never another origin's remote); the active remote stays.
+pub fn store_credential(ctx: &Ctx, username: &Alias, url: Origin, token: &Token) -> Result<Stored> {
+    let tx = Txn::begin(ctx)?;
+    let alias = resolve::credential_alias(&tx.config, username, &url)?;
+    save(tx, alias, url, token, Activate::No)
+}
+
+/// The store itself. A store under an alias that belongs to another url moves that remote (and
+/// its token); only `store` and `login` can ask for that, since `credential_alias` never picks
+/// another origin's alias.
+fn save(
+    mut tx: Txn,
+    alias: Alias,
+    url: Origin,
+    token: &Token,
+    activate: Activate,
+) -> Result<Stored> {
     let previous = tx.config.find(&alias).map(|r| r.url.clone());
     if let Some(old) = previous.as_ref().filter(|old| **old != url) {
-        if moves == Moves::Refused {
-            return Err(Error::invalid(format!(
-                "remote {alias} belongs to {old}; refusing to store a credential for {url} under that name (nothing was changed)"
-            )));
-        }
         tx.remove_token(&alias, old);
     }
     let moved = previous.as_ref().is_some_and(|old| *old != url);
     let replaced = tx.put_token(&alias, &url, token)? || moved;
-    let make_active = active.unwrap_or_else(|| tx.config.active().is_none());
+    let make_active = match activate {
+        Activate::Yes => true,
+        Activate::IfNoneIs => tx.config.active().is_none(),
+        Activate::No => false,
+    };
     if make_active {
         tx.config.set_active(Some(&alias))?;
     }
@@ -87,6 +105,45 @@ pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<(Alias, Origin)> {
     }
     tx.commit()?;
     Ok((alias, url))
+}
+
+/// git's erase: the remotes at `url` that a credential for `username` (any, without one) maps
+/// to, as `resolve::credential_alias` maps them; with `rejected`, only those whose token is still
+/// that one (a credential that changed since is kept). Returns how many were erased.
+pub fn erase_credentials(
+    ctx: &Ctx,
+    username: Option<&Alias>,
+    url: &Origin,
+    rejected: Option<&str>,
+) -> Result<usize> {
+    let mut tx = Txn::begin(ctx)?;
+    let alias = username
+        .map(|u| resolve::credential_alias(&tx.config, u, url))
+        .transpose()?;
+    let mut doomed = Vec::new();
+    for remote in tx.config.remotes.iter().filter(|r| r.url == *url) {
+        if alias.as_ref().is_some_and(|a| *a != remote.alias) {
+            continue;
+        }
+        let holds_rejected = match (rejected, super::token_of(ctx, remote)) {
+            (None, _) => true,
+            (Some(rejected), Ok((token, _))) => token.expose() == rejected,
+            (Some(_), Err(e)) if e.kind == ErrorKind::NotFound => false,
+            (Some(_), Err(e)) => return Err(e),
+        };
+        if holds_rejected {
+            doomed.push(remote.alias.clone());
+        }
+    }
+    for alias in &doomed {
+        tx.remove_token(alias, url);
+        tx.config.remove(alias)?;
+        if tx.config.is_active(alias) {
+            tx.config.set_active(None)?;
+        }
+    }
+    tx.commit()?;
+    Ok(doomed.len())
 }
 
 /// Makes `alias` the active remote.

@@ -10,7 +10,8 @@ use serde::{Serialize, Serializer};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
-pub const MAX_ALIAS_LEN: usize = 64;
+/// In characters. The SDK sets no limit; this one keeps every keyring's item name short.
+pub const MAX_ALIAS_LEN: usize = 128;
 pub const MAX_TOKEN_LEN: usize = 4096;
 pub const DEFAULT_URL: &str = "https://www.mystic.ai";
 
@@ -23,7 +24,9 @@ pub fn check_text(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// A remote's name: 1-64 characters from `[A-Za-z0-9._-]`.
+/// A remote's name: any text the SDK's `pipeline cluster login ALIAS` accepts that is safe to
+/// show on a terminal and to put in a keyring item's name: 1-128 characters, none of them a
+/// control character or an invisible direction or line-breaking mark.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Alias(String);
@@ -32,10 +35,10 @@ impl Alias {
     pub fn new(value: impl Into<String>) -> Result<Self> {
         let value = value.into();
         check_text("alias", &value)?;
-        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
-        if value.is_empty() || value.len() > MAX_ALIAS_LEN || !value.chars().all(allowed) {
+        let chars = value.chars().count();
+        if chars == 0 || chars > MAX_ALIAS_LEN || value.chars().any(unprintable) {
             return Err(Error::invalid(format!(
-                "alias must be 1-{MAX_ALIAS_LEN} characters from [A-Za-z0-9._-]"
+                "alias must be 1-{MAX_ALIAS_LEN} characters of printable text (no control characters)"
             )));
         }
         Ok(Alias(value))
@@ -43,6 +46,14 @@ impl Alias {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Control characters, and the marks that make a terminal show text other than it is: bidi
+/// controls (the "Trojan Source" characters) and the Unicode line and paragraph separators.
+fn unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
 }
 
 impl std::fmt::Display for Alias {
@@ -60,9 +71,12 @@ impl Origin {
     pub fn parse(value: &str) -> Result<Self> {
         check_text("url", value)?;
         let bad = |why: &str| Error::invalid(format!("url {why}"));
-        // The url crate silently strips tabs and newlines; refuse them instead.
+        // The url crate silently strips tabs and newlines, and reads `\\` as `/`; refuse them.
         if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("contains whitespace or control characters"));
+        }
+        if value.contains('\\') {
+            return Err(bad("contains a backslash, which URL readers disagree on"));
         }
         let url = url::Url::parse(value)
             .map_err(|_| bad("must be an absolute http:// or https:// URL"))?;
@@ -77,6 +91,11 @@ impl Origin {
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(bad("must not contain a query or fragment"));
+        }
+        if !plain_reading_agrees(value, &url) {
+            return Err(bad(
+                "writes its host in a form that URL readers disagree on; write it as scheme://host[:port]",
+            ));
         }
         Ok(Origin(url.origin().ascii_serialization()))
     }
@@ -96,6 +115,52 @@ impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Whether a plain RFC 3986 reading of `raw` (what Python's `urlsplit` and most other readers
+/// do: the authority runs from `//` to the first `/`, `?` or `#`) names the same host and port as
+/// the WHATWG reading `url` (which also accepts `https:host`, extra slashes, `0x7f.1` and
+/// percent-encoded hosts). A token is only ever handed out for a host both agree on.
+fn plain_reading_agrees(raw: &str, url: &url::Url) -> bool {
+    let Some((_, rest)) = raw.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains(['@', '%']) {
+        return false;
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((inside, after)) => (Err(inside), after),
+            None => return false,
+        },
+        None => authority.rfind(':').map_or((Ok(authority), ""), |at| {
+            (Ok(&authority[..at]), &authority[at..])
+        }),
+    };
+    let port = match port.strip_prefix(':') {
+        Some("") => None,
+        Some(digits) if digits.bytes().all(|b| b.is_ascii_digit()) => match digits.parse() {
+            Ok(p) => Some(p),
+            Err(_) => return false,
+        },
+        Some(_) => return false,
+        None if port.is_empty() => None,
+        None => return false,
+    };
+    let port = port.or(match url.scheme() {
+        "https" => Some(443),
+        _ => Some(80),
+    });
+    let same_host = match host {
+        Err(inside) => inside
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| url.host() == Some(url::Host::Ipv6(ip))),
+        Ok(name) if name.is_ascii() => url.host_str() == Some(name.to_ascii_lowercase().as_str()),
+        // An internationalised name: its IDNA form (which Python's requests sends too).
+        Ok(name) => url::Host::parse(name).is_ok_and(|h| url.host_str() == Some(&h.to_string())),
+    };
+    same_host && port == url.port_or_known_default()
 }
 
 /// An API token: non-empty, at most 4 KiB, no whitespace or control characters.
@@ -205,13 +270,80 @@ mod tests {
 
     #[test]
     fn aliases() {
-        assert!(Alias::new("mystic-api").is_ok());
-        assert!(Alias::new("a.b_c-D9").is_ok());
-        assert!(Alias::new("x".repeat(64)).is_ok());
-        for bad in ["", "has space", "semi;colon", "ünï", "a\nb", "a\0"] {
-            assert!(Alias::new(bad).is_err(), "{bad:?}");
+        // Whatever `pipeline cluster login ALIAS` takes and a terminal shows as it is.
+        for good in [
+            "mystic-api",
+            "a.b_c-D9",
+            "my cluster",
+            " padded ",
+            "semi;colon",
+            "ünï",
+            "日本",
+            "a@b:c/d",
+            "👩‍💻",
+        ] {
+            assert_eq!(Alias::new(good).unwrap().as_str(), good);
         }
-        assert!(Alias::new("x".repeat(65)).is_err());
+        assert!(
+            Alias::new("é".repeat(MAX_ALIAS_LEN)).is_ok(),
+            "characters, not bytes"
+        );
+        for bad in [
+            "",
+            "a\nb",
+            "a\0",
+            "tab\there",
+            "bell\u{7}",
+            "del\u{7f}",
+            "c1\u{85}",
+            "rtl\u{202e}x",
+            "iso\u{2066}x",
+            "lrm\u{200e}",
+            "ls\u{2028}",
+            "bom\u{feff}",
+        ] {
+            let e = Alias::new(bad).unwrap_err();
+            assert_eq!(e.kind, crate::error::ErrorKind::InvalidRequest, "{bad:?}");
+        }
+        assert!(Alias::new("x".repeat(MAX_ALIAS_LEN + 1)).is_err());
+    }
+
+    /// A URL two common readers (the WHATWG reading of the url crate, and RFC 3986's plain split,
+    /// which Python's urlsplit does) would send to different hosts is refused: a token goes only
+    /// to a host both agree on.
+    #[test]
+    fn urls_readers_disagree_on_are_refused() {
+        for ambiguous in [
+            "https://www.mystic.ai\\@evil.example",
+            "https://www.mystic.ai\\.evil.example",
+            "https:www.mystic.ai",
+            "https:/www.mystic.ai",
+            "https:///www.mystic.ai",
+            "https://www.mystic%2eai",
+            "http://0x7f.1",
+            "http://127.1",
+            "http://2130706433",
+            "https://[::1",
+            "https://[::1]x",
+            "https://h.example:99999",
+            "https://h.example:8a",
+        ] {
+            let e = Origin::parse(ambiguous).unwrap_err();
+            assert_eq!(
+                e.kind,
+                crate::error::ErrorKind::InvalidRequest,
+                "{ambiguous}"
+            );
+        }
+        for (plain, origin) in [
+            ("https://WWW.mystic.ai:0443/x", "https://www.mystic.ai"),
+            ("https://h.example:/", "https://h.example"),
+            ("http://[0:0::1]:80", "http://[::1]"),
+            ("https://bücher.example", "https://xn--bcher-kva.example"),
+            ("https://h.example.", "https://h.example."),
+        ] {
+            assert_eq!(Origin::parse(plain).unwrap().as_str(), origin, "{plain}");
+        }
     }
 
     #[test]

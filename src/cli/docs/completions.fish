@@ -71,7 +71,7 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_s
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand exec" -l alias -d 'The remote\'s name; without it, PIPELINE_API_TOKEN, else the active remote' -r
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand env" -l alias -d 'The remote\'s name; without it, PIPELINE_API_TOKEN, else the active remote' -r
-complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand env" -l format -r -f -a "shell\t'`export NAME=\'value\'` lines, for `eval "$(mystic-credential-helper env)"`'
+complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand env" -l format -r -f -a "shell\t'`export NAME=\'value\'` lines, for `eval "$(mystic-credential-helper env)"` in sh, bash and zsh, or `mystic-credential-helper env | source` in fish'
 dotenv\t'`NAME=value` lines, for a .env file'
 github\t'GitHub Actions: append both to $GITHUB_ENV for later steps, and mask the token'
 json\t'One JSON object'"

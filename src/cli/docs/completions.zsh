@@ -114,7 +114,7 @@ _arguments "${_arguments_options[@]}" : \
 (env)
 _arguments "${_arguments_options[@]}" : \
 '--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote]:ALIAS:_default' \
-'--format=[]:FORMAT:((shell\:"\`export NAME='\''value'\''\` lines, for \`eval "\$(mystic-credential-helper env)"\`"
+'--format=[]:FORMAT:((shell\:"\`export NAME='\''value'\''\` lines, for \`eval "\$(mystic-credential-helper env)"\` in sh, bash and zsh, or \`mystic-credential-helper env | source\` in fish"
 dotenv\:"\`NAME=value\` lines, for a .env file"
 github\:"GitHub Actions\: append both to \$GITHUB_ENV for later steps, and mask the token"
 json\:"One JSON object"))' \

@@ -17,7 +17,10 @@
 //! `Client::run`, which also races each operation against the process's keyring deadline. zbus's
 //! blocking API would start an executor thread, and the deadline a thread per call; for a
 //! process that lives a few milliseconds, those threads cost more than the D-Bus calls.
+//!
+//! A service may answer `CreateItem`, `Delete` or `Unlock` with a prompt; `prompt.rs` follows it.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -30,12 +33,14 @@ use zbus::zvariant::{self, OwnedObjectPath, OwnedValue, Type, Value};
 use zeroize::Zeroizing;
 
 use super::dh;
+use super::prompt::{Prompts, Waiting};
 
 const SERVICE: &str = "org.freedesktop.secrets";
 const PATH: &str = "/org/freedesktop/secrets";
 const SERVICE_IFACE: &str = "org.freedesktop.Secret.Service";
 const COLLECTION_IFACE: &str = "org.freedesktop.Secret.Collection";
 const ITEM_IFACE: &str = "org.freedesktop.Secret.Item";
+pub const PROMPT_IFACE: &str = "org.freedesktop.Secret.Prompt";
 const PROPERTIES_IFACE: &str = "org.freedesktop.DBus.Properties";
 /// `UnknownMethod` while gnome-keyring is still registering the caller: wait this long between
 /// tries, doubling each time (about 60 ms in all).
@@ -49,8 +54,15 @@ pub enum Fault {
     NoBus(String),
     /// The bus is there, but nothing owns org.freedesktop.secrets.
     NoService(String),
-    /// The collection or item is locked, or the service wants to show a prompt.
+    /// The collection or item is locked (or needs a person to confirm each access), and no one
+    /// can answer an unlock prompt here.
     Locked,
+    /// A prompt was not completed in time, and was dismissed.
+    PromptTimeout(Waiting),
+    /// The prompt was dismissed (cancelled) by the person or the service.
+    Dismissed(Waiting),
+    /// There is no default collection to create items in.
+    NoDefaultCollection,
     /// `UnknownMethod`: from gnome-keyring, also "not registered yet" (see the module comment),
     /// and what a call on an item that another client just deleted gets.
     UnknownMethod(String),
@@ -116,11 +128,20 @@ pub struct Found {
     pub locked: Vec<OwnedObjectPath>,
 }
 
+/// An item's properties that decide which of several matches is the current one.
+pub struct ItemInfo {
+    /// Seconds since the epoch.
+    pub modified: u64,
+    pub attributes: HashMap<String, String>,
+}
+
 pub struct Client {
-    conn: Connection,
+    pub(super) conn: Connection,
     encryption: Encryption,
     session: OnceLock<Session>,
-    deadline: Instant,
+    /// When the command's keyring time is up; a prompt a person can answer moves it.
+    pub(super) deadline: Cell<Instant>,
+    pub(super) prompts: Prompts,
 }
 
 /// `work`, unless `deadline` comes first.
@@ -134,7 +155,12 @@ async fn until<T>(deadline: Instant, work: impl Future<Output = Result<T>>) -> R
 
 impl Client {
     /// Connects to the bus at `address` by `deadline`; nothing is sent to the service yet.
-    pub fn connect(address: &str, encryption: Encryption, deadline: Instant) -> Result<Self> {
+    pub fn connect(
+        address: &str,
+        encryption: Encryption,
+        deadline: Instant,
+        prompts: Prompts,
+    ) -> Result<Self> {
         let build = async {
             let builder = zbus::connection::Builder::address(address)?;
             builder.internal_executor(false).build().await
@@ -146,23 +172,42 @@ impl Client {
             conn,
             encryption,
             session: OnceLock::new(),
-            deadline,
+            deadline: Cell::new(deadline),
+            prompts,
         })
     }
 
     /// Runs `op` on this thread until it ends or the deadline passes, driving zbus's executor
-    /// meanwhile.
+    /// meanwhile. Once the deadline has passed, nothing more is sent: the command reports each
+    /// later call as timed out at once.
     pub fn run<T>(&self, op: impl Future<Output = Result<T>>) -> Result<T> {
+        if Instant::now() >= self.deadline.get() {
+            return Err(Fault::Timeout);
+        }
         let executor = self.conn.executor();
         let driven = future::or(op, async {
             loop {
                 executor.tick().await;
             }
         });
-        zbus::block_on(until(self.deadline, driven))
+        zbus::block_on(future::or(driven, async {
+            self.expired().await;
+            Err(Fault::Timeout)
+        }))
     }
 
-    async fn call<B>(
+    /// Waits until the deadline, following it when a prompt moves it.
+    async fn expired(&self) {
+        loop {
+            let at = self.deadline.get();
+            Timer::at(at).await;
+            if Instant::now() >= self.deadline.get() {
+                return;
+            }
+        }
+    }
+
+    pub(super) async fn call<B>(
         &self,
         path: &str,
         iface: &str,
@@ -248,7 +293,20 @@ impl Client {
     where
         B: Serialize + zvariant::DynamicType,
     {
-        self.call(item.as_str(), ITEM_IFACE, method, body)
+        self.on_item_iface(item, ITEM_IFACE, method, body).await
+    }
+
+    async fn on_item_iface<B>(
+        &self,
+        item: &OwnedObjectPath,
+        iface: &str,
+        method: &str,
+        body: &B,
+    ) -> Result<zbus::Message>
+    where
+        B: Serialize + zvariant::DynamicType,
+    {
+        self.call(item.as_str(), iface, method, body)
             .await
             .map_err(|fault| match fault {
                 Fault::UnknownMethod(_) | Fault::NoSuchObject => Fault::Gone,
@@ -290,20 +348,27 @@ impl Client {
         Ok(())
     }
 
-    /// Creates an item in the default collection, which must be unlocked: we never prompt.
+    /// The default collection; `NoDefaultCollection` when the service has none.
+    pub async fn default_collection(&self) -> Result<OwnedObjectPath> {
+        let reply = self
+            .call(PATH, SERVICE_IFACE, "ReadAlias", &("default",))
+            .await?;
+        let (collection,): (OwnedObjectPath,) = body(&reply)?;
+        match collection.as_str() {
+            "/" => Err(Fault::NoDefaultCollection),
+            _ => Ok(collection),
+        }
+    }
+
+    /// Creates an item in the default collection, unlocking it first (where a person can
+    /// answer) and following the prompt the service may answer with (KeePassXC always does).
     pub async fn create(
         &self,
         label: &str,
         attributes: &HashMap<&str, &str>,
         plain: &[u8],
     ) -> Result<()> {
-        let reply = self
-            .call(PATH, SERVICE_IFACE, "ReadAlias", &("default",))
-            .await?;
-        let (collection,): (OwnedObjectPath,) = body(&reply)?;
-        if collection.as_str() == "/" {
-            return Err(Fault::Other("there is no default collection".into()));
-        }
+        let collection = self.default_collection().await?;
         let reply = self
             .call(
                 collection.as_str(),
@@ -314,7 +379,7 @@ impl Client {
             .await?;
         let (locked,): (OwnedValue,) = body(&reply)?;
         if bool::try_from(locked).unwrap_or(true) {
-            return Err(Fault::Locked);
+            self.unlock(std::slice::from_ref(&collection)).await?;
         }
         let properties = HashMap::from([
             ("org.freedesktop.Secret.Item.Label", Value::from(label)),
@@ -333,26 +398,55 @@ impl Client {
             )
             .await?;
         let (_, prompt): (OwnedObjectPath, OwnedObjectPath) = body(&reply)?;
-        no_prompt(&prompt)
+        self.follow(&prompt, Waiting::Save).await.map(drop)
     }
 
     pub async fn delete(&self, item: &OwnedObjectPath) -> Result<()> {
         let reply = self.on_item(item, "Delete", &()).await?;
         let (prompt,): (OwnedObjectPath,) = body(&reply)?;
-        no_prompt(&prompt)
+        self.follow(&prompt, Waiting::Delete).await.map(drop)
+    }
+
+    /// Unlocks `objects` (items or collections) through the service's prompt, where a person
+    /// can answer it; elsewhere `Locked` at once, with nothing shown to anyone.
+    pub async fn unlock(&self, objects: &[OwnedObjectPath]) -> Result<Vec<OwnedObjectPath>> {
+        if !self.prompts.person {
+            return Err(Fault::Locked);
+        }
+        let reply = self
+            .call(PATH, SERVICE_IFACE, "Unlock", &(objects,))
+            .await?;
+        let (mut unlocked, prompt): (Vec<OwnedObjectPath>, OwnedObjectPath) = body(&reply)?;
+        if let Some(result) = self.follow(&prompt, Waiting::Unlock).await? {
+            unlocked = result
+                .try_into()
+                .map_err(|_| Fault::Other("Unlock's prompt answered no objects".into()))?;
+        }
+        Ok(unlocked)
+    }
+
+    /// `Modified` and `Attributes`, for choosing among several items that match one remote.
+    pub async fn item_info(&self, item: &OwnedObjectPath) -> Result<ItemInfo> {
+        let reply = self
+            .on_item_iface(item, PROPERTIES_IFACE, "GetAll", &(ITEM_IFACE,))
+            .await?;
+        let (mut all,): (HashMap<String, OwnedValue>,) = body(&reply)?;
+        let modified = all
+            .remove("Modified")
+            .and_then(|v| u64::try_from(v).ok())
+            .unwrap_or(0);
+        let attributes = all
+            .remove("Attributes")
+            .and_then(|v| HashMap::<String, String>::try_from(v).ok())
+            .unwrap_or_default();
+        Ok(ItemInfo {
+            modified,
+            attributes,
+        })
     }
 }
 
-/// A prompt path other than "/" means the service wants the user to confirm: we never do.
-fn no_prompt(prompt: &OwnedObjectPath) -> Result<()> {
-    if prompt.as_str() == "/" {
-        Ok(())
-    } else {
-        Err(Fault::Locked)
-    }
-}
-
-fn body<T>(reply: &zbus::Message) -> Result<T>
+pub(super) fn body<T>(reply: &zbus::Message) -> Result<T>
 where
     T: for<'d> Deserialize<'d> + Type,
 {

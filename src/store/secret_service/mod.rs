@@ -1,19 +1,24 @@
 //! The freedesktop Secret Service over D-Bus (gnome-keyring, KWallet, KeePassXC), through our
 //! own small zbus client (see `client.rs` for why the order of calls matters).
 //!
-//! Items carry exactly the attributes `service` and `username`, so `secret-tool lookup`, Python
-//! keyring and keyring-rs find the same item. The session is plain by default: the token crosses
-//! only the user's own session-bus socket, and skipping the Diffie-Hellman exchange makes `get`
-//! several times faster (see docs/design.md). `MYSTIC_SECRET_SERVICE_ENCRYPTION=dh` asks for the
-//! encrypted session instead. A locked collection is reported at once, never unlocked with a
-//! prompt; every call runs under the process's keyring deadline.
+//! Items carry the attributes `service` and `username`, so `secret-tool lookup`, Python keyring
+//! and keyring-rs find the same item. Other clients add attributes of their own (Python keyring
+//! adds `application`), so one remote can match several items: a read takes the most recently
+//! modified one, and a write leaves exactly one. The session is plain by default: the token
+//! crosses only the user's own session-bus socket, and skipping the Diffie-Hellman exchange makes
+//! `get` several times faster (see docs/design.md). `MYSTIC_SECRET_SERVICE_ENCRYPTION=dh` asks for
+//! the encrypted session instead. Prompts are followed as `prompt.rs` says; every call runs under
+//! the process's keyring deadline.
 
 mod client;
 mod dh;
+mod prompt;
 
 use std::collections::HashMap;
 
-use client::{Client, Encryption, Fault};
+use client::{Client, Encryption, Fault, ItemInfo};
+use prompt::Prompts;
+use zbus::zvariant::OwnedObjectPath;
 
 use super::{Deadline, Key, Store, unavailable};
 use crate::error::{Error, Result};
@@ -39,7 +44,11 @@ pub fn open(settings: &Settings, deadline: Deadline) -> Result<Box<dyn Store>> {
             None,
         ));
     };
-    let client = Client::connect(&address, encryption, deadline.at()).map_err(fail)?;
+    let prompts = Prompts {
+        person: settings.person,
+        wait: settings.prompt_wait.clone()?,
+    };
+    let client = Client::connect(&address, encryption, deadline.at(), prompts).map_err(fail)?;
     Ok(Box::new(SecretServiceStore { client }))
 }
 
@@ -56,7 +65,28 @@ fn fail(fault: Fault) -> Error {
             Some(&detail),
         ),
         Fault::Locked => unavailable(
-            "the Secret Service keyring is locked, and unlocking it needs a prompt, which this helper never shows; unlock it in your desktop session",
+            "the Secret Service keeps the keyring or the item locked (a locked keyring, or one that asks a person to confirm each access, as KeePassXC can), and no one can answer its prompt here: there is no desktop session (DISPLAY or WAYLAND_DISPLAY) and no terminal. Unlock the keyring in your desktop session (or turn off KeePassXC's access confirmation), or run the command from a terminal there",
+            ADVICE,
+            None,
+        ),
+        Fault::PromptTimeout(waiting) => unavailable(
+            &format!(
+                "the Secret Service asked a person {}, and no answer came in time; the prompt was dismissed and nothing was changed. Answer the prompt when it shows (MYSTIC_PROMPT_TIMEOUT sets how many seconds to wait where someone can answer; the default is 60), or turn that confirmation off (KeePassXC: Tools > Settings > Secret Service Integration)",
+                waiting.describe()
+            ),
+            ADVICE,
+            None,
+        ),
+        Fault::Dismissed(waiting) => unavailable(
+            &format!(
+                "the Secret Service's prompt {} was dismissed, so nothing was changed",
+                waiting.describe()
+            ),
+            ADVICE,
+            None,
+        ),
+        Fault::NoDefaultCollection => unavailable(
+            "the Secret Service has no default keyring (collection) to keep tokens in. Create one and make it the default: log in to a desktop session (which creates the login keyring) or use GNOME's Passwords and Keys (seahorse); with KeePassXC, expose a database group under Database Settings > Secret Service Integration",
             ADVICE,
             None,
         ),
@@ -79,13 +109,6 @@ fn attributes(key: &Key) -> HashMap<&str, &str> {
     ])
 }
 
-fn ambiguous(key: &Key) -> Error {
-    Error::config(format!(
-        "several {NAME} items match {} at {}; delete the duplicates (secret-tool clear service {} username {})",
-        key.user, key.service, key.service, key.user
-    ))
-}
-
 fn invalid_item(key: &Key) -> Error {
     Error::config(format!(
         "the {NAME} item for {} at {} is not a valid token; store it again",
@@ -104,18 +127,58 @@ impl SecretServiceStore {
 /// How often an operation starts over when another client deletes the item it found.
 const RACES: usize = 3;
 
+/// The items of `key` a call may use: the unlocked matches, after unlocking the locked ones
+/// where a person can answer (`Locked` elsewhere).
+async fn matches(client: &Client, key: &Key) -> std::result::Result<Vec<OwnedObjectPath>, Fault> {
+    let found = client.search(&attributes(key)).await?;
+    let mut items = found.unlocked;
+    if !found.locked.is_empty() {
+        items.extend(client.unlock(&found.locked).await?);
+    }
+    Ok(items)
+}
+
+/// The current one of several items for one remote: the most recently modified. On a tie (the
+/// services count whole seconds), an item another client wrote: the helper's own writes leave
+/// one item, so a second one is newer than ours.
+async fn newest(
+    client: &Client,
+    key: &Key,
+    items: Vec<OwnedObjectPath>,
+) -> std::result::Result<(OwnedObjectPath, Vec<OwnedObjectPath>), Fault> {
+    let mut ranked = Vec::new();
+    for item in items {
+        let ItemInfo {
+            modified,
+            attributes: attrs,
+        } = client.item_info(&item).await?;
+        let ours = attrs.len() == 2 && attrs.get("service") == Some(&key.service);
+        ranked.push(((modified, !ours), item));
+    }
+    ranked.sort_by_key(|(rank, _)| *rank);
+    let (_, current) = ranked.pop().expect("called with at least one item");
+    Ok((current, ranked.into_iter().map(|(_, item)| item).collect()))
+}
+
 impl Store for SecretServiceStore {
     fn get(&self, key: &Key) -> Result<Option<Token>> {
         self.call(key, async |client, key| {
             for _ in 0..RACES {
-                let found = client.search(&attributes(key)).await.map_err(fail)?;
-                let item = match (found.unlocked.as_slice(), found.locked.is_empty()) {
-                    ([], true) => return Ok(None),
-                    ([], false) => return Err(fail(Fault::Locked)),
-                    ([item], _) => item,
-                    _ => return Err(ambiguous(key)),
+                let item = match matches(client, key).await.map_err(fail)? {
+                    items if items.len() > 1 => newest(client, key, items).await.map_err(fail)?.0,
+                    mut items => match items.pop() {
+                        Some(item) => item,
+                        // A miss: say so, unless there is no keyring to have found it in.
+                        None => {
+                            return client
+                                .default_collection()
+                                .await
+                                .map(|_| None)
+                                .map_err(fail);
+                        }
+                    },
                 };
-                let bytes = match client.get_secret(item).await {
+                let bytes = match client.get_secret(&item).await {
                     Err(Fault::Gone) => continue,
                     other => other.map_err(fail)?,
                 };
@@ -133,15 +196,19 @@ impl Store for SecretServiceStore {
         self.call(key, async |client, key| {
             let secret = token.expose().as_bytes();
             for _ in 0..RACES {
-                let found = client.search(&attributes(key)).await.map_err(fail)?;
-                let done = match found.unlocked.as_slice() {
-                    [item] => client.set_secret(item, secret).await,
-                    [] if !found.locked.is_empty() => Err(Fault::Locked),
-                    [] => {
+                let items = matches(client, key).await.map_err(fail)?;
+                let done = match items.len() {
+                    0 => {
                         let label = format!("Mystic API token ({} at {})", key.user, key.service);
                         client.create(&label, &attributes(key), secret).await
                     }
-                    _ => return Err(ambiguous(key)),
+                    _ => {
+                        let (current, others) = newest(client, key, items).await.map_err(fail)?;
+                        match client.set_secret(&current, secret).await {
+                            Ok(()) => delete_all(client, &others).await,
+                            other => other,
+                        }
+                    }
                 };
                 match done {
                     Err(Fault::Gone) => continue,
@@ -154,20 +221,20 @@ impl Store for SecretServiceStore {
 
     fn delete(&self, key: &Key) -> Result<bool> {
         self.call(key, async |client, key| {
-            let found = client.search(&attributes(key)).await.map_err(fail)?;
-            if !found.locked.is_empty() {
-                return Err(fail(Fault::Locked));
-            }
-            let mut deleted = false;
-            for item in &found.unlocked {
-                match client.delete(item).await {
-                    Ok(()) => deleted = true,
-                    // Deleted meanwhile by another client: gone either way.
-                    Err(Fault::Gone) => {}
-                    Err(e) => return Err(fail(e)),
-                }
-            }
-            Ok(deleted)
+            let items = matches(client, key).await.map_err(fail)?;
+            delete_all(client, &items).await.map_err(fail)?;
+            Ok(!items.is_empty())
         })
     }
+}
+
+/// Deletes each item; one another client deleted meanwhile is gone either way.
+async fn delete_all(client: &Client, items: &[OwnedObjectPath]) -> std::result::Result<(), Fault> {
+    for item in items {
+        match client.delete(item).await {
+            Ok(()) | Err(Fault::Gone) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

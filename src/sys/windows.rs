@@ -1,5 +1,5 @@
-//! Windows plumbing with no Unix counterpart in std: a folder only its owner can open (Unix's
-//! mode 0700), and the console and process rules `exec` needs.
+//! Windows: a folder only its owner can open (Unix's mode 0700), and the console and process
+//! rules `exec` needs.
 
 use std::os::windows::ffi::OsStrExt;
 use std::os::windows::io::AsRawHandle;
@@ -19,7 +19,10 @@ use windows_sys::Win32::System::JobObjects::{
     JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
     SetInformationJobObject,
 };
-use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
+use windows_sys::Win32::System::Threading::{
+    GetCurrentProcess, GetExitCodeProcess, OpenProcess, OpenProcessToken,
+    PROCESS_QUERY_LIMITED_INFORMATION,
+};
 
 /// A protected DACL (nothing inherited from the parent) that lets only `user` (a SID) and SYSTEM
 /// in, and passes the same to what is created inside.
@@ -158,5 +161,22 @@ impl Drop for ChildGuard {
             CloseHandle(self.job);
             SetConsoleCtrlHandler(Some(let_the_child_decide), 0);
         }
+    }
+}
+
+/// Whether a process with this id runs.
+pub fn process_alive(pid: u32) -> bool {
+    // STILL_ACTIVE: the exit code of a process that has not exited.
+    const STILL_ACTIVE: u32 = 259;
+    // SAFETY: a handle we open, query and close.
+    unsafe {
+        let process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid);
+        if process.is_null() {
+            return false;
+        }
+        let mut code = 0;
+        let queried = GetExitCodeProcess(process, &mut code);
+        CloseHandle(process);
+        queried != 0 && code == STILL_ACTIVE
     }
 }

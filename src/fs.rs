@@ -1,17 +1,18 @@
-//! The files behind the mirror: where config.yaml is, reading it without ever blocking or
-//! swallowing memory, the writer lock, and atomic replacement.
+//! The files the helper reads and writes, handled safely: every read is bounded (a regular file
+//! only, opened without blocking, at most 4 MiB), the files that decide which token goes where
+//! must be trusted (`check_trusted`), and writes are atomic under a lock.
 //!
-//! Reads take no lock: writers replace the file with an atomic rename, so a reader opens either
-//! the old or the new file, never a mix. Writers hold an exclusive lock on a separate lock file
-//! for the whole read-modify-write (config.yaml itself cannot carry the lock, because the rename
-//! replaces its inode). The kernel drops a dead writer's lock, so a crash never blocks the next.
+//! Reads of config.yaml take no lock: writers replace the file with an atomic rename, so a
+//! reader opens either the old or the new file, never a mix. Writers hold an exclusive lock on a
+//! separate lock file for the whole read-modify-write (config.yaml itself cannot carry the lock,
+//! because the rename replaces its inode). The kernel drops a dead writer's lock, so a crash
+//! never blocks the next.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::env::Env;
 use crate::error::{Error, ErrorKind, Result};
 
 pub const FILE_NAME: &str = "config.yaml";
@@ -22,41 +23,34 @@ const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// Far above any real config.yaml (a few hundred bytes); a larger one is refused unread.
 pub const MAX_SIZE: u64 = 4 * 1024 * 1024;
 
-/// The SDK's rule: `$PIPELINE_DIR`, else `%LOCALAPPDATA%/.pipeline` on Windows, else
-/// `~/.pipeline`, where `~` is `HOME` or else the password database (Python's `expanduser`).
-pub fn dir(env: &Env) -> Result<PathBuf> {
-    match env.get("PIPELINE_DIR") {
-        Some(dir) if dir.is_empty() => {
-            return Err(Error::config(
-                "PIPELINE_DIR is set but empty, which makes the SDK use config.yaml in the current folder; set it to a folder, or unset it to use ~/.pipeline",
-            ));
-        }
-        Some(dir) => return Ok(PathBuf::from(dir)),
-        None => {}
-    }
-    if cfg!(windows) {
-        return env
-            .path("LOCALAPPDATA")
-            .map(|p| p.join(".pipeline"))
-            .ok_or_else(|| {
-                Error::config("cannot locate the config folder: set PIPELINE_DIR or %LOCALAPPDATA%")
-            });
-    }
-    env.path("HOME")
-        .or_else(dirs::home_dir)
-        .map(|home| home.join(".pipeline"))
-        .ok_or_else(|| Error::config("cannot locate your home folder: set PIPELINE_DIR or HOME"))
-}
-
 /// Opens `path` for reading without blocking (a FIFO would otherwise wait for a writer) and
 /// checks that it is a regular file of at most `MAX_SIZE` bytes; `None` when it does not exist.
+/// Every file the helper reads is read through here.
 pub fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>> {
+    read_checked(path, |_| Ok(()))
+}
+
+/// `read_bounded` for a file that decides which token goes where (config.yaml): it and its
+/// folder must also pass `check_trusted`.
+pub fn read_trusted(path: &Path) -> Result<Option<Vec<u8>>> {
+    read_checked(path, |file| {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let meta = fs::metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
+            check_trusted(&meta, dir)?;
+        }
+        let meta = file.metadata().map_err(|e| Error::io(path.display(), &e))?;
+        check_trusted(&meta, path)
+    })
+}
+
+fn read_checked(path: &Path, check: impl FnOnce(&File) -> Result<()>) -> Result<Option<Vec<u8>>> {
     let mut file = match nonblocking().read(true).open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path.display(), &e)),
     };
     check_regular(&file, path)?;
+    check(&file)?;
     let mut bytes = Vec::new();
     (&mut file)
         .take(MAX_SIZE + 1)
@@ -81,6 +75,38 @@ pub fn check_regular(file: &File, path: &Path) -> Result<()> {
             path.display()
         )));
     }
+    Ok(())
+}
+
+/// ssh's StrictModes for the files that say which remote and token a request gets: a file or
+/// folder that another user (other than root) owns, or that its group or others can write,
+/// could have been planted by someone else, and is refused with the command that fixes it.
+#[cfg(unix)]
+pub fn check_trusted(meta: &fs::Metadata, path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let shown = crate::quote::sh(&path.to_string_lossy());
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(Error::config(format!(
+            "{} belongs to another user (uid {}), who could have put remotes or tokens in it; if it is yours, take it back with `sudo chown $(id -un) {shown}`, otherwise remove it",
+            path.display(),
+            meta.uid()
+        )));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(Error::config(format!(
+            "{} can be written by its group or by others (mode {:o}), so another user could put remotes or tokens in it; remove that with `chmod go-w {shown}`",
+            path.display(),
+            meta.mode() & 0o777
+        )));
+    }
+    Ok(())
+}
+
+/// Windows: the folder's owner-only ACL (see `windows.rs`) does this job.
+#[cfg(not(unix))]
+pub fn check_trusted(_meta: &fs::Metadata, _path: &Path) -> Result<()> {
     Ok(())
 }
 
@@ -109,17 +135,10 @@ impl Locked {
 
     fn acquire_within(dir: &Path, timeout: Duration) -> Result<Locked> {
         create_private_dir(dir)?;
+        let meta = fs::metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
+        check_trusted(&meta, dir)?;
         let path = dir.join(LOCK_NAME);
-        let mut options = nonblocking();
-        private(&mut options);
-        let lock = options
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(path.display(), &e))?;
-        check_regular(&lock, &path)?;
+        let lock = open_lock(&path)?;
         let deadline = Instant::now() + timeout;
         loop {
             match lock.try_lock() {
@@ -161,7 +180,7 @@ impl Locked {
                 path.display()
             )));
         }
-        read_bounded(&path)
+        read_trusted(&path)
     }
 
     /// Replaces config.yaml with `bytes`, or removes it for `None` (undoing the creation of a
@@ -193,6 +212,58 @@ impl Locked {
             }
         }
     }
+}
+
+/// The lock file: created inside the folder with mode 0600, never through a symbolic link (one
+/// planted in a shared folder would make us create or lock a file elsewhere), and ours.
+fn open_lock(path: &Path) -> Result<File> {
+    let mut options = nonblocking();
+    private(&mut options);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_NOFOLLOW,
+    );
+    let lock = options
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path);
+    let lock = match lock {
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(Error::config(format!(
+                "{} is a symbolic link; refusing to follow it (remove it: the helper creates the lock file itself)",
+                path.display()
+            )));
+        }
+        other => other.map_err(|e| Error::io(path.display(), &e))?,
+    };
+    check_regular(&lock, path)?;
+    check_own(&lock, path)?;
+    Ok(lock)
+}
+
+/// A lock file another user made could be taken away from us, or shared with them.
+#[cfg(unix)]
+fn check_own(file: &File, path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = file.metadata().map_err(|e| Error::io(path.display(), &e))?;
+    // SAFETY: geteuid cannot fail.
+    if meta.uid() != unsafe { libc::geteuid() } {
+        return Err(Error::config(format!(
+            "{} belongs to another user (uid {}); remove it (the helper creates the lock file itself)",
+            path.display(),
+            meta.uid()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_own(_file: &File, _path: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Temp file in `dir`, fsync, rename over `path`, fsync of the folder. tempfile creates the file
@@ -237,7 +308,7 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
             .create(dir)
     };
     #[cfg(windows)]
-    let created = crate::windows::create_private_dir(dir);
+    let created = crate::sys::create_private_dir(dir);
     created.map_err(|e| Error::io(dir.display(), &e))
 }
 
@@ -299,23 +370,6 @@ mod tests {
             ErrorKind::Io
         };
         assert_eq!(read_bounded(dir.path()).unwrap_err().kind, folder);
-    }
-
-    #[test]
-    fn the_folder_follows_the_sdk() {
-        let env: Env = [("PIPELINE_DIR", "/some/where"), ("HOME", "/home/x")]
-            .into_iter()
-            .collect();
-        assert_eq!(dir(&env).unwrap(), PathBuf::from("/some/where"));
-        let empty: Env = [("PIPELINE_DIR", ""), ("HOME", "/home/x")]
-            .into_iter()
-            .collect();
-        let e = dir(&empty).unwrap_err();
-        assert!(e.message.contains("set but empty"), "{}", e.message);
-        if cfg!(unix) {
-            let home: Env = [("HOME", "/home/x")].into_iter().collect();
-            assert_eq!(dir(&home).unwrap(), PathBuf::from("/home/x/.pipeline"));
-        }
     }
 
     #[cfg(unix)]
