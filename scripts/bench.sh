@@ -23,7 +23,7 @@ if [ -z "${MYSTIC_BENCH_INNER:-}" ]; then
     cargo build --release --locked -q
     rustup target add x86_64-unknown-linux-musl >/dev/null
     cargo build --release --locked -q --target x86_64-unknown-linux-musl
-    MYSTIC_BENCH_INNER=1 exec keyctl session - scripts/keyring-session.sh "$0" "$@"
+    MYSTIC_BENCH_INNER=1 exec keyctl session - scripts/secret-service.sh gnome-keyring "$0" "$@"
 fi
 
 runs=${RUNS:-100}

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 if [ -z "${MYSTIC_INSTALL_INNER:-}" ]; then
     scripts/release-build.sh x86_64-unknown-linux-musl
     cargo build --release --locked --quiet   # the glibc build, for the size comparison
-    MYSTIC_INSTALL_INNER=1 exec scripts/keyring-session.sh "$0" "$@"
+    MYSTIC_INSTALL_INNER=1 exec scripts/secret-service.sh gnome-keyring "$0" "$@"
 fi
 
 work=$(mktemp -d)

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# The test command (README): installs what the tests need on a fresh Debian machine, starts a
-# private Secret Service in a throwaway HOME, and runs the tests. They never touch your own
-# keyring or ~/.pipeline; kernel keys they make are removed.
+# The test command (README): installs what the tests need on a fresh Debian machine (three real
+# Secret Services among them: gnome-keyring, KeePassXC and oo7-daemon), starts a private
+# gnome-keyring in a throwaway HOME for the tests that share one, and runs the tests. They never
+# touch your own keyring or ~/.pipeline; kernel keys they make are removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
 
 need=()
 command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
+command -v keepassxc >/dev/null || need+=(keepassxc)
 command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
 command -v dbus-send >/dev/null || need+=(dbus-bin)
 command -v dbus-launch >/dev/null || need+=(dbus-x11)
@@ -33,8 +35,15 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$have" 2>/dev/null; t
         'pipeline-ai==2.8.0' 'pyyaml==6.0.2' 'keyring==25.6.0'
 fi
 export MYSTIC_TEST_PYTHON="$PWD/$venv/bin/python"
+# oo7-daemon (the linux-credentials Secret Service), built once into a cache outside the
+# checkout: about 5-15 minutes on 2 cores the first time.
+oo7_root=${MYSTIC_TEST_CACHE:-/var/cache/mystic-tests}/oo7-0.7.0-beta
+if [ ! -x "$oo7_root/bin/oo7-daemon" ]; then
+    cargo install --locked --quiet oo7-daemon --version 0.7.0-beta --root "$oo7_root"
+fi
+export MYSTIC_TEST_OO7_DAEMON="$oo7_root/bin/oo7-daemon"
 # Compiles the system suites in (see build.rs).
 export MYSTIC_SYSTEM_TESTS=1
 
 cargo build --locked --all-targets
-exec scripts/keyring-session.sh cargo test --locked "$@"
+exec scripts/secret-service.sh gnome-keyring cargo test --locked "$@"

@@ -18,7 +18,7 @@ pub mod resolve;
 pub mod secret;
 pub mod settings;
 pub mod store;
-mod sys;
+pub mod sys;
 pub mod verify;
 
 use std::ffi::OsString;

@@ -1,6 +1,6 @@
 use std::io::IsTerminal;
 
-use mystic_credential_helper::{Io, core_dumps, env::Env, run, store};
+use mystic_credential_helper::{Io, core_dumps, env::Env, run, store, sys};
 
 fn main() {
     core_dumps::disable();
@@ -19,6 +19,7 @@ fn main() {
             &store::open,
         )
     };
+    sys::raise_deferred_signal();
     // An exit code, not an ExitCode: `exec` passes on all 32 bits of a Windows child's code.
     std::process::exit(code)
 }

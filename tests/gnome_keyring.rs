@@ -10,22 +10,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
+use common::secret_services::{Daemon, Monitor, Service};
 use common::*;
 
-fn sandbox(kr: &PrivateKeyring) -> Sandbox {
-    Sandbox::new().env("DBUS_SESSION_BUS_ADDRESS", &kr.bus)
-}
-
-fn alive(kr: &PrivateKeyring) -> bool {
-    Command::new("kill")
-        .args(["-0", &kr.pid.to_string()])
-        .status()
-        .unwrap()
-        .success()
+fn sandbox(kr: &Daemon) -> Sandbox {
+    Sandbox::new().on(kr)
 }
 
 /// Runs `n` short-lived helpers one after another; returns the failures (exit code and stderr).
@@ -48,7 +37,7 @@ const TWO_REMOTES: &str = "active_remote: hot\nremotes:\n- alias: hot\n  url: ht
 
 #[test]
 fn parallel_short_lived_gets_and_stores_never_crash_the_daemon_or_fail() {
-    let kr = PrivateKeyring::start();
+    let kr = Daemon::start(Service::GnomeKeyring);
     let sb = sandbox(&kr);
     sb.ok(&["store"], r#"{"alias":"hot","token":"pipeline_sk_hot"}"#);
     // `hot` has a token (a get opens a session), `cold` has none (a get opens none).
@@ -81,7 +70,7 @@ fn parallel_short_lived_gets_and_stores_never_crash_the_daemon_or_fail() {
         }
         loops.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
-    assert!(alive(&kr), "gnome-keyring-daemon died");
+    assert!(kr.alive(), "gnome-keyring-daemon died");
     assert!(
         failures.is_empty(),
         "{} failed calls: {:#?}",
@@ -99,71 +88,9 @@ fn parallel_short_lived_gets_and_stores_never_crash_the_daemon_or_fail() {
     );
 }
 
-/// Every method call that each client sent to the Secret Service, as dbus-monitor saw it.
-struct Monitor(Child);
-
-impl Monitor {
-    fn start(kr: &PrivateKeyring) -> Monitor {
-        let mut child = Command::new("dbus-monitor")
-            .args([
-                "--address",
-                &kr.bus,
-                "--monitor",
-                "type='method_call',destination='org.freedesktop.secrets'",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-monitor is installed by scripts/test.sh");
-        // Wait until it is listening: it prints its own NameAcquired signal first.
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        while out.read_line(&mut line).unwrap() > 0 && !line.contains("NameAcquired") {
-            line.clear();
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        child.stdout = Some(out.into_inner());
-        Monitor(child)
-    }
-
-    /// Methods called, per client (unique bus name), in order. An `OpenSession` is written
-    /// with its algorithm, as `OpenSession(plain)`.
-    fn stop(mut self) -> BTreeMap<String, Vec<String>> {
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        let _ = self.0.kill();
-        let out = self.0.wait_with_output().unwrap();
-        let mut calls: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut last: Option<String> = None;
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
-            let field = |name: &str| {
-                line.split_whitespace()
-                    .find_map(|w| w.strip_prefix(name))
-                    .map(|v| v.trim_end_matches(';').to_owned())
-            };
-            if line.starts_with("method call") {
-                last = None;
-                if let (Some(sender), Some(member)) = (field("sender="), field("member=")) {
-                    calls.entry(sender.clone()).or_default().push(member);
-                    last = Some(sender);
-                }
-            } else if let Some(sender) = &last
-                && let Some(arg) = line.trim().strip_prefix("string \"")
-            {
-                let methods = calls.get_mut(sender).unwrap();
-                let method = methods.last_mut().unwrap();
-                if method == "OpenSession" {
-                    *method = format!("OpenSession({})", arg.trim_end_matches('"'));
-                }
-                last = None;
-            }
-        }
-        calls
-    }
-}
-
 #[test]
 fn the_first_call_is_search_items_and_a_miss_opens_no_session() {
-    let kr = PrivateKeyring::start();
+    let kr = Daemon::start(Service::GnomeKeyring);
     let first = sandbox(&kr);
     first.ok(&["store"], r#"{"alias":"hot","token":"pipeline_sk_order"}"#);
     first.write_config(TWO_REMOTES);
@@ -177,11 +104,16 @@ fn the_first_call_is_search_items_and_a_miss_opens_no_session() {
         sb.fails(&["get"], r#"{"alias":"cold"}"#, "not-found", 1);
         let calls = monitor.stop();
         let only: Vec<&Vec<String>> = calls.values().collect();
-        // A miss asks whether there is a default collection at all (to name a missing one as
-        // the cause), and opens no session.
+        // A miss asks whether the default collection is there and unlocked (a missing or
+        // locked one is the cause to report: oo7 hides a locked collection's items), and
+        // opens no session.
         assert_eq!(
             only,
-            vec![&vec!["SearchItems".to_owned(), "ReadAlias".to_owned()]],
+            vec![&vec![
+                "SearchItems".to_owned(),
+                "ReadAlias".to_owned(),
+                "Get".to_owned()
+            ]],
             "a miss: {calls:?}"
         );
 
@@ -212,7 +144,7 @@ fn the_first_call_is_search_items_and_a_miss_opens_no_session() {
 /// error.
 #[test]
 fn gets_racing_erases_answer_token_or_not_found() {
-    let kr = PrivateKeyring::start();
+    let kr = Daemon::start(Service::GnomeKeyring);
     let sb = sandbox(&kr);
     let failures: Vec<String> = std::thread::scope(|s| {
         let churn = s.spawn(|| {
@@ -255,11 +187,42 @@ fn gets_racing_erases_answer_token_or_not_found() {
         }
         all
     });
-    assert!(alive(&kr), "gnome-keyring-daemon died");
+    assert!(kr.alive(), "gnome-keyring-daemon died");
     assert!(
         failures.is_empty(),
         "{} failed: {:#?}",
         failures.len(),
         &failures[..failures.len().min(5)]
+    );
+}
+
+/// A gnome-keyring without a login keyring (a fresh account, a session started by hand) has no
+/// default collection: every command names that as the cause, with the fix, and changes
+/// nothing.
+#[test]
+fn a_missing_default_collection_is_named_by_every_command() {
+    let kr = Daemon::start_with(Service::GnomeKeyring, &["--no-login"], &[]);
+    let sb = sandbox(&kr);
+    sb.write_config("remotes:\n- alias: a\n  url: https://www.mystic.ai\n");
+    let before = snapshot(&sb.dir);
+    for (action, input) in [
+        ("get", r#"{"alias":"a"}"#),
+        ("store", r#"{"alias":"b","token":"pipeline_sk_b"}"#),
+        ("store", r#"{"alias":"a","token":"pipeline_sk_a"}"#),
+        ("erase", r#"{"alias":"a"}"#),
+    ] {
+        let message = sb.fails(&[action], input, "store-unavailable", 3);
+        assert!(
+            message.starts_with("the Secret Service has no default keyring (collection) to keep tokens in. Create one")
+                && message.contains("--store keyutils"),
+            "{action}: {message}"
+        );
+    }
+    assert_eq!(snapshot(&sb.dir), before);
+    let status = sb.run(&["status"], "");
+    assert!(
+        String::from_utf8_lossy(&status.stdout).contains("no default keyring (collection)"),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
     );
 }

@@ -85,27 +85,3 @@ fn the_sdk_fixture_rewritten_still_loads_in_pyyaml() {
     assert_eq!(doc["remotes"][2]["alias"], "no");
     assert_eq!(doc["active_remote"], "mystic-api");
 }
-
-#[test]
-fn python_keyring_reads_the_same_item() {
-    let sb = Sandbox::new();
-    sb.ok(
-        &["store"],
-        r#"{"alias":"py","url":"https://py.example","token":"pipeline_sk_python"}"#,
-    );
-    let out = stdout_of(
-        std::process::Command::new(python())
-            .args([
-                "-c",
-                "import sys, keyring; print(keyring.get_password(sys.argv[1], sys.argv[2]))",
-                &sb.service("https://py.example"),
-                "py",
-            ])
-            .env("DBUS_SESSION_BUS_ADDRESS", bus())
-            .env(
-                "PYTHON_KEYRING_BACKEND",
-                "keyring.backends.SecretService.Keyring",
-            ),
-    );
-    assert_eq!(out, "pipeline_sk_python\n");
-}

@@ -1,4 +1,5 @@
-//! The real binary against a real Secret Service (gnome-keyring on a private bus).
+//! The real binary against the shared gnome-keyring (scripts/test.sh): the protocol, config.yaml
+//! and its files. What must hold on every Secret Service is in tests/secret_services.rs.
 
 #![cfg(system_tests)]
 
@@ -8,38 +9,6 @@ use common::*;
 use serde_json::json;
 
 const URL: &str = "https://www.mystic.ai";
-
-#[test]
-fn store_get_list_erase_round_trip() {
-    let sb = Sandbox::new();
-    let stored = sb.ok(
-        &["store"],
-        r#"{"v":1,"alias":"prod","token":"pipeline_sk_one","active":true}"#,
-    );
-    assert_eq!(
-        stored,
-        json!({"v":1,"alias":"prod","url":URL,"active":true})
-    );
-    assert_eq!(sb.lookup(URL, "prod").as_deref(), Some("pipeline_sk_one"));
-
-    let got = sb.ok(&["get"], "");
-    assert_eq!(
-        got,
-        json!({"v":1,"alias":"prod","url":URL,"token":"pipeline_sk_one","source":"keyring"})
-    );
-    let listed = sb.ok(&["list"], "{}");
-    assert_eq!(
-        listed,
-        json!({"v":1,"active_remote":"prod","remotes":[{"alias":"prod","url":URL,"active":true}]})
-    );
-
-    let erased = sb.ok(&["erase"], r#"{"alias":"prod"}"#);
-    assert_eq!(erased, json!({"v":1,"alias":"prod","url":URL}));
-    assert_eq!(sb.lookup(URL, "prod"), None);
-    sb.fails(&["get"], r#"{"alias":"prod"}"#, "not-found", 1);
-    let listed = sb.ok(&["list"], "");
-    assert_eq!(listed, json!({"v":1,"active_remote":null,"remotes":[]}));
-}
 
 #[test]
 fn the_keyring_item_is_named_for_other_clients() {
@@ -60,16 +29,6 @@ fn the_keyring_item_is_named_for_other_clients() {
         secret_tool_lookup("mystic:https://staging.mystic.ai", &alias),
         None
     );
-}
-
-#[test]
-fn a_token_planted_by_secret_tool_is_found() {
-    let sb = Sandbox::new();
-    sb.write_config("remotes:\n- alias: ci\n  url: https://ci.example\n");
-    sb.plant("https://ci.example", "ci", "pipeline_sk_planted");
-    let got = sb.ok(&["get"], r#"{"url":"https://ci.example/"}"#);
-    assert_eq!(got["token"], "pipeline_sk_planted");
-    assert_eq!(got["alias"], "ci");
 }
 
 #[test]
@@ -180,29 +139,6 @@ fn first_remote_is_used_when_none_is_active() {
         "remotes:\n- alias: first\n  url: https://first.example\n  token: tok_first\n- alias: second\n  url: https://second.example\n"
     );
     sb.fails(&["get"], r#"{"alias":"second"}"#, "not-found", 1);
-}
-
-#[test]
-fn storing_again_replaces_token_and_url_and_moves_the_item() {
-    let sb = Sandbox::new();
-    sb.ok(
-        &["store"],
-        r#"{"alias":"a","url":"https://old.example","token":"tok_old"}"#,
-    );
-    sb.ok(
-        &["store"],
-        r#"{"alias":"a","url":"https://new.example","token":"tok_new"}"#,
-    );
-    assert_eq!(sb.lookup("https://old.example", "a"), None);
-    assert_eq!(
-        sb.lookup("https://new.example", "a").as_deref(),
-        Some("tok_new")
-    );
-    let listed = sb.ok(&["list"], "");
-    assert_eq!(
-        listed["remotes"],
-        json!([{"alias":"a","url":"https://new.example","active":false}])
-    );
 }
 
 #[cfg(unix)]
@@ -476,27 +412,6 @@ fn usage_errors_exit_2_and_help_exits_0() {
     bad_env.fails(&["list"], "", "config", 4);
 }
 
-#[test]
-fn both_session_kinds_reach_the_same_item() {
-    let plain = Sandbox::new();
-    let mut dh = Sandbox::new()
-        .with_dir(plain.dir.clone())
-        .env("MYSTIC_SECRET_SERVICE_ENCRYPTION", "dh");
-    dh.prefix = plain.prefix.clone();
-    dh.ok(&["store"], r#"{"alias":"enc","token":"pipeline_sk_dh"}"#);
-    assert_eq!(
-        plain.ok(&["get"], r#"{"alias":"enc"}"#)["token"],
-        "pipeline_sk_dh"
-    );
-    plain.ok(&["store"], r#"{"alias":"enc","token":"pipeline_sk_plain"}"#);
-    assert_eq!(
-        dh.ok(&["get"], r#"{"alias":"enc"}"#)["token"],
-        "pipeline_sk_plain"
-    );
-    let bad = Sandbox::new().env("MYSTIC_SECRET_SERVICE_ENCRYPTION", "rot13");
-    bad.fails(&["store"], r#"{"alias":"x","token":"t"}"#, "config", 4);
-}
-
 #[cfg(unix)]
 #[test]
 fn storing_what_is_already_there_rewrites_nothing() {
@@ -519,4 +434,13 @@ fn storing_what_is_already_there_rewrites_nothing() {
         r#"{"alias":"same","url":"https://moved.example","token":"pipeline_sk_new"}"#,
     );
     assert_ne!(std::fs::metadata(sb.config_path()).unwrap().ino(), inode);
+}
+
+#[test]
+fn an_unknown_session_encryption_is_a_config_error() {
+    let bad = Sandbox::new().env("MYSTIC_SECRET_SERVICE_ENCRYPTION", "rot13");
+    bad.fails(&["store"], r#"{"alias":"x","token":"t"}"#, "config", 4);
+    let bad = Sandbox::new().env("MYSTIC_PROMPT_TIMEOUT", "soon");
+    let message = bad.fails(&["store"], r#"{"alias":"x","token":"t"}"#, "config", 4);
+    assert!(message.contains("MYSTIC_PROMPT_TIMEOUT"), "{message}");
 }

@@ -51,3 +51,19 @@ pub fn isolate_child(command: &mut Command) -> bool {
     }
     true
 }
+
+/// A signal caught while the helper could not die of it yet (a prompt was open): the command
+/// finishes its clean-up, and `raise_deferred_signal` then ends the process with it.
+static DEFERRED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+pub fn defer_signal(signal: i32) {
+    DEFERRED.store(signal, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Dies of the deferred signal, if there is one, as the process would have without catching it.
+pub fn raise_deferred_signal() {
+    let signal = DEFERRED.load(std::sync::atomic::Ordering::SeqCst);
+    if signal != 0 {
+        let _ = signal_hook::low_level::emulate_default_handler(signal);
+    }
+}

@@ -180,3 +180,6 @@ pub fn process_alive(pid: u32) -> bool {
         queried != 0 && code == STILL_ACTIVE
     }
 }
+
+/// No signal is ever deferred on Windows.
+pub fn raise_deferred_signal() {}

@@ -10,6 +10,8 @@ pub mod kernel_keys;
 #[cfg(target_os = "linux")]
 pub mod pty;
 pub mod replay;
+#[cfg(target_os = "linux")]
+pub mod secret_services;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -36,6 +38,9 @@ pub struct Sandbox {
     pub home: PathBuf,
     pub dir: PathBuf,
     pub prefix: String,
+    /// The session bus of its Secret Service (scripts/test.sh's shared gnome-keyring unless
+    /// `on` names another).
+    pub bus: String,
     extra_env: Vec<(String, String)>,
 }
 
@@ -60,8 +65,16 @@ impl Sandbox {
             home,
             dir,
             prefix,
+            bus: bus(),
             extra_env: Vec::new(),
         }
+    }
+
+    /// Talk to this Secret Service instead of the shared one.
+    #[cfg(target_os = "linux")]
+    pub fn on(mut self, daemon: &secret_services::Daemon) -> Self {
+        self.bus = daemon.bus.clone();
+        self
     }
 
     /// Kernel keys (any keyring the helper uses) whose description holds this sandbox's prefix.
@@ -97,7 +110,7 @@ impl Sandbox {
                 "MYSTIC_KEYRING_SERVICE_PREFIX".to_owned(),
                 self.prefix.clone(),
             ),
-            ("DBUS_SESSION_BUS_ADDRESS".to_owned(), bus()),
+            ("DBUS_SESSION_BUS_ADDRESS".to_owned(), self.bus.clone()),
         ];
         vars.extend(self.extra_env.iter().cloned());
         vars
@@ -197,11 +210,11 @@ impl Sandbox {
 
     /// The token as another Secret Service client (libsecret's secret-tool) sees it.
     pub fn lookup(&self, url: &str, alias: &str) -> Option<String> {
-        secret_tool_lookup(&self.service(url), alias)
+        secret_tool_lookup_on(&self.bus, &self.service(url), alias)
     }
 
     pub fn plant(&self, url: &str, alias: &str, token: &str) {
-        secret_tool_store(&self.service(url), alias, token);
+        secret_tool_store_on(&self.bus, &self.service(url), alias, token);
     }
 }
 
@@ -234,9 +247,13 @@ pub fn stdout_of(cmd: &mut std::process::Command) -> String {
 }
 
 pub fn secret_tool_lookup(service: &str, user: &str) -> Option<String> {
+    secret_tool_lookup_on(&bus(), service, user)
+}
+
+pub fn secret_tool_lookup_on(bus: &str, service: &str, user: &str) -> Option<String> {
     let out = std::process::Command::new("secret-tool")
         .args(["lookup", "service", service, "username", user])
-        .env("DBUS_SESSION_BUS_ADDRESS", bus())
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
         .output()
         .expect("secret-tool is installed by scripts/test.sh");
     out.status
@@ -244,12 +261,12 @@ pub fn secret_tool_lookup(service: &str, user: &str) -> Option<String> {
         .then(|| String::from_utf8(out.stdout).unwrap())
 }
 
-pub fn secret_tool_store(service: &str, user: &str, secret: &str) {
+pub fn secret_tool_store_on(bus: &str, service: &str, user: &str, secret: &str) {
     let mut child = std::process::Command::new("secret-tool")
         .args([
             "store", "--label", "test", "service", service, "username", user,
         ])
-        .env("DBUS_SESSION_BUS_ADDRESS", bus())
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
         .stdin(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -287,70 +304,3 @@ pub fn mode(path: &Path) -> u32 {
 
 pub const SDK_FIXTURE: &str = include_str!("../fixtures/pipeline-ai-2.8.0-config.yaml");
 pub const EXTRA_FIXTURE: &str = include_str!("../fixtures/config-with-extra-keys.yaml");
-
-/// A Secret Service of the test's own (scripts/keyring-session.sh), for tests that lock or
-/// freeze the daemon and so must not share it. Dropping it stops the bus and the daemon.
-pub struct PrivateKeyring {
-    child: std::process::Child,
-    pub bus: String,
-    pub pid: u32,
-}
-
-impl PrivateKeyring {
-    pub fn start() -> PrivateKeyring {
-        use std::io::BufRead;
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/keyring-session.sh");
-        let mut child = std::process::Command::new(script)
-            .args([
-                "sh",
-                "-c",
-                "echo \"$DBUS_SESSION_BUS_ADDRESS $MYSTIC_TEST_KEYRING_PID\"; read _",
-            ])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let (bus, pid) = line.trim().split_once(' ').expect("bus and pid");
-        PrivateKeyring {
-            bus: bus.to_owned(),
-            pid: pid.parse().unwrap(),
-            child,
-        }
-    }
-
-    pub fn signal(&self, sig: &str) {
-        let ok = std::process::Command::new("kill")
-            .args([&format!("-{sig}"), &self.pid.to_string()])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
-    }
-
-    pub fn dbus_send(&self, args: &[&str]) -> String {
-        stdout_of(
-            std::process::Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.secrets",
-                ])
-                .args(args)
-                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus),
-        )
-    }
-}
-
-impl Drop for PrivateKeyring {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("kill")
-            .args(["-CONT", &self.pid.to_string()])
-            .status();
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
-}

@@ -360,14 +360,8 @@ impl Client {
         }
     }
 
-    /// Creates an item in the default collection, unlocking it first (where a person can
-    /// answer) and following the prompt the service may answer with (KeePassXC always does).
-    pub async fn create(
-        &self,
-        label: &str,
-        attributes: &HashMap<&str, &str>,
-        plain: &[u8],
-    ) -> Result<()> {
+    /// The default collection, unlocked (through a prompt, where a person can answer).
+    pub async fn unlocked_default_collection(&self) -> Result<OwnedObjectPath> {
         let collection = self.default_collection().await?;
         let reply = self
             .call(
@@ -381,6 +375,18 @@ impl Client {
         if bool::try_from(locked).unwrap_or(true) {
             self.unlock(std::slice::from_ref(&collection)).await?;
         }
+        Ok(collection)
+    }
+
+    /// Creates an item in the default collection, unlocking it first (where a person can
+    /// answer) and following the prompt the service may answer with (KeePassXC always does).
+    pub async fn create(
+        &self,
+        label: &str,
+        attributes: &HashMap<&str, &str>,
+        plain: &[u8],
+    ) -> Result<()> {
+        let collection = self.unlocked_default_collection().await?;
         let properties = HashMap::from([
             ("org.freedesktop.Secret.Item.Label", Value::from(label)),
             (

@@ -138,9 +138,8 @@ async fn matches(client: &Client, key: &Key) -> std::result::Result<Vec<OwnedObj
     Ok(items)
 }
 
-/// The current one of several items for one remote: the most recently modified. On a tie (the
-/// services count whole seconds), an item another client wrote: the helper's own writes leave
-/// one item, so a second one is newer than ours.
+/// The current one of several items for one remote (see `rank`): the helper's own writes leave
+/// one item, so a second one, from another client, is newer than ours.
 async fn newest(
     client: &Client,
     key: &Key,
@@ -148,16 +147,24 @@ async fn newest(
 ) -> std::result::Result<(OwnedObjectPath, Vec<OwnedObjectPath>), Fault> {
     let mut ranked = Vec::new();
     for item in items {
-        let ItemInfo {
-            modified,
-            attributes: attrs,
-        } = client.item_info(&item).await?;
-        let ours = attrs.len() == 2 && attrs.get("service") == Some(&key.service);
-        ranked.push(((modified, !ours), item));
+        ranked.push((rank(&client.item_info(&item).await?, key), item));
     }
     ranked.sort_by_key(|(rank, _)| *rank);
     let (_, current) = ranked.pop().expect("called with at least one item");
     Ok((current, ranked.into_iter().map(|(_, item)| item).collect()))
+}
+
+/// Newer first by `Modified`; on a tie (the services count whole seconds), an item another
+/// client wrote beats ours. Ours carries `service` and `username` only (gnome-keyring adds
+/// `xdg:schema` to items created without one); another client adds its own attributes, as
+/// Python keyring's `application`.
+fn rank(info: &ItemInfo, key: &Key) -> (u64, bool) {
+    let ours = info.attributes.get("service") == Some(&key.service)
+        && info
+            .attributes
+            .keys()
+            .all(|k| matches!(k.as_str(), "service" | "username" | "xdg:schema"));
+    (info.modified, !ours)
 }
 
 impl Store for SecretServiceStore {
@@ -168,10 +175,11 @@ impl Store for SecretServiceStore {
                     items if items.len() > 1 => newest(client, key, items).await.map_err(fail)?.0,
                     mut items => match items.pop() {
                         Some(item) => item,
-                        // A miss: say so, unless there is no keyring to have found it in.
+                        // A miss. A locked collection may hide its items from a search (oo7
+                        // does), and a missing one holds none: either is the cause to report.
                         None => {
                             return client
-                                .default_collection()
+                                .unlocked_default_collection()
                                 .await
                                 .map(|_| None)
                                 .map_err(fail);
@@ -237,4 +245,40 @@ async fn delete_all(client: &Client, items: &[OwnedObjectPath]) -> std::result::
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_item_wins_and_a_foreign_one_breaks_a_tie() {
+        let key = Key {
+            service: "mystic:https://x.example".into(),
+            user: "a".into(),
+        };
+        let info = |modified, extra: &[(&str, &str)]| {
+            let mut attributes: HashMap<String, String> =
+                [("service", key.service.as_str()), ("username", "a")]
+                    .iter()
+                    .chain(extra)
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+            attributes.retain(|_, v| !v.is_empty());
+            ItemInfo {
+                modified,
+                attributes,
+            }
+        };
+        let ours = info(10, &[]);
+        let ours_gnome = info(10, &[("xdg:schema", "org.freedesktop.Secret.Generic")]);
+        let python = info(10, &[("application", "Python keyring library")]);
+        assert!(rank(&python, &key) > rank(&ours, &key));
+        assert!(rank(&python, &key) > rank(&ours_gnome, &key));
+        assert_eq!(rank(&ours, &key), rank(&ours_gnome, &key));
+        assert!(
+            rank(&info(11, &[]), &key) > rank(&python, &key),
+            "newer wins first"
+        );
+    }
 }

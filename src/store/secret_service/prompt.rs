@@ -7,8 +7,8 @@
 //! it: a desktop session (`DISPLAY`, `WAYLAND_DISPLAY`) or a terminal on stdin or stderr; there
 //! for up to `MYSTIC_PROMPT_TIMEOUT` seconds. Elsewhere (CI, git or scripts without a desktop)
 //! the wait ends with the command's keyring deadline. A prompt we stop waiting for is dismissed,
-//! on time-out and on SIGINT, SIGTERM or SIGHUP (then the process dies of the signal), so none
-//! is left open.
+//! on time-out and on SIGINT, SIGTERM or SIGHUP, so none is left open; after a signal the
+//! command fails as for a dismissed prompt (undoing what it did) and then dies of the signal.
 
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
@@ -117,9 +117,8 @@ impl Client {
             }
             Ended::Signal(signal) => {
                 self.dismiss(prompt).await;
-                drop(interrupts);
-                // Dies of the signal as it would have without us; returns only if it is ignored.
-                let _ = low_level::emulate_default_handler(signal);
+                // The command undoes what it did, then dies of the signal (`main`).
+                crate::sys::defer_signal(signal);
                 Err(Fault::Dismissed(waiting))
             }
         }
