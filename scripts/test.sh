@@ -21,6 +21,10 @@ command -v zsh >/dev/null || need+=(zsh)
 command -v fish >/dev/null || need+=(fish)
 command -v mkfifo >/dev/null || need+=(coreutils)
 command -v setpriv >/dev/null || need+=(util-linux)
+# To build git's own credential-helper test suite (scripts/git-test-suite.sh).
+command -v make >/dev/null || need+=(make)
+command -v curl >/dev/null || need+=(curl)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
 install_packages "${need[@]}"
 
@@ -42,6 +46,9 @@ if [ ! -x "$oo7_root/bin/oo7-daemon" ]; then
     cargo install --locked --quiet oo7-daemon --version 0.7.0-beta --root "$oo7_root"
 fi
 export MYSTIC_TEST_OO7_DAEMON="$oo7_root/bin/oo7-daemon"
+# git's t0303 (external credential helpers), from git's source, built once into the same cache.
+MYSTIC_TEST_GIT_SOURCE=$(scripts/git-test-suite.sh)
+export MYSTIC_TEST_GIT_SOURCE
 # Compiles the system suites in (see build.rs).
 export MYSTIC_SYSTEM_TESTS=1
 

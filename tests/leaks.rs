@@ -427,6 +427,22 @@ fn a_crashing_helper_writes_no_core_file_but_its_child_still_can() {
         let _ = std::process::Command::new("kill")
             .args(["-KILL", &child])
             .output();
+        if target == "helper" {
+            // The crashed helper left its private folder; the next exec removes it.
+            let left = || {
+                std::fs::read_dir(std::env::temp_dir())
+                    .unwrap()
+                    .flatten()
+                    .any(|e| {
+                        e.file_name()
+                            .to_string_lossy()
+                            .starts_with(&format!("mystic-exec-{helper}-"))
+                    })
+            };
+            assert!(left(), "the folder a crash leaves was not found");
+            assert_eq!(sb.run(&["exec", "--", "true"], "").status.code(), Some(0));
+            assert!(!left(), "the next exec did not remove it");
+        }
         std::thread::sleep(std::time::Duration::from_millis(300));
         match target {
             "helper" => assert_eq!(cores(&dir), 0, "the helper dumped core"),

@@ -374,11 +374,33 @@ fn env_shell_output_round_trips_through_eval() {
         "{}\nprintf %s \"$PIPELINE_API_TOKEN|$PIPELINE_API_URL\"",
         text(&out.stdout)
     );
-    let got = std::process::Command::new("sh")
-        .args(["-c", &script])
+    // The same output is read back byte for byte by POSIX shells and by fish
+    // (`mystic-credential-helper env | source`).
+    for shell in ["sh", "bash", "zsh"] {
+        let got = std::process::Command::new(shell)
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        assert_eq!(
+            text(&got.stdout),
+            format!("{token}|https://www.mystic.ai"),
+            "{shell}"
+        );
+    }
+    let fish = format!(
+        "{}\nprintf %s \"$PIPELINE_API_TOKEN|$PIPELINE_API_URL\"",
+        text(&out.stdout)
+    );
+    let got = std::process::Command::new("fish")
+        .args(["--no-config", "-c", &fish])
         .output()
         .unwrap();
-    assert_eq!(text(&got.stdout), format!("{token}|https://www.mystic.ai"));
+    assert_eq!(
+        text(&got.stdout),
+        format!("{token}|https://www.mystic.ai"),
+        "fish: {}",
+        text(&got.stderr)
+    );
 
     let json: Value =
         serde_json::from_slice(&sb.run(&["env", "--format", "json"], "").stdout).unwrap();
@@ -423,6 +445,20 @@ fn env_dotenv_and_github_formats() {
     assert_eq!(lines[4], format!("PIPELINE_API_URL<<{delimiter}"));
     assert_eq!(lines[5], "https://ci.example");
     assert_eq!(lines[6], delimiter);
+
+    // The mask is a workflow command: `%`, CR and LF in its data are escaped as GitHub's
+    // toolkit does, so the runner masks exactly the token (here one holding `%25`).
+    sb.ok(
+        &["store"],
+        r#"{"alias":"ci","url":"https://ci.example","token":"pipeline_sk_a%25b%"}"#,
+    );
+    let out = sb
+        .cmd()
+        .env("GITHUB_ENV", &github_env)
+        .args(["env", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "::add-mask::pipeline_sk_a%2525b%25\n");
 
     // Outside Actions there is nowhere to append: a clear error, and not even the mask line.
     let out = sb.run(&["env", "--format", "github"], "");

@@ -129,9 +129,9 @@ fn run_git(ctx: &Ctx, args: &[&str]) -> Result<String> {
 
 fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<i32> {
     let path = ctx.settings.docker_config.clone()?;
+    let (mut doc, existed) = read_json(&path)?;
     // Follow a symlinked config.json so the rename replaces the real file, not the link.
     let path = std::fs::canonicalize(&path).unwrap_or(path);
-    let (mut doc, existed) = read_json(&path)?;
     let not = |what: &str| Error::config(format!("{}: {what}", path.display()));
     let Value::Object(top) = &mut doc else {
         return Err(not("not a JSON object"));

@@ -8,6 +8,8 @@ pub mod in_process;
 #[cfg(target_os = "linux")]
 pub mod kernel_keys;
 #[cfg(target_os = "linux")]
+pub mod other_user;
+#[cfg(target_os = "linux")]
 pub mod pty;
 pub mod replay;
 #[cfg(target_os = "linux")]
