@@ -444,3 +444,84 @@ fn an_unknown_session_encryption_is_a_config_error() {
     let message = bad.fails(&["store"], r#"{"alias":"x","token":"t"}"#, "config", 4);
     assert!(message.contains("MYSTIC_PROMPT_TIMEOUT"), "{message}");
 }
+
+/// Any alias `pipeline cluster login` takes is a remote like any other, and a remote the helper
+/// must refuse (here: a url that is not http) costs only itself: the others are served by every
+/// command, list and status name it with the reason, and rewrites keep it byte for byte.
+#[test]
+fn an_sdk_alias_with_a_space_works_and_a_refused_remote_costs_only_itself() {
+    let sb = Sandbox::new();
+    let refused = "- alias: broken\n  url: ftp://files.example\n  token: pipeline_sk_broken\n";
+    sb.write_config(&format!(
+        "active_remote: good\nremotes:\n- alias: my cluster\n  url: https://cluster.example\n  token: pipeline_sk_cluster\n{refused}- alias: good\n  url: https://www.mystic.ai\n  token: pipeline_sk_good\n"
+    ));
+    let (got, _) = sb.ok_warned(&["get"], r#"{"alias":"my cluster"}"#);
+    assert_eq!(got["token"], "pipeline_sk_cluster");
+    let (got, _) = sb.ok_warned(&["get"], "");
+    assert_eq!(got["token"], "pipeline_sk_good");
+    let message = sb.fails(&["get"], r#"{"alias":"broken"}"#, "config", 4);
+    assert!(
+        message.contains("url must use http or https") && !message.contains("pipeline_sk"),
+        "{message}"
+    );
+
+    let listed = sb.ok(&["list"], "");
+    assert_eq!(
+        listed["refused"],
+        json!([{"position": 2, "alias": "broken", "reason": "url must use http or https"}])
+    );
+    assert_eq!(listed["remotes"].as_array().unwrap().len(), 2);
+
+    let out = sb
+        .cmd()
+        .args([
+            "exec",
+            "--alias",
+            "my cluster",
+            "--",
+            "sh",
+            "-c",
+            "printf %s \"$PIPELINE_API_TOKEN\"",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "pipeline_sk_cluster");
+    let git = sb.run(&["git", "get"], "protocol=https\nhost=www.mystic.ai\n\n");
+    assert_eq!(
+        String::from_utf8_lossy(&git.stdout),
+        "username=good\npassword=pipeline_sk_good\n"
+    );
+
+    let status = sb.run(&["status", "--json"], "");
+    assert_eq!(status.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(report["refused"][0]["alias"], "broken");
+    assert!(
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "remote-refused"),
+        "{report}"
+    );
+
+    // migrate moves the two it can; the refused remote stays exactly as it was.
+    let out = sb.run(&["migrate"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        sb.lookup("https://cluster.example", "my cluster")
+            .as_deref(),
+        Some("pipeline_sk_cluster")
+    );
+    let config = sb.config();
+    assert!(config.contains(refused), "{config}");
+    assert!(
+        !config.contains("pipeline_sk_cluster") && !config.contains("pipeline_sk_good"),
+        "{config}"
+    );
+}

@@ -65,7 +65,7 @@ mod tests {
         ),
         (
             "PIPELINE_DIR",
-            "The folder of config.yaml, as for the SDK (default ~/.pipeline; %LOCALAPPDATA%\\.pipeline on Windows). Set but empty is refused: the SDK would use the current folder.",
+            "The folder of config.yaml, as for the SDK (default ~/.pipeline; %LOCALAPPDATA%\\.pipeline on Windows); a relative one is relative to the current folder. Set but empty is refused: the SDK would use the current folder.",
         ),
         (
             "PIPELINE_API_TOKEN, PIPELINE_API_URL",
@@ -74,6 +74,14 @@ mod tests {
         (
             "MYSTIC_SECRET_SERVICE_ENCRYPTION",
             "plain (default) or dh: the Secret Service transfer session.",
+        ),
+        (
+            "MYSTIC_PROMPT_TIMEOUT",
+            "Seconds to wait for a Secret Service prompt that needs a person (unlocking, KeePassXC's confirmations) where one can answer: a desktop session (DISPLAY, WAYLAND_DISPLAY) or a terminal. Default 60. Elsewhere such a prompt is dismissed at the 5-second deadline.",
+        ),
+        (
+            "DISPLAY, WAYLAND_DISPLAY",
+            "A desktop session, where a person can answer a Secret Service prompt.",
         ),
         (
             "MYSTIC_KEYRING_SERVICE_PREFIX",

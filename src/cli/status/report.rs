@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::cli::shell_init;
-use crate::config::{self, Config, Remote};
+use crate::config::{self, Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
 use crate::frontend::json::VERSION;
 use crate::ops::{self, Ctx};
@@ -19,6 +19,9 @@ pub struct Report {
     pub config: String,
     pub store: &'static str,
     pub remotes: Vec<Row>,
+    /// Remotes in config.yaml the helper cannot use, with the reason (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<Refused>,
     pub env: EnvVars,
     /// What `get` with an empty request returns.
     pub get: Choice,
@@ -124,6 +127,12 @@ impl Report {
         let get = get_choice(ctx, &config, &remotes);
         let sdk = sdk_choice(ctx, &config);
         remote_warnings(ctx, &config, &remotes, &mut warnings);
+        for refused in &config.refused {
+            warnings.push(Warning {
+                code: "remote-refused",
+                message: resolve::unusable(refused).message,
+            });
+        }
         if let Some(message) = store_error {
             warnings.push(Warning {
                 code: "store-unavailable",
@@ -137,6 +146,7 @@ impl Report {
             config: dir.join(config::FILE_NAME).display().to_string(),
             store: ctx.store_name(),
             remotes,
+            refused: config.refused,
             env,
             get,
             sdk,
