@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Tests the install routes on what the release build makes here (scripts/release-build.sh
-# x86_64-unknown-linux-musl): the Python wheel in a fresh virtualenv next to pipeline-ai 2.8.0,
-# and the static binary from the release archive; against a private Secret Service and the
-# kernel keyring, and with an `exec` of the real SDK. Prints the sizes of the static and glibc
-# binaries. .ci/run runs it; it needs what scripts/test.sh installs.
+# Tests the install routes: the two that work from a checkout today (`pip install .`, which
+# builds the wheel with maturin, in a fresh virtualenv next to pipeline-ai 2.8.0; and
+# `cargo install --path .`), and what the release build makes here (scripts/release-build.sh
+# x86_64-unknown-linux-musl: the wheel, and the static binary from the release archive). Each
+# runs its three programs against a private Secret Service (and the kernel keyring), an `exec`
+# of the real SDK, and `man --install` where `man` then finds the page. Prints the sizes of the
+# static and glibc binaries. .ci/run runs it; it needs what scripts/test.sh installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,16 +17,12 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The toolchain stays where it is when HOME moves to the throwaway one.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export HOME="$work/home" PIPELINE_DIR="$work/pipeline" MYSTIC_KEYRING_SERVICE_PREFIX="mystic-install-$$:"
 mkdir -p "$HOME"
 fail() { echo "test-install: $*" >&2; exit 1; }
 expect() { [ "$1" = "$2" ] || fail "expected $2, got $1 ($3)"; }
-
-echo "== the wheel, in a fresh venv next to pipeline-ai 2.8.0"
-python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install -q --disable-pip-version-check \
-    dist/x86_64-unknown-linux-musl/*.whl 'pipeline-ai==2.8.0'
-bin="$work/venv/bin"
 
 # A local stand-in for the Mystic API, which records the Authorization header it gets.
 cat >"$work/api.py" <<'PY'
@@ -49,17 +47,42 @@ coproc API { exec python3 "$work/api.py" "$work/seen"; }
 read -r port <&"${API[0]}"
 api="http://127.0.0.1:$port"
 
-printf '{"alias":"wheel","url":"%s","token":"pipeline_sk_wheel"}' "$api" | "$bin/mystic-credential-helper" store >/dev/null
-got=$(echo '{"alias":"wheel"}' | "$bin/mystic-credential-helper" get)
-expect "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$got")" pipeline_sk_wheel "get from the venv"
-got=$(printf '%s' "$api" | "$bin/docker-credential-mystic" get)
-expect "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["Secret"])' "$got")" pipeline_sk_wheel "docker-credential-mystic from the venv"
-got=$(printf 'protocol=http\nhost=127.0.0.1:%s\n\n' "$port" | "$bin/git-credential-mystic" get)
-expect "$got" "$(printf 'username=wheel\npassword=pipeline_sk_wheel')" "git-credential-mystic from the venv"
-# The SDK's own CLI, run through exec, sends the stored token.
-"$bin/mystic-credential-helper" exec -- "$bin/pipeline" get pipelines >/dev/null
-expect "$(tail -n 1 "$work/seen")" "Bearer pipeline_sk_wheel" "the SDK under exec"
-echo '{"alias":"wheel"}' | "$bin/mystic-credential-helper" erase >/dev/null
+# The three programs in $1 (a bin folder) work, the SDK there runs under exec, and
+# `man --install` puts the page where `man` finds it with $1 on PATH.
+check_programs() {
+    local bin=$1 route=$2
+    printf '{"alias":"route","url":"%s","token":"pipeline_sk_route"}' "$api" | "$bin/mystic-credential-helper" store >/dev/null
+    got=$(echo '{"alias":"route"}' | "$bin/mystic-credential-helper" get)
+    expect "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$got")" pipeline_sk_route "get ($route)"
+    got=$(printf '%s' "$api" | "$bin/docker-credential-mystic" get)
+    expect "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["Secret"])' "$got")" pipeline_sk_route "docker-credential-mystic ($route)"
+    got=$(printf 'protocol=http\nhost=127.0.0.1:%s\n\n' "$port" | "$bin/git-credential-mystic" get)
+    expect "$got" "$(printf 'username=route\npassword=pipeline_sk_route')" "git-credential-mystic ($route)"
+    if [ -x "$bin/pipeline" ]; then
+        # The SDK's own CLI, run through exec, sends the stored token.
+        "$bin/mystic-credential-helper" exec -- "$bin/pipeline" get pipelines >/dev/null
+        expect "$(tail -n 1 "$work/seen")" "Bearer pipeline_sk_route" "the SDK under exec ($route)"
+    fi
+    echo '{"alias":"route"}' | "$bin/mystic-credential-helper" erase >/dev/null
+    "$bin/mystic-credential-helper" man --install >/dev/null
+    page=$(PATH="$bin:/usr/bin:/bin" man -w mystic-credential-helper) || fail "man finds no page ($route)"
+    expect "$page" "$(cd "$bin/.." && pwd)/share/man/man1/mystic-credential-helper.1" "man --install ($route)"
+}
+
+echo "== pip install . from the checkout, in a fresh venv next to pipeline-ai 2.8.0"
+python3 -m venv "$work/checkout-venv"
+"$work/checkout-venv/bin/pip" install -q --disable-pip-version-check . 'pipeline-ai==2.8.0'
+check_programs "$work/checkout-venv/bin" "pip install ."
+
+echo "== cargo install --path . (reusing the release build)"
+CARGO_TARGET_DIR="$PWD/target" cargo install --locked --quiet --path . --root "$work/cargo"
+check_programs "$work/cargo/bin" "cargo install"
+
+echo "== the release wheel, in a fresh venv next to pipeline-ai 2.8.0"
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --disable-pip-version-check \
+    dist/x86_64-unknown-linux-musl/*.whl 'pipeline-ai==2.8.0'
+check_programs "$work/venv/bin" "release wheel"
 kill "$API_PID"
 
 echo "== the static binary from the release archive"

@@ -21,6 +21,7 @@ command -v zsh >/dev/null || need+=(zsh)
 command -v fish >/dev/null || need+=(fish)
 command -v mkfifo >/dev/null || need+=(coreutils)
 command -v setpriv >/dev/null || need+=(util-linux)
+command -v man >/dev/null || need+=(man-db)
 # To build git's own credential-helper test suite (scripts/git-test-suite.sh).
 command -v make >/dev/null || need+=(make)
 command -v curl >/dev/null || need+=(curl)

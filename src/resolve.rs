@@ -87,6 +87,34 @@ pub fn remote<'c>(
     }
 }
 
+/// The remote the SDK itself uses (pipeline-ai 2.8.0): the first entry `active_remote` names,
+/// or, when unset, the first entry (which the SDK then makes active); `None` when there is none
+/// (then the SDK reads `PIPELINE_API_TOKEN`/`PIPELINE_API_URL`). The helper's own rule, `remote`,
+/// differs only in refusing a refused remote instead of using it.
+pub fn sdk_remote(config: &Config) -> Option<std::result::Result<&Remote, &Refused>> {
+    let entry = |position: usize| {
+        config
+            .refused
+            .iter()
+            .find(|r| r.position == position)
+            .map(Err)
+    };
+    match &config.active_remote {
+        Some(name) => {
+            let valid = config.remotes.iter().find(|r| r.alias.as_str() == name);
+            let refused = config.find_refused(name);
+            match (valid, refused) {
+                (Some(remote), Some(refused)) if refused.position < remote.position => {
+                    Some(Err(refused))
+                }
+                (Some(remote), _) => Some(Ok(remote)),
+                (None, refused) => refused.map(Err),
+            }
+        }
+        None => entry(1).or_else(|| config.remotes.first().map(Ok)),
+    }
+}
+
 /// The alias a git or docker credential for `username` at `url` is kept under: the user name
 /// itself, unless a remote at another origin already has that name; then `username-host[:port]`
 /// (numbered when even that is taken). So a credential for one host never lands in, or is read

@@ -93,7 +93,7 @@ fn a_token_written_by_pipeline_cluster_login_is_served_without_a_keyring() {
             .env("PIPELINE_DIR", &sb.dir)
             .env("HOME", &sb.home),
     );
-    let (got, _) = sb.ok_warned(&["get"], "");
+    let (got, warning) = sb.ok_warned(&["get"], "");
     assert_eq!(got["token"], "pipeline_sk_sdk_plain");
     assert_eq!(got["source"], "file");
     let table = text(&sb.run(&["status"], "").stdout);
@@ -102,6 +102,46 @@ fn a_token_written_by_pipeline_cluster_login_is_served_without_a_keyring() {
         "{table}"
     );
     assert!(!table.contains("nothing"), "{table}");
+
+    // The advice names a step that works here, where there is no Secret Service: it does.
+    let step = "mystic-credential-helper --store keyutils migrate";
+    assert!(
+        warning.contains(step) && !warning.contains("into the Secret Service"),
+        "{warning}"
+    );
+    assert!(table.contains(step), "{table}");
+    let out = sb.run(&["--store", "keyutils", "migrate"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let got = sb.ok(&["--store", "keyutils", "get"], "");
+    assert_eq!(
+        (got["token"].as_str(), got["source"].as_str()),
+        (Some("pipeline_sk_sdk_plain"), Some("keyring"))
+    );
+    sb.ok(
+        &["--store", "keyutils", "erase"],
+        r#"{"alias":"mystic-api"}"#,
+    );
+}
+
+/// With no remote and no token anywhere, status advises storing one, not running SDK commands
+/// through exec (which would have nothing to hand over).
+#[test]
+fn status_advises_only_what_works_here() {
+    let sb = headless();
+    let report: serde_json::Value =
+        serde_json::from_slice(&sb.run(&["status", "--json"], "").stdout).unwrap();
+    let bearer = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "sdk-sends-bearer-none")
+        .unwrap_or_else(|| panic!("{report}"));
+    let message = bearer["message"].as_str().unwrap();
+    assert!(
+        message.contains("store one first") && !message.contains("exec"),
+        "{message}"
+    );
+    assert_eq!(report["get"]["source"], "none");
 }
 
 /// The primary CI recipe: the secret arrives as PIPELINE_API_TOKEN, no store at all, and exec

@@ -148,6 +148,13 @@ fn a_bus_socket_that_never_answers_costs_one_deadline() {
             .all(|r| r["token"] == "unknown"),
         "{report}"
     );
+    // What a plain `get` would hand out is not known either: said so, not "nothing".
+    assert_eq!(report["get"]["source"], "unknown", "{report}");
+    let table = text(&sb.run(&["status"], "").stdout);
+    assert!(
+        table.contains("r0, with a token unknown (the keyring could not be asked)"),
+        "{table}"
+    );
     drop(held);
 }
 

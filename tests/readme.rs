@@ -68,9 +68,12 @@ fn the_readme_commands_work_on_a_fresh_home() {
     let sb = Sandbox::new()
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_TERMINAL_PROMPT", "0");
+    // The keyctl line reads the key under this sandbox's prefix.
+    let script = script.replace("@mystic:", &format!("@{}", sb.prefix));
+    // A copy, not a link: `man --install` installs next to the program itself (../share/man).
     let bin = sb.root.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
-    std::os::unix::fs::symlink(BIN, bin.join("mystic-credential-helper")).unwrap();
+    std::fs::copy(BIN, bin.join("mystic-credential-helper")).unwrap();
     let venv = std::path::Path::new(&python()).parent().unwrap().to_owned();
     let path = format!(
         "{}:{}:{}",
@@ -78,9 +81,20 @@ fn the_readme_commands_work_on_a_fresh_home() {
         venv.display(),
         std::env::var("PATH").unwrap()
     );
+    // In a shell with no session keyring of its own, as in cron, containers and many SSH
+    // logins: the user-session keyring, which the kernel gives such a process.
+    let uid = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m))
+        .unwrap();
     let out = sb
-        .program("bash")
-        .args(["-c", &format!("set -euo pipefail -x\n{script}")])
+        .program("keyctl")
+        .args([
+            "session",
+            &format!("_uid_ses.{uid}"),
+            "bash",
+            "-c",
+            &format!("set -euo pipefail -x\n{script}"),
+        ])
         .env("PATH", &path)
         .env("TOKEN", "pipeline_sk_readme")
         // PIPELINE_DIR unset: the README's commands use ~/.pipeline of the fresh home.
@@ -96,9 +110,14 @@ fn the_readme_commands_work_on_a_fresh_home() {
     );
     assert!(sb.home.join(".pipeline/config.yaml").exists());
     assert!(
-        sb.home
-            .join(".local/share/man/man1/mystic-credential-helper.1")
+        sb.root
+            .path()
+            .join("share/man/man1/mystic-credential-helper.1")
             .exists()
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("GLOBAL OPTIONS"),
+        "man showed the page"
     );
     // The SDK's CLI, run through exec, reached the (local) API with the stored token.
     assert!(

@@ -548,6 +548,84 @@ fn exec_forwards_signals_and_reports_them() {
     assert_eq!(out.status.code(), Some(137));
 }
 
+/// Typos get a suggestion, and `--store` works after the command as before it.
+#[test]
+fn command_line_mistakes_get_help() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["stauts"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("a similar subcommand exists: 'status'"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = sb.run(&["status", "--stor", "keyutils"], "");
+    assert!(
+        text(&out.stderr).contains("a similar argument exists: '--store'"),
+        "{}",
+        text(&out.stderr)
+    );
+    let after = sb.run(&["status", "--json", "--store", "file"], "");
+    assert_eq!(after.status.code(), Some(0), "{}", text(&after.stderr));
+    let report: Value = serde_json::from_slice(&after.stdout).unwrap();
+    assert_eq!(report["store"], "config.yaml (plaintext)");
+    // A misspelt field is named as such, not as the missing field it was meant to be.
+    let message = sb.fails(
+        &["store"],
+        r#"{"alias":"x","tokn":"pipeline_sk_t"}"#,
+        "invalid-request",
+        2,
+    );
+    assert!(message.starts_with("unknown field `tokn`"), "{message}");
+}
+
+/// Plain http sends the token readable by anyone on the way: login asks for --allow-http,
+/// except for this machine.
+#[test]
+fn login_over_plain_http_needs_allow_http() {
+    let sb = Sandbox::new();
+    let args = [
+        "--store",
+        "file",
+        "login",
+        "--no-verify",
+        "--url",
+        "http://api.example",
+    ];
+    let out = sb.run(&args, "pipeline_sk_http\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("plain http") && text(&out.stderr).contains("--allow-http"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(sb.config_if_any().is_none(), "nothing was stored");
+    let out = sb
+        .cmd()
+        .args(args)
+        .arg("--allow-http")
+        .write_stdin("pipeline_sk_http\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("warning: the token goes to http://api.example over plain http"),
+        "{}",
+        text(&out.stderr)
+    );
+    let local = [
+        "--store",
+        "file",
+        "login",
+        "--no-verify",
+        "--alias",
+        "local",
+        "--url",
+        "http://127.0.0.1:9",
+    ];
+    assert_eq!(sb.run(&local, "pipeline_sk_local\n").status.code(), Some(0));
+}
+
 #[test]
 fn completions_and_man_page() {
     let sb = Sandbox::new();
@@ -572,10 +650,14 @@ fn completions_and_man_page() {
         assert!(man.contains(section), "{section}");
     }
     assert!(!man.contains("PROTOCOL.md"));
-    // `--store` is explained once, in the top-level help, not in every command's.
+    // `--store` is a global option: every command's help shows it, and it goes before or after
+    // the command.
     let top = text(&sb.run(&["--help"], "").stdout);
     let sub = text(&sb.run(&["get", "--help"], "").stdout);
-    assert!(top.contains("--store") && !sub.contains("--store"), "{sub}");
+    assert!(
+        top.contains("--store") && sub.contains("--store <STORE>"),
+        "{sub}"
+    );
     let login = text(&sb.run(&["login", "--help"], "").stdout);
     assert!(
         login.contains("--alias <ALIAS>")

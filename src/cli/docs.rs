@@ -1,12 +1,17 @@
 //! Shell completions and the man page. They are generated from the CLI definition by a test
 //! (below) and kept in `docs/`, so the binary carries the text but not the generators; the test
 //! fails when the CLI and the files drift apart, and `MYSTIC_UPDATE_DOCS=1 cargo test --lib docs`
-//! writes them again. The man page's exit codes come from the one table in `error.rs`.
+//! writes them again. The man page is one page with every command and all of its options; its
+//! exit codes come from the one table in `error.rs`.
 
-use clap::ValueEnum;
+use std::path::{Path, PathBuf};
 
+use clap::{Args, ValueEnum};
+
+use super::{Run, say};
 use crate::Io;
-use crate::error::Error;
+use crate::error::{Error, Result};
+use crate::ops::Ctx;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Shell {
@@ -42,14 +47,64 @@ pub fn completions(shell: Shell, io: &mut Io) -> i32 {
     print(shell.script(), io)
 }
 
-pub fn man(io: &mut Io) -> i32 {
-    print(MAN, io)
+/// Print the man page (roff), or install it where `man` finds it
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    mystic-credential-helper man | man -l -\n  \
+    mystic-credential-helper man --install\n  \
+    mystic-credential-helper man --install --dir ~/.local/share/man")]
+pub struct Man {
+    /// Install it as man1/mystic-credential-helper.1 under the man folder next to this program
+    /// (../share/man from its folder: `man` searches there for every folder on PATH)
+    #[arg(long)]
+    install: bool,
+    /// With --install: this man folder instead
+    #[arg(long, value_name = "DIR", requires = "install")]
+    dir: Option<PathBuf>,
+}
+
+impl Run for Man {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+        if !self.install {
+            return Ok(print(MAN, io));
+        }
+        let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+        let bin = exe.parent().unwrap_or(Path::new("/"));
+        let root = match self.dir {
+            Some(dir) => dir,
+            None => bin.parent().unwrap_or(bin).join("share").join("man"),
+        };
+        let folder = root.join("man1");
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io(folder.display(), &e))?;
+        let page = folder.join("mystic-credential-helper.1");
+        std::fs::write(&page, MAN).map_err(|e| Error::io(page.display(), &e))?;
+        say(
+            io.stdout,
+            &format!("Installed the man page as {}.", page.display()),
+        )?;
+        let on_path = ctx
+            .settings
+            .path
+            .as_ref()
+            .is_some_and(|p| std::env::split_paths(p).any(|dir| dir == bin));
+        if !on_path {
+            say(
+                io.stdout,
+                &format!(
+                    "`man` looks next to the folders on PATH, and {} is not on it: add it to PATH, or MANPATH=\"{}:$MANPATH\"",
+                    bin.display(),
+                    root.display()
+                ),
+            )?;
+        }
+        Ok(0)
+    }
 }
 
 #[cfg(test)]
 mod tests {
+
     use std::io::Write;
-    use std::path::PathBuf;
 
     use clap::CommandFactory;
 
@@ -120,15 +175,137 @@ mod tests {
         }
     }
 
+    /// One argument as the man page shows it: `--alias ALIAS`, or `CMD` for a positional one.
+    fn arg_form(arg: &clap::Arg) -> String {
+        let value = arg
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
+        let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
+        match (arg.get_long(), arg.get_short()) {
+            (Some(long), Some(short)) if takes_value => {
+                format!("\\fB\\-{short}\\fR, \\fB\\-\\-{long}\\fR \\fI{value}\\fR")
+            }
+            (Some(long), Some(short)) => format!("\\fB\\-{short}\\fR, \\fB\\-\\-{long}\\fR"),
+            (Some(long), None) if takes_value => format!("\\fB\\-\\-{long}\\fR \\fI{value}\\fR"),
+            (Some(long), None) => format!("\\fB\\-\\-{long}\\fR"),
+            (None, _) => format!("\\fI{value}\\fR"),
+        }
+    }
+
+    /// An argument's entry: its form, its help, its possible values and default.
+    fn render_arg(out: &mut Vec<u8>, arg: &clap::Arg) {
+        let help = arg
+            .get_long_help()
+            .or(arg.get_help())
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        writeln!(out, ".TP\n{}\n{}", arg_form(arg), roff(&help)).unwrap();
+        let values: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| match v.get_help() {
+                Some(help) => format!("\\fB{}\\fR: {}", v.get_name(), roff(&help.to_string())),
+                None => format!("\\fB{}\\fR", v.get_name()),
+            })
+            .collect();
+        if !values.is_empty() && arg.get_long().is_some() {
+            writeln!(out, ".RS\n.PP\nOne of:\n.RE").unwrap();
+            for value in values {
+                writeln!(out, ".RS\n.IP \\(bu 2\n{value}\n.RE").unwrap();
+            }
+        }
+        let defaults: Vec<String> = arg
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        let flag = !arg.get_num_args().is_some_and(|n| n.takes_values());
+        if !defaults.is_empty() && !flag {
+            writeln!(
+                out,
+                ".RS\n.PP\nDefault: {}\n.RE",
+                roff(&defaults.join(", "))
+            )
+            .unwrap();
+        }
+    }
+
+    fn shown(arg: &clap::Arg) -> bool {
+        !arg.is_hide_set()
+            && !arg.is_global_set()
+            && !["help", "version"].contains(&arg.get_id().as_str())
+    }
+
+    /// One section per command: what it does, its usage, and every option and argument.
+    fn render_command(out: &mut Vec<u8>, sub: &mut clap::Command) {
+        let name = sub.get_name().to_owned();
+        writeln!(out, ".SS \"{name}\"").unwrap();
+        let about = sub
+            .get_long_about()
+            .or(sub.get_about())
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        writeln!(out, "{}", roff(&about)).unwrap();
+        let usage = sub.render_usage().to_string();
+        let usage = usage.trim_start_matches("Usage: ");
+        writeln!(out, ".PP\n\\fB{}\\fR", roff(usage)).unwrap();
+        let args: Vec<clap::Arg> = sub.get_arguments().filter(|a| shown(a)).cloned().collect();
+        for arg in &args {
+            render_arg(out, arg);
+        }
+        if let Some(after) = sub.get_after_help() {
+            writeln!(out, ".PP").unwrap();
+            for line in after.to_string().lines() {
+                writeln!(out, "{}\n.br", roff(line.trim_start())).unwrap();
+            }
+        }
+    }
+
     fn render_man() -> Vec<u8> {
         let mut out = Vec::new();
-        let man = clap_mangen::Man::new(Cli::command());
-        man.render_title(&mut out).unwrap();
-        man.render_name_section(&mut out).unwrap();
-        man.render_synopsis_section(&mut out).unwrap();
-        man.render_description_section(&mut out).unwrap();
-        man.render_options_section(&mut out).unwrap();
-        man.render_subcommands_section(&mut out).unwrap();
+        let mut cli = Cli::command();
+        cli.build();
+        let version = cli.get_version().unwrap_or_default().to_owned();
+        writeln!(
+            out,
+            ".TH mystic-credential-helper 1 \"\" \"mystic-credential-helper {version}\"\n.SH NAME\nmystic\\-credential\\-helper \\- {}",
+            roff(&cli.get_about().map(|a| a.to_string()).unwrap_or_default())
+        )
+        .unwrap();
+        writeln!(
+            out,
+            ".SH SYNOPSIS\n\\fBmystic\\-credential\\-helper\\fR [\\fB\\-\\-store\\fR \\fISTORE\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGS\\fR]\n.br\n\\fBgit\\-credential\\-mystic\\fR \\fIACTION\\fR\n.br\n\\fBdocker\\-credential\\-mystic\\fR \\fIACTION\\fR"
+        )
+        .unwrap();
+        let description = cli
+            .get_long_about()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        writeln!(out, ".SH DESCRIPTION\n{}", roff(&description)).unwrap();
+        writeln!(
+            out,
+            ".SH \"GLOBAL OPTIONS\"\nThese go before or after the command."
+        )
+        .unwrap();
+        let globals: Vec<clap::Arg> = cli
+            .get_arguments()
+            .filter(|a| !a.is_hide_set())
+            .cloned()
+            .collect();
+        for arg in &globals {
+            render_arg(&mut out, arg);
+        }
+        writeln!(out, ".SH COMMANDS").unwrap();
+        let mut subs: Vec<clap::Command> = cli.get_subcommands().cloned().collect();
+        for sub in subs
+            .iter_mut()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        {
+            render_command(&mut out, sub);
+        }
         writeln!(out, ".SH \"EXIT STATUS\"").unwrap();
         for (code, meaning) in exit_codes() {
             writeln!(
@@ -143,7 +320,11 @@ mod tests {
         for (name, meaning) in ENVIRONMENT {
             writeln!(out, ".TP\n\\fB{}\\fR\n{}", roff(name), roff(meaning)).unwrap();
         }
-        man.render_version_section(&mut out).unwrap();
+        writeln!(
+            out,
+            ".SH FILES\n.TP\n\\fI$PIPELINE_DIR/config.yaml\\fR, else \\fI~/.pipeline/config.yaml\\fR\nThe Mystic SDK's configuration: remotes, never tokens unless the store is file.\n.SH \"SEE ALSO\"\n\\fBgit\\-credential\\fR(1), \\fBgitcredentials\\fR(7), \\fBkeyctl\\fR(1), \\fBpersistent\\-keyring\\fR(7), \\fBsecret\\-tool\\fR(1)"
+        )
+        .unwrap();
         out
     }
 

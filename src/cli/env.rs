@@ -32,9 +32,11 @@ pub enum EnvFormat {
     after_help = "Examples:\n  eval \"$(mystic-credential-helper env)\"\n  mystic-credential-helper env --format github     # in a GitHub Actions step"
 )]
 pub struct Env {
-    /// The remote's name; without it, PIPELINE_API_TOKEN, else the active remote
+    /// The remote's name; without it, PIPELINE_API_TOKEN, else the active remote, else the
+    /// first remote (as `get`)
     #[arg(long, value_parser = parse_alias)]
     alias: Option<Alias>,
+    /// How to print them
     #[arg(long, value_enum, default_value_t = EnvFormat::Shell)]
     format: EnvFormat,
 }

@@ -37,7 +37,8 @@ const PREFIX: &str = "mystic-exec-";
     mystic-credential-helper exec --alias staging -- python deploy.py"
 )]
 pub struct Exec {
-    /// The remote's name; without it, PIPELINE_API_TOKEN, else the active remote
+    /// The remote's name; without it, PIPELINE_API_TOKEN, else the active remote, else the
+    /// first remote (as `get`)
     #[arg(long, value_parser = parse_alias)]
     alias: Option<Alias>,
     /// The command and its arguments (after --)

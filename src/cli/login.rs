@@ -31,6 +31,10 @@ pub struct Login {
     /// Store without checking the token against the API
     #[arg(long)]
     no_verify: bool,
+    /// Allow a plain http:// URL for a host other than this machine (the token would cross the
+    /// network readable by anyone on the way)
+    #[arg(long)]
+    allow_http: bool,
 }
 
 impl Run for Login {
@@ -40,7 +44,18 @@ impl Run for Login {
             url,
             active,
             no_verify,
+            allow_http,
         } = self;
+        if url.is_plain_http_elsewhere() {
+            if !allow_http {
+                return Err(Error::invalid(format!(
+                    "{url} is plain http, so the token would cross the network readable by anyone on the way; use https, or pass --allow-http if you mean it (nothing was read or stored)"
+                )));
+            }
+            ctx.warn(format!(
+                "the token goes to {url} over plain http, readable by anyone on the way (--allow-http)"
+            ));
+        }
         let token = read_token(io.stdin, io.interactive)?;
         if !no_verify {
             verify::check(&url, &token)?;

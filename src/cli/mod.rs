@@ -44,9 +44,9 @@ Exit codes and environment variables: man mystic-credential-helper";
     after_help = EXAMPLES
 )]
 pub struct Cli {
-    /// Where tokens are kept; give it before the command [env: MYSTIC_CREDENTIAL_STORE]
+    /// Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE]
     /// [default: auto]
-    #[arg(long, value_enum, value_name = "STORE")]
+    #[arg(long, value_enum, value_name = "STORE", global = true)]
     pub store: Option<StoreKind>,
     #[command(subcommand)]
     pub command: Command,
@@ -81,8 +81,7 @@ pub enum Command {
         #[arg(value_enum)]
         shell: docs::Shell,
     },
-    /// Print the man page (roff)
-    Man,
+    Man(docs::Man),
 }
 
 #[derive(Debug, Args)]
@@ -116,7 +115,7 @@ impl Command {
             Command::Git(g) => git::serve(&g.action, ctx, io),
             Command::Docker(d) => docker::serve(&d.action, ctx, io),
             Command::Completions { shell } => docs::completions(shell, io),
-            Command::Man => docs::man(io),
+            Command::Man(c) => human(c, ctx, io),
             Command::ShellInit(c) => human(c, ctx, io),
             Command::Login(c) => human(c, ctx, io),
             Command::Logout(c) => human(c, ctx, io),

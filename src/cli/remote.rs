@@ -49,7 +49,8 @@ impl Run for Use {
     curl -H \"Authorization: Bearer $(mystic-credential-helper token)\" https://www.mystic.ai/v4/...\n  \
     mystic-credential-helper token --url https://staging.mystic.ai")]
 pub struct Token {
-    /// The remote's name; without --alias and --url, PIPELINE_API_TOKEN, else the active remote
+    /// The remote's name; without --alias and --url, PIPELINE_API_TOKEN, else the active
+    /// remote, else the first remote (as `get`)
     #[arg(long, value_parser = parse_alias)]
     alias: Option<Alias>,
     /// The remote whose url this is (its origin: scheme, host and port)

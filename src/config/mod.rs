@@ -20,6 +20,8 @@ use crate::protocol::{Alias, Origin, Token};
 /// One remote as read from the file, validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Remote {
+    /// Its place in `remotes`, counting from 1.
+    pub position: usize,
     pub alias: Alias,
     pub url: Origin,
     /// A plaintext token, as `pipeline cluster login` or `--store file` writes it.
@@ -97,7 +99,7 @@ impl Config {
         };
         (self.remotes, self.refused) = (Vec::new(), Vec::new());
         for (i, item) in items.iter().enumerate() {
-            match parse_remote(item) {
+            match parse_remote(item, i + 1) {
                 Ok(remote) => self.remotes.push(remote),
                 Err(e) => self.refused.push(Refused {
                     position: i + 1,
@@ -171,7 +173,7 @@ impl Config {
         let named = |item: &Value| raw_alias(item) == Some(alias.as_str());
         let at = items
             .iter()
-            .position(|item| named(item) && parse_remote(item).is_ok())
+            .position(|item| named(item) && parse_remote(item, 0).is_ok())
             .or_else(|| items.iter().position(named));
         let at = at.unwrap_or_else(|| {
             let mut m = Mapping::default();
@@ -200,7 +202,7 @@ impl Config {
             return Ok(false);
         };
         let before = items.len();
-        items.retain(|v| raw_alias(v) != Some(alias.as_str()) || parse_remote(v).is_err());
+        items.retain(|v| raw_alias(v) != Some(alias.as_str()) || parse_remote(v, 0).is_err());
         let removed = items.len() != before;
         self.derive_view()?;
         Ok(removed)
@@ -230,7 +232,7 @@ fn raw_alias(item: &Value) -> Option<&str> {
     }
 }
 
-fn parse_remote(item: &Value) -> Result<Remote> {
+fn parse_remote(item: &Value, position: usize) -> Result<Remote> {
     let Value::Map(m) = item else {
         return Err(Error::config("not a mapping"));
     };
@@ -246,6 +248,7 @@ fn parse_remote(item: &Value) -> Result<Remote> {
         _ => None,
     };
     Ok(Remote {
+        position,
         alias: Alias::new(alias)?,
         url: Origin::parse(&url)?,
         token,

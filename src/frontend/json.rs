@@ -1,8 +1,8 @@
 //! The native protocol (protocol/PROTOCOL.md): one JSON object on stdin, one JSON line on stdout.
 //!
 //! Decoding happens in one place (`Fields`): the object is read with duplicate keys refused,
-//! `v` is checked before anything else, each field is taken with its type and validated into a
-//! domain value, and any key left over is an unknown field. Messages never repeat a value.
+//! `v` is checked before anything else, then unknown fields, then each field is taken with its
+//! type and validated into a domain value. Messages never repeat a value.
 //! Every answer is written inside one envelope that carries `v`.
 
 use serde::Serialize;
@@ -184,9 +184,21 @@ pub fn encode(result: &Result<Response>) -> String {
     json.expect("response serialises") + "\n"
 }
 
-/// Decodes one request. Empty or whitespace-only input means `{}`.
+/// The fields each action takes, after `v`.
+fn fields(action: Action) -> &'static [&'static str] {
+    match action {
+        Action::Get | Action::Erase => &["alias", "url"],
+        Action::Store => &["alias", "url", "token", "active"],
+        Action::List => &[],
+    }
+}
+
+/// Decodes one request. Empty or whitespace-only input means `{}`. An unknown field is named
+/// before anything else is checked (a misspelt `tokn` is reported as such, not as a missing
+/// `token`).
 pub fn decode(action: Action, input: &[u8]) -> Result<Request> {
     let mut f = Fields::parse(input)?;
+    f.refuse_unknown(fields(action))?;
     let request = match action {
         Action::Get => Request::Get(f.selector()?),
         Action::Store => Request::Store {
@@ -208,7 +220,6 @@ pub fn decode(action: Action, input: &[u8]) -> Result<Request> {
         }
         Action::List => Request::List,
     };
-    f.finish()?;
     Ok(request)
 }
 
@@ -216,19 +227,15 @@ fn missing(field: &str) -> Error {
     Error::invalid(format!("missing field `{field}`"))
 }
 
-/// The request's fields, taken one by one; whatever is left at the end is unknown.
+/// The request's fields (after `v`), taken one by one.
 struct Fields {
     rest: Vec<(String, Value)>,
-    taken: Vec<&'static str>,
 }
 
 impl Fields {
     fn parse(input: &[u8]) -> Result<Fields> {
         let Some(first) = input.iter().find(|b| !b.is_ascii_whitespace()) else {
-            return Ok(Fields {
-                rest: Vec::new(),
-                taken: vec!["v"],
-            });
+            return Ok(Fields { rest: Vec::new() });
         };
         // Checked before parsing: serde's type errors would quote a bare string or number.
         if *first != b'{' {
@@ -246,14 +253,10 @@ impl Fields {
             }
             rest.remove(at);
         }
-        Ok(Fields {
-            rest,
-            taken: vec!["v"],
-        })
+        Ok(Fields { rest })
     }
 
     fn take(&mut self, name: &'static str) -> Option<Value> {
-        self.taken.push(name);
         let at = self.rest.iter().position(|(k, _)| k == name)?;
         Some(self.rest.remove(at).1)
     }
@@ -286,13 +289,16 @@ impl Fields {
         })
     }
 
-    fn finish(self) -> Result<()> {
-        match self.rest.first() {
+    fn refuse_unknown(&self, known: &[&str]) -> Result<()> {
+        match self.rest.iter().find(|(k, _)| !known.contains(&k.as_str())) {
             None => Ok(()),
             Some((name, _)) => Err(Error::invalid(format!(
                 "unknown field {}; expected {}",
                 field_name(name),
-                self.taken.join(", ")
+                std::iter::once("v")
+                    .chain(known.iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }
@@ -377,6 +383,22 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    /// A misspelt field is what is wrong, not the field it was meant to be.
+    #[test]
+    fn unknown_fields_are_named_before_missing_ones() {
+        let e = decode(Action::Store, br#"{"alias":"x","tokn":"pipeline_sk_t"}"#).unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown field `tokn`; expected v, alias, url, token, active"
+        );
+        let e = decode(Action::Store, br#"{"alais":"x","token":1}"#).unwrap_err();
+        assert!(
+            e.message.starts_with("unknown field `alais`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -6,7 +6,6 @@ use crate::config::{Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{Alias, ListedRemote, Origin, Selector, Source, Token};
 use crate::resolve;
-use crate::store::StoreKind;
 
 /// A token and where it came from: what `get`, `token`, `env` and `exec` hand out.
 #[derive(Debug)]
@@ -47,11 +46,12 @@ pub fn lookup_credential(ctx: &Ctx, username: Option<&Alias>, url: &Origin) -> R
 
 fn found(ctx: &Ctx, remote: &Remote) -> Result<Found> {
     let (token, source) = token_of(ctx, remote)?;
-    if source == Source::File && ctx.kind != StoreKind::File {
+    if source == Source::File
+        && let Some(advice) = ctx.migrate_advice()
+    {
         ctx.warn(format!(
-            "the token of {} comes from config.yaml, where it is stored in plaintext; `mystic-credential-helper migrate` moves it into the {}",
-            remote.alias,
-            ctx.store_name()
+            "the token of {} comes from config.yaml, where it is stored in plaintext; {advice}",
+            remote.alias
         ));
     }
     Ok(Found {

@@ -72,6 +72,28 @@ impl<'a> Ctx<'a> {
         store::describe(self.kind)
     }
 
+    /// The step that moves a plaintext token into a keyring on this machine: `migrate` into the
+    /// chosen keyring when it can be opened; without a Secret Service on Linux, into the kernel
+    /// keyring. (`None` for the file store, where plaintext is the choice.)
+    pub fn migrate_advice(&self) -> Option<String> {
+        if self.kind == StoreKind::File {
+            return None;
+        }
+        Some(match self.keyring() {
+            Ok(_) => format!(
+                "`mystic-credential-helper migrate` moves it into the {}",
+                self.store_name()
+            ),
+            Err(_) if cfg!(target_os = "linux") && self.kind != StoreKind::Keyutils => {
+                "there is no usable Secret Service here: `mystic-credential-helper --store keyutils migrate` moves it into the kernel keyring (then set MYSTIC_CREDENTIAL_STORE=keyutils)".to_owned()
+            }
+            Err(_) => format!(
+                "`mystic-credential-helper migrate` can move it once the {} can be used",
+                self.store_name()
+            ),
+        })
+    }
+
     pub fn key(&self, url: &Origin, alias: &Alias) -> Key {
         Key::new(&self.prefix, url, alias)
     }

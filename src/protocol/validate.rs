@@ -105,6 +105,22 @@ impl Origin {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// Plain http to a host other than this machine (loopback: `localhost`, 127.0.0.0/8, ::1).
+    pub fn is_plain_http_elsewhere(&self) -> bool {
+        let Some(rest) = self.0.strip_prefix("http://") else {
+            return false;
+        };
+        let host = match rest.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => rest.rsplit_once(':').map_or(rest, |(host, _)| host),
+        };
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        !loopback
+    }
+
     /// `host[:port]` as git and docker name it.
     pub fn host_port(&self) -> &str {
         self.0.split_once("://").map_or(&self.0, |(_, rest)| rest)
@@ -240,6 +256,25 @@ mod tests {
                 !err.message.contains("pipeline_sk_x"),
                 "{input}: {}",
                 err.message
+            );
+        }
+    }
+
+    #[test]
+    fn plain_http_elsewhere() {
+        for (url, elsewhere) in [
+            ("http://api.example", true),
+            ("http://10.0.0.5:8080", true),
+            ("https://api.example", false),
+            ("http://localhost:8080", false),
+            ("http://127.0.0.1", false),
+            ("http://127.1.2.3:9", false),
+            ("http://[::1]:8080", false),
+        ] {
+            assert_eq!(
+                Origin::parse(url).unwrap().is_plain_http_elsewhere(),
+                elsewhere,
+                "{url}"
             );
         }
     }

@@ -155,12 +155,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__completions)
-            opts="-h --help bash zsh fish elvish powershell"
+            opts="-h --store --help bash zsh fish elvish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -169,12 +173,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__configure)
-            opts="-h --unset --help git docker"
+            opts="-h --unset --store --help git docker"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -183,12 +191,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__docker)
-            opts="-h --help"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -197,7 +209,7 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__env)
-            opts="-h --alias --format --help"
+            opts="-h --alias --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -211,6 +223,10 @@ _mystic__credential__helper() {
                     COMPREPLY=($(compgen -W "shell dotenv github json" -- "${cur}"))
                     return 0
                     ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -219,12 +235,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__erase)
-            opts="-h --help"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -233,7 +253,7 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__exec)
-            opts="-h --alias --help"
+            opts="-h --alias --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,6 +261,10 @@ _mystic__credential__helper() {
             case "${prev}" in
                 --alias)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -251,12 +275,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__get)
-            opts="-h --help"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -265,12 +293,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__git)
-            opts="-h --help"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -559,12 +591,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__list)
-            opts="-h --help"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -573,7 +609,7 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__login)
-            opts="-h --alias --url --active --no-verify --help"
+            opts="-h --alias --url --active --no-verify --allow-http --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -585,6 +621,10 @@ _mystic__credential__helper() {
                     ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -595,12 +635,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__logout)
-            opts="-h --help"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -609,12 +653,20 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__man)
-            opts="-h --help"
+            opts="-h --install --dir --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -623,12 +675,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__migrate)
-            opts="-h --dry-run --help"
+            opts="-h --dry-run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -637,12 +693,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__shell__subcmd__init)
-            opts="-h --help bash zsh fish"
+            opts="-h --store --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -651,12 +711,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__status)
-            opts="-h --json --verify --help"
+            opts="-h --json --verify --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -665,12 +729,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__store)
-            opts="-h --help"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -679,7 +747,7 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__token)
-            opts="-h --alias --url --help"
+            opts="-h --alias --url --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,6 +761,10 @@ _mystic__credential__helper() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -701,12 +773,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__use)
-            opts="-h --help"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

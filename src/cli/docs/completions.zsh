@@ -15,8 +15,8 @@ _mystic-credential-helper() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept; give it before the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service (gnome-keyring, KWallet, KeePassXC) over D-Bus"
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -34,96 +34,149 @@ file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' 
         case $line[1] in
             (get)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (store)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (erase)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (list)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (login)
 _arguments "${_arguments_options[@]}" : \
 '--alias=[The name of the remote, as the SDK'\''s \`pipeline cluster use ALIAS\` knows it]:ALIAS:_default' \
 '--url=[The Mystic API the token belongs to]:URL:_default' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
 '--active[Make this the active remote (by default only when none is active)]' \
 '--no-verify[Store without checking the token against the API]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'--allow-http[Allow a plain http\:// URL for a host other than this machine (the token would cross the network readable by anyone on the way)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (logout)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 ':alias -- The remote'\''s name (see `status`):_default' \
 && ret=0
 ;;
 (use)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 ':alias -- The remote'\''s name (see `status`):_default' \
 && ret=0
 ;;
 (token)
 _arguments "${_arguments_options[@]}" : \
-'--alias=[The remote'\''s name; without --alias and --url, PIPELINE_API_TOKEN, else the active remote]:ALIAS:_default' \
+'--alias=[The remote'\''s name; without --alias and --url, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
 '--url=[The remote whose url this is (its origin\: scheme, host and port)]:URL:_default' \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (status)
 _arguments "${_arguments_options[@]}" : \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
 '--json[Print JSON instead of a table (schema\: status.json in the protocol documents)]' \
 '--verify[Check each token against the API]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (migrate)
 _arguments "${_arguments_options[@]}" : \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
 '--dry-run[Show what would move, and check that the keyring can be reached; change nothing]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (exec)
 _arguments "${_arguments_options[@]}" : \
-'--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote]:ALIAS:_default' \
-'-h[Print help]' \
-'--help[Print help]' \
+'--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '*::command -- The command and its arguments (after --):_default' \
 && ret=0
 ;;
 (env)
 _arguments "${_arguments_options[@]}" : \
-'--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote]:ALIAS:_default' \
-'--format=[]:FORMAT:((shell\:"\`export NAME='\''value'\''\` lines, for \`eval "\$(mystic-credential-helper env)"\` in sh, bash and zsh, or \`mystic-credential-helper env | source\` in fish"
+'--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
+'--format=[How to print them]:FORMAT:((shell\:"\`export NAME='\''value'\''\` lines, for \`eval "\$(mystic-credential-helper env)"\` in sh, bash and zsh, or \`mystic-credential-helper env | source\` in fish"
 dotenv\:"\`NAME=value\` lines, for a .env file"
 github\:"GitHub Actions\: append both to \$GITHUB_ENV for later steps, and mask the token"
 json\:"One JSON object"))' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (configure)
 _arguments "${_arguments_options[@]}" : \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
 '--unset[Remove exactly what \`configure\` added]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -133,37 +186,59 @@ docker\:"\`credHelpers\` in ~/.docker/config.json (or \$DOCKER_CONFIG/config.jso
 ;;
 (shell-init)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 ':shell:(bash zsh fish)' \
 && ret=0
 ;;
 (git)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 ':action -- get, store or erase; other actions are ignored, as git requires:_default' \
 '*::rest -- Ignored (git may pass options from the helper string):_default' \
 && ret=0
 ;;
 (docker)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 ':action -- store, get, erase, list or version:_default' \
 && ret=0
 ;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 ':shell:(bash zsh fish elvish powershell)' \
 && ret=0
 ;;
 (man)
 _arguments "${_arguments_options[@]}" : \
-'-h[Print help]' \
-'--help[Print help]' \
+'--dir=[With --install\: this man folder instead]:DIR:_files' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+'--install[Install it as man1/mystic-credential-helper.1 under the man folder next to this program (../share/man from its folder\: \`man\` searches there for every folder on PATH)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (help)
@@ -283,7 +358,7 @@ _mystic-credential-helper_commands() {
 'git:git'\''s credential-helper protocol (also run as \`git-credential-mystic ACTION\`)' \
 'docker:docker'\''s credential-helper protocol (also run as \`docker-credential-mystic ACTION\`)' \
 'completions:Print a shell completion script' \
-'man:Print the man page (roff)' \
+'man:Print the man page (roff), or install it where \`man\` finds it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'mystic-credential-helper commands' commands "$@"
@@ -348,7 +423,7 @@ _mystic-credential-helper__subcmd__help_commands() {
 'git:git'\''s credential-helper protocol (also run as \`git-credential-mystic ACTION\`)' \
 'docker:docker'\''s credential-helper protocol (also run as \`docker-credential-mystic ACTION\`)' \
 'completions:Print a shell completion script' \
-'man:Print the man page (roff)' \
+'man:Print the man page (roff), or install it where \`man\` finds it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'mystic-credential-helper help commands' commands "$@"

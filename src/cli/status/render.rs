@@ -26,6 +26,9 @@ pub fn table(r: &Report) -> String {
             r.get.url.as_deref().unwrap_or_default()
         ),
         GetSource::Keyring => format!("{alias} (keyring)"),
+        GetSource::Unknown => {
+            format!("{alias}, with a token unknown (the keyring could not be asked)")
+        }
         GetSource::File => format!("{alias} (plaintext in config.yaml)"),
     };
     let _ = writeln!(out, "`get` without an alias uses: {get}");
@@ -34,6 +37,10 @@ pub fn table(r: &Report) -> String {
             "remote {} from config.yaml ({}), with its plaintext token",
             r.sdk.alias.as_deref().unwrap_or_default(),
             r.sdk.url
+        ),
+        (SdkFrom::Config, SdkToken::Unknown) => format!(
+            "remote {} from config.yaml, which the helper cannot read (see the warnings)",
+            r.sdk.alias.as_deref().unwrap_or("(no alias)")
         ),
         (SdkFrom::Config, _) => format!(
             "remote {} from config.yaml ({}), with no token (Bearer None)",

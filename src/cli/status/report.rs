@@ -10,7 +10,6 @@ use crate::frontend::json::VERSION;
 use crate::ops::{self, Ctx};
 use crate::protocol::{Selector, Source};
 use crate::resolve;
-use crate::store::StoreKind;
 use crate::verify;
 
 #[derive(Serialize)]
@@ -78,6 +77,8 @@ pub enum GetSource {
     Env,
     Keyring,
     File,
+    /// The keyring could not be asked.
+    Unknown,
     None,
 }
 
@@ -106,6 +107,8 @@ pub enum SdkToken {
     Env,
     /// The SDK sends `Authorization: Bearer None`.
     None,
+    /// The SDK's remote is one the helper refuses.
+    Unknown,
 }
 
 #[derive(Serialize)]
@@ -214,6 +217,7 @@ fn get_choice(ctx: &Ctx, config: &Config, rows: &[Row]) -> Choice {
     let source = match row.map(|r| r.token) {
         Some(Held::Keyring) => GetSource::Keyring,
         Some(Held::File) => GetSource::File,
+        Some(Held::Unknown) => GetSource::Unknown,
         _ => return none,
     };
     Choice {
@@ -223,15 +227,12 @@ fn get_choice(ctx: &Ctx, config: &Config, rows: &[Row]) -> Choice {
     }
 }
 
-/// The SDK's own rule (pipeline-ai 2.8.0): config.yaml's `active_remote` (or, when unset, the
-/// first remote) with the token written in the file; the environment only when there is none.
+/// What the SDK sends, by its rule (`resolve::sdk_remote`).
 fn sdk_choice(ctx: &Ctx, config: &Config) -> SdkChoice {
-    let from_config = match &config.active_remote {
-        Some(_) => config.active(),
-        None => config.remotes.first(),
-    };
-    match from_config {
-        Some(Remote { alias, url, token }) => SdkChoice {
+    match resolve::sdk_remote(config) {
+        Some(Ok(Remote {
+            alias, url, token, ..
+        })) => SdkChoice {
             from: SdkFrom::Config,
             alias: Some(alias.to_string()),
             url: url.to_string(),
@@ -240,6 +241,13 @@ fn sdk_choice(ctx: &Ctx, config: &Config) -> SdkChoice {
             } else {
                 SdkToken::None
             },
+        },
+        // A remote the helper cannot read: what the SDK makes of it is not known.
+        Some(Err(refused)) => SdkChoice {
+            from: SdkFrom::Config,
+            alias: refused.alias.clone(),
+            url: String::new(),
+            token: SdkToken::Unknown,
         },
         None => SdkChoice {
             from: SdkFrom::Env,
@@ -260,13 +268,14 @@ fn sdk_choice(ctx: &Ctx, config: &Config) -> SdkChoice {
 
 fn remote_warnings(ctx: &Ctx, config: &Config, rows: &[Row], warnings: &mut Vec<Warning>) {
     for (remote, row) in config.remotes.iter().zip(rows) {
-        if remote.token.is_some() && ctx.kind != StoreKind::File {
+        if remote.token.is_some()
+            && let Some(advice) = ctx.migrate_advice()
+        {
             warnings.push(Warning {
                 code: "plaintext-token",
                 message: format!(
-                    "config.yaml holds a plaintext token for {}; run `mystic-credential-helper migrate` to move it into the {}",
-                    remote.alias,
-                    ctx.store_name()
+                    "config.yaml holds a plaintext token for {}; {advice}",
+                    remote.alias
                 ),
             });
         }
@@ -308,17 +317,20 @@ fn sdk_warnings(
         });
     }
     if sdk.token == SdkToken::None {
-        // When the helper holds the token the SDK lacks, the shell function hands it over.
+        // Advice that works here: exec only where the helper has a token to hand over.
         let fix = match get.source {
-            GetSource::Keyring => {
-                format!("; for the `pipeline` CLI, add {}", shell_init::hint(ctx)?)
-            }
-            _ => String::new(),
+            GetSource::Keyring => format!(
+                "Run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token; for the `pipeline` CLI, add {}",
+                shell_init::hint(ctx)?
+            ),
+            GetSource::Env | GetSource::File => "Run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token".to_owned(),
+            GetSource::Unknown => "Once the keyring can be used, run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token".to_owned(),
+            GetSource::None => "There is no token for it here either: store one first with `mystic-credential-helper login`".to_owned(),
         };
         warnings.push(Warning {
             code: "sdk-sends-bearer-none",
             message: format!(
-                "the SDK will send `Authorization: Bearer None`: its remote has no token it can read. Run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token{fix}"
+                "the SDK will send `Authorization: Bearer None`: its remote has no token it can read. {fix}"
             ),
         });
     }
