@@ -70,28 +70,65 @@ impl ErrorKind {
             ),
         }
     }
+}
 
-    pub fn exit_code(self) -> i32 {
-        self.row().0
+/// How a command ends. Every exit code the helper uses is decided here, in `code`, and nowhere
+/// else; `exit_codes` (which the documents and the man page show) is generated from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Success,
+    /// A failure of this kind.
+    Error(ErrorKind),
+    /// A command-line usage error (clap's message on stderr).
+    Usage,
+    /// docker's credential-helper protocol, where every failure is 1 (clients read the text).
+    DockerFailure,
+    /// `exec`: the command is not there.
+    CommandNotFound,
+    /// `exec`: the command is there but cannot run.
+    CommandCannotRun,
+    /// `exec`: the command's own exit code (all 32 bits of it on Windows).
+    Child(i32),
+    /// `exec`: the command was killed by this signal.
+    Killed(i32),
+}
+
+impl Exit {
+    pub fn code(self) -> i32 {
+        match self {
+            Exit::Success => 0,
+            Exit::Error(kind) => kind.row().0,
+            Exit::Usage => 2,
+            Exit::DockerFailure => 1,
+            Exit::CommandNotFound => 127,
+            Exit::CommandCannotRun => 126,
+            Exit::Child(code) => code,
+            Exit::Killed(signal) => 128 + signal,
+        }
     }
 }
 
 /// Every exit code with its meaning, in order, for the documents and the man page.
 pub fn exit_codes() -> Vec<(String, String)> {
-    let mut rows = vec![("0".to_owned(), "success".to_owned())];
+    let mut rows = vec![(Exit::Success.code().to_string(), "success".to_owned())];
     for code in 1..=8 {
         let mut meaning: Vec<String> = ErrorKind::ALL
             .iter()
-            .filter(|k| k.exit_code() == code)
+            .filter(|k| Exit::Error(**k).code() == code)
             .map(|k| format!("`{k}`: {}", k.row().1))
             .collect();
-        if code == 2 {
+        if code == Exit::Usage.code() {
             meaning.push("a command-line usage error (clap's message on stderr)".into());
         }
         rows.push((code.to_string(), meaning.join("; ")));
     }
     rows.push((
-        "126, 127, 128+N".into(),
+        format!(
+            "{}, {}, {}+N",
+            Exit::CommandCannotRun.code(),
+            Exit::CommandNotFound.code(),
+            Exit::Killed(0).code()
+        ),
         "`exec`: CMD cannot be run, is not found, or was killed by signal N; otherwise `exec` exits with CMD's own code".into(),
     ));
     rows
@@ -138,18 +175,14 @@ impl Error {
     pub fn io(what: impl std::fmt::Display, err: &std::io::Error) -> Self {
         Self::new(ErrorKind::Io, format!("{what}: {err}"))
     }
-    pub fn exit_code(&self) -> i32 {
-        self.kind.exit_code()
-    }
-
-    /// Writes this error's one human line to stderr and returns its exit code.
-    pub fn report(&self, stderr: &mut dyn std::io::Write) -> i32 {
+    /// Writes this error's one human line to stderr; how the process ends.
+    pub fn report(&self, stderr: &mut dyn std::io::Write) -> Exit {
         let _ = writeln!(
             stderr,
             "mystic-credential-helper: {}: {}",
             self.kind, self.message
         );
-        self.exit_code()
+        Exit::Error(self.kind)
     }
 }
 

@@ -8,12 +8,13 @@
 //! because the rename replaces its inode). The kernel drops a dead writer's lock, so a crash
 //! never blocks the next.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::sys;
 
 pub const FILE_NAME: &str = "config.yaml";
 const LOCK_NAME: &str = ".config.yaml.lock";
@@ -44,7 +45,7 @@ pub fn read_trusted(path: &Path) -> Result<Option<Vec<u8>>> {
 }
 
 fn read_checked(path: &Path, check: impl FnOnce(&File) -> Result<()>) -> Result<Option<Vec<u8>>> {
-    let mut file = match nonblocking().read(true).open(path) {
+    let mut file = match sys::reading().open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path.display(), &e)),
@@ -81,45 +82,26 @@ pub fn check_regular(file: &File, path: &Path) -> Result<()> {
 /// ssh's StrictModes for the files that say which remote and token a request gets: a file or
 /// folder that another user (other than root) owns, or that its group or others can write,
 /// could have been planted by someone else, and is refused with the command that fixes it.
-#[cfg(unix)]
+/// (Windows has no owner and mode bits; the private folder's owner-only ACL does this job.)
 pub fn check_trusted(meta: &fs::Metadata, path: &Path) -> Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    // SAFETY: geteuid cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let (Some((owner, mode)), Some(me)) = (sys::owner_and_mode(meta), sys::user_id()) else {
+        return Ok(());
+    };
     let shown = crate::quote::sh(&path.to_string_lossy());
-    if meta.uid() != me && meta.uid() != 0 {
+    if owner != me && owner != 0 {
         return Err(Error::config(format!(
-            "{} belongs to another user (uid {}), who could have put remotes or tokens in it; if it is yours, take it back with `sudo chown $(id -un) {shown}`, otherwise remove it",
-            path.display(),
-            meta.uid()
+            "{} belongs to another user (uid {owner}), who could have put remotes or tokens in it; if it is yours, take it back with `sudo chown $(id -un) {shown}`, otherwise remove it",
+            path.display()
         )));
     }
-    if meta.mode() & 0o022 != 0 {
+    if mode & 0o022 != 0 {
         return Err(Error::config(format!(
             "{} can be written by its group or by others (mode {:o}), so another user could put remotes or tokens in it; remove that with `chmod go-w {shown}`",
             path.display(),
-            meta.mode() & 0o777
+            mode & 0o777
         )));
     }
     Ok(())
-}
-
-/// Windows: the folder's owner-only ACL (see `windows.rs`) does this job.
-#[cfg(not(unix))]
-pub fn check_trusted(_meta: &fs::Metadata, _path: &Path) -> Result<()> {
-    Ok(())
-}
-
-/// Open options that never wait for a FIFO's writer (there is no FIFO to wait for elsewhere).
-pub fn nonblocking() -> OpenOptions {
-    #[cfg(unix)]
-    {
-        let mut options = OpenOptions::new();
-        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-        options
-    }
-    #[cfg(not(unix))]
-    OpenOptions::new()
 }
 
 /// The exclusive writer lock on a folder. Holding it, a writer may load, change and save.
@@ -215,24 +197,11 @@ impl Locked {
 }
 
 /// The lock file: created inside the folder with mode 0600, never through a symbolic link (one
-/// planted in a shared folder would make us create or lock a file elsewhere), and ours.
+/// planted in a shared folder would make us create or lock a file elsewhere), and ours (one of
+/// another user's could be taken away from us, or shared with them).
 fn open_lock(path: &Path) -> Result<File> {
-    let mut options = nonblocking();
-    private(&mut options);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        libc::O_NONBLOCK | libc::O_NOFOLLOW,
-    );
-    let lock = options
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path);
-    let lock = match lock {
-        #[cfg(unix)]
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+    let lock = match sys::lock_file().open(path) {
+        Err(e) if sys::is_link(&e) => {
             return Err(Error::config(format!(
                 "{} is a symbolic link; refusing to follow it (remove it: the helper creates the lock file itself)",
                 path.display()
@@ -241,29 +210,16 @@ fn open_lock(path: &Path) -> Result<File> {
         other => other.map_err(|e| Error::io(path.display(), &e))?,
     };
     check_regular(&lock, path)?;
-    check_own(&lock, path)?;
-    Ok(lock)
-}
-
-/// A lock file another user made could be taken away from us, or shared with them.
-#[cfg(unix)]
-fn check_own(file: &File, path: &Path) -> Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    let meta = file.metadata().map_err(|e| Error::io(path.display(), &e))?;
-    // SAFETY: geteuid cannot fail.
-    if meta.uid() != unsafe { libc::geteuid() } {
+    let meta = lock.metadata().map_err(|e| Error::io(path.display(), &e))?;
+    if let (Some((owner, _)), Some(me)) = (sys::owner_and_mode(&meta), sys::user_id())
+        && owner != me
+    {
         return Err(Error::config(format!(
-            "{} belongs to another user (uid {}); remove it (the helper creates the lock file itself)",
-            path.display(),
-            meta.uid()
+            "{} belongs to another user (uid {owner}); remove it (the helper creates the lock file itself)",
+            path.display()
         )));
     }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_own(_file: &File, _path: &Path) -> Result<()> {
-    Ok(())
+    Ok(lock)
 }
 
 /// Temp file in `dir`, fsync, rename over `path`, fsync of the folder. tempfile creates the file
@@ -290,43 +246,16 @@ pub fn replace(
         .map_err(|e| Error::io(tmp.path().display(), &e))?;
     tmp.persist(path)
         .map_err(|e| Error::io(path.display(), &e.error))?;
-    sync_dir(dir).map_err(|e| Error::io(dir.display(), &e))
+    sys::sync_dir(dir).map_err(|e| Error::io(dir.display(), &e))
 }
 
 /// Creates `dir` (and missing parents) so that only its owner can open it: mode 0700, or an
-/// owner-only ACL on Windows (see `windows.rs`).
+/// owner-only ACL on Windows.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    #[cfg(unix)]
-    let created = {
-        use std::os::unix::fs::DirBuilderExt;
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-    };
-    #[cfg(windows)]
-    let created = crate::sys::create_private_dir(dir);
-    created.map_err(|e| Error::io(dir.display(), &e))
-}
-
-/// New files get mode 0600 (on Windows they inherit the private folder's ACL).
-fn private(options: &mut OpenOptions) {
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
-    #[cfg(not(unix))]
-    let _ = options;
-}
-
-/// Makes a rename durable; Windows has no folder handle to sync (the rename is journaled).
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
+    sys::create_private_dir(dir).map_err(|e| Error::io(dir.display(), &e))
 }
 
 #[cfg(test)]

@@ -2,14 +2,13 @@
 //! requests, and mirrors non-secret remote data into the SDK's config.yaml.
 //!
 //! `run` takes its arguments, environment, streams and keyring opener as values, so tests can
-//! drive the whole program in memory; only `main` touches the real process.
+//! drive the whole program in memory; only `main` touches the real process. The modules are
+//! listed top-down: each uses only modules below it.
 
 pub mod cli;
 pub mod config;
-pub mod core_dumps;
-pub mod env;
+pub mod environment;
 pub mod error;
-pub mod frontend;
 pub mod fs;
 pub mod ops;
 pub mod protocol;
@@ -18,43 +17,38 @@ pub mod resolve;
 pub mod secret;
 pub mod settings;
 pub mod store;
+pub mod streams;
 pub mod sys;
 pub mod verify;
+pub mod wire;
 
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::io::Write;
 
 use clap::Parser;
 
 use crate::cli::Cli;
-use crate::env::Env;
+pub use crate::environment::Environment;
+pub use crate::error::Exit;
 use crate::ops::{Ctx, Opener};
 use crate::settings::Settings;
+pub use crate::streams::Io;
 
-/// The process's streams, passed in so tests can use a Cursor and Vecs.
-pub struct Io<'a> {
-    pub stdin: &'a mut dyn Read,
-    pub stdout: &'a mut dyn Write,
-    pub stderr: &'a mut dyn Write,
-    /// Whether stdin is a terminal (then `login` prompts without echo instead of reading it).
-    pub interactive: bool,
-}
-
-/// Runs one invocation and returns its exit code.
-pub fn run(args: Vec<OsString>, env: &Env, mut io: Io, opener: &Opener) -> i32 {
-    let cli = match Cli::try_parse_from(frontend::expand_argv0(args)) {
+/// Runs one invocation; how it ends.
+pub fn run(args: Vec<OsString>, env: &Environment, mut io: Io, opener: &Opener) -> Exit {
+    let cli = match Cli::try_parse_from(wire::expand_argv0(args)) {
         Ok(cli) => cli,
         Err(e) => {
-            // --help and --version are "errors" to clap that go to stdout and exit 0.
-            let (out, code) = match e.use_stderr() {
-                true => (&mut io.stderr, 2),
-                false => (&mut io.stdout, 0),
+            // --help and --version are "errors" to clap that go to stdout and succeed.
+            let (out, exit) = match e.use_stderr() {
+                true => (&mut io.stderr, Exit::Usage),
+                false => (&mut io.stdout, Exit::Success),
             };
             let _ = write!(out, "{}", e.render());
-            return code;
+            return exit;
         }
     };
     let settings = Settings::new(env.clone(), cli.store);
-    let ctx = || Ctx::new(&settings, opener);
-    cli.command.run(ctx, &mut io)
+    let ctx = Ctx::new(&settings, opener);
+    cli.command.run(&ctx, &mut io)
 }

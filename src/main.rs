@@ -1,10 +1,10 @@
 use std::io::IsTerminal;
 
-use mystic_credential_helper::{Io, core_dumps, env::Env, run, store, sys};
+use mystic_credential_helper::{Environment, Io, run, store, sys};
 
 fn main() {
-    core_dumps::disable();
-    let code = {
+    sys::disable_core_dumps();
+    let exit = {
         let stdin = std::io::stdin();
         let io = Io {
             interactive: stdin.is_terminal(),
@@ -14,12 +14,12 @@ fn main() {
         };
         run(
             std::env::args_os().collect(),
-            &Env::from_process(),
+            &Environment::from_process(),
             io,
             &store::open,
         )
     };
     sys::raise_deferred_signal();
     // An exit code, not an ExitCode: `exec` passes on all 32 bits of a Windows child's code.
-    std::process::exit(code)
+    std::process::exit(exit.code())
 }

@@ -1,24 +1,18 @@
-//! The environment, read once. `main` copies the real environment into an `Env`; this is the
-//! one place that looks inside it, parsing every variable the helper uses into the value the
-//! rest of the program works with. A variable that cannot be used keeps its error until a
-//! command needs it, so `list` never fails for a bad `PIPELINE_API_TOKEN`.
+//! The environment, read once. `main` copies the real environment into an `Environment`; this
+//! is the one place that looks inside it, parsing every variable the helper uses into the value
+//! the rest of the program works with (the home folder is resolved here too). A variable that
+//! cannot be used keeps its error until a command needs it, so `list` never fails for a bad
+//! `PIPELINE_API_TOKEN`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::env::Env;
+use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::protocol::validate::check_text;
 use crate::protocol::{Origin, Token};
-use crate::store::{self, StoreKind};
-
-/// The Secret Service transfer session (`MYSTIC_SECRET_SERVICE_ENCRYPTION`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encryption {
-    Plain,
-    Dh,
-}
+use crate::store::{self, Encryption, StoreKind, StoreOptions};
 
 pub struct Settings {
     /// `--store`, else `MYSTIC_CREDENTIAL_STORE`, else `auto`.
@@ -47,11 +41,11 @@ pub struct Settings {
     pub shell: Option<String>,
     pub path: Option<OsString>,
     /// The whole environment, for the programs the helper runs (exec's child, git).
-    pub env: Env,
+    pub env: Environment,
 }
 
 impl Settings {
-    pub fn new(env: Env, store_flag: Option<StoreKind>) -> Settings {
+    pub fn new(env: Environment, store_flag: Option<StoreKind>) -> Settings {
         let text = |key: &str| env.non_empty(key).map(|v| v.to_string_lossy().into_owned());
         Settings {
             store: store_kind(store_flag, &env),
@@ -73,13 +67,33 @@ impl Settings {
             env,
         }
     }
+
+    /// What opening the chosen keyring needs; only the variables its kind uses are checked.
+    pub fn store_options(&self) -> Result<StoreOptions> {
+        let kind = self.store.clone()?;
+        let secret_service = matches!(kind, StoreKind::SecretService)
+            || (kind == StoreKind::Auto && cfg!(target_os = "linux"));
+        Ok(StoreOptions {
+            kind,
+            bus: self.bus.clone(),
+            encryption: match secret_service {
+                true => self.encryption.clone()?,
+                false => Encryption::Plain,
+            },
+            person: self.person,
+            prompt_wait: match secret_service {
+                true => self.prompt_wait.clone()?,
+                false => Duration::ZERO,
+            },
+        })
+    }
 }
 
 /// The SDK's rule: `$PIPELINE_DIR`, else `%LOCALAPPDATA%/.pipeline` on Windows, else
 /// `~/.pipeline`, where `~` is `HOME` or else the password database (Python's `expanduser`).
 /// A relative `PIPELINE_DIR` is made absolute here, as the SDK's open() would resolve it, so
 /// that a link to it (exec's `files`) leads somewhere from any folder.
-fn pipeline_dir(env: &Env) -> Result<PathBuf> {
+fn pipeline_dir(env: &Environment) -> Result<PathBuf> {
     let dir = match env.get("PIPELINE_DIR") {
         Some(dir) if dir.is_empty() => {
             return Err(Error::config(
@@ -109,11 +123,11 @@ fn pipeline_dir(env: &Env) -> Result<PathBuf> {
 }
 
 /// `HOME`, else the password database's home folder (as Python's `expanduser`).
-fn home(env: &Env) -> Option<PathBuf> {
+fn home(env: &Environment) -> Option<PathBuf> {
     env.path("HOME").or_else(dirs::home_dir)
 }
 
-fn store_kind(flag: Option<StoreKind>, env: &Env) -> Result<StoreKind> {
+fn store_kind(flag: Option<StoreKind>, env: &Environment) -> Result<StoreKind> {
     if let Some(kind) = flag {
         return Ok(kind);
     }
@@ -124,7 +138,7 @@ fn store_kind(flag: Option<StoreKind>, env: &Env) -> Result<StoreKind> {
     }
 }
 
-fn prefix(env: &Env) -> Result<String> {
+fn prefix(env: &Environment) -> Result<String> {
     match env.get("MYSTIC_KEYRING_SERVICE_PREFIX") {
         None => Ok(store::DEFAULT_SERVICE_PREFIX.to_owned()),
         Some(p) => p
@@ -137,7 +151,7 @@ fn prefix(env: &Env) -> Result<String> {
     }
 }
 
-fn encryption(env: &Env) -> Result<Encryption> {
+fn encryption(env: &Environment) -> Result<Encryption> {
     match env
         .non_empty("MYSTIC_SECRET_SERVICE_ENCRYPTION")
         .and_then(|v| v.to_str())
@@ -150,7 +164,7 @@ fn encryption(env: &Env) -> Result<Encryption> {
     }
 }
 
-fn prompt_wait(env: &Env) -> Result<Duration> {
+fn prompt_wait(env: &Environment) -> Result<Duration> {
     match env.non_empty("MYSTIC_PROMPT_TIMEOUT") {
         None => Ok(Duration::from_secs(60)),
         Some(v) => v
@@ -164,7 +178,7 @@ fn prompt_wait(env: &Env) -> Result<Duration> {
     }
 }
 
-fn bus(env: &Env) -> Option<String> {
+fn bus(env: &Environment) -> Option<String> {
     if let Some(address) = env.non_empty("DBUS_SESSION_BUS_ADDRESS") {
         return Some(address.to_string_lossy().into_owned());
     }
@@ -175,7 +189,7 @@ fn bus(env: &Env) -> Option<String> {
 }
 
 /// `PIPELINE_API_TOKEN`, validated like any other token.
-fn api_token(env: &Env) -> Result<Option<Token>> {
+fn api_token(env: &Environment) -> Result<Option<Token>> {
     let Some(raw) = env.non_empty("PIPELINE_API_TOKEN") else {
         return Ok(None);
     };
@@ -188,7 +202,7 @@ fn api_token(env: &Env) -> Result<Option<Token>> {
 }
 
 /// `PIPELINE_API_URL`, defaulting as the SDK does.
-fn api_url(env: &Env) -> Result<Origin> {
+fn api_url(env: &Environment) -> Result<Origin> {
     match env.non_empty("PIPELINE_API_URL") {
         None => Ok(Origin::default_url()),
         Some(raw) => raw
@@ -201,7 +215,7 @@ fn api_url(env: &Env) -> Result<Origin> {
     }
 }
 
-fn docker_config(env: &Env) -> Result<PathBuf> {
+fn docker_config(env: &Environment) -> Result<PathBuf> {
     if let Some(dir) = env.path("DOCKER_CONFIG") {
         return Ok(dir.join("config.json"));
     }
@@ -273,17 +287,18 @@ mod tests {
     #[test]
     fn the_folder_follows_the_sdk_and_is_absolute() {
         let dir = |vars: &[(&str, &str)], cwd: Option<&str>| {
-            let mut env: Env = vars.iter().copied().collect();
+            let mut env: Environment = vars.iter().copied().collect();
             env.cwd = cwd.map(PathBuf::from);
             Settings::new(env, None).dir
         };
-        let given = dir(
-            &[("PIPELINE_DIR", "/some/where"), ("HOME", "/home/x")],
-            None,
-        );
-        assert_eq!(given.unwrap(), PathBuf::from("/some/where"));
-        let relative = dir(&[("PIPELINE_DIR", "pd")], Some("/work/here"));
-        assert_eq!(relative.unwrap(), PathBuf::from("/work/here/pd"));
+        let (absolute, cwd) = match cfg!(windows) {
+            true => (r"C:\some\where", r"C:\work\here"),
+            false => ("/some/where", "/work/here"),
+        };
+        let given = dir(&[("PIPELINE_DIR", absolute), ("HOME", "/home/x")], None);
+        assert_eq!(given.unwrap(), PathBuf::from(absolute));
+        let relative = dir(&[("PIPELINE_DIR", "pd")], Some(cwd));
+        assert_eq!(relative.unwrap(), PathBuf::from(cwd).join("pd"));
         assert_eq!(
             dir(&[("PIPELINE_DIR", "pd")], None).unwrap_err().kind,
             ErrorKind::Config

@@ -12,7 +12,7 @@ use mystic_credential_helper::config::Config;
 use mystic_credential_helper::ops::{self, Ctx};
 use mystic_credential_helper::protocol::Selector;
 use mystic_credential_helper::settings::Settings;
-use mystic_credential_helper::store::{Store, StoreKind};
+use mystic_credential_helper::store::{Store, StoreKind, StoreOptions};
 use serde_json::json;
 
 impl Target for InProcess {
@@ -324,9 +324,9 @@ fn debug_of_operation_results_redacts_tokens() {
     let t = InProcess::new();
     t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_canary"}"#);
     let store = t.store.clone();
-    let opener = move |_: StoreKind, _: &Settings| Ok(Box::new(store.clone()) as Box<dyn Store>);
+    let opener = move |_: &StoreOptions| Ok(Box::new(store.clone()) as Box<dyn Store>);
     let settings = Settings::new(t.env.clone(), None);
-    let ctx = Ctx::new(&settings, &opener).unwrap();
+    let ctx = Ctx::new(&settings, &opener);
     let found = ops::lookup(&ctx, &Selector::default()).unwrap();
     let config = Config::load(&t.dir).unwrap();
     let items = t.store.items.borrow();

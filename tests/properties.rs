@@ -3,8 +3,8 @@
 
 use mystic_credential_helper::config::Config;
 use mystic_credential_helper::error::ErrorKind;
-use mystic_credential_helper::frontend::json::{Action, Request, decode};
 use mystic_credential_helper::protocol::{Alias, Origin, Token};
+use mystic_credential_helper::wire::json::{Action, Request, decode};
 use proptest::prelude::*;
 
 fn action() -> impl Strategy<Value = Action> {

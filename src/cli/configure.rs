@@ -10,13 +10,12 @@ use clap::Args;
 use serde_json::{Map, Value};
 
 use super::{Run, say};
-use crate::Io;
-use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use crate::fs;
-use crate::ops::Ctx;
+use crate::ops::{self, Ctx};
 use crate::protocol::Origin;
 use crate::quote;
+use crate::streams::Io;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Tool {
@@ -45,8 +44,8 @@ pub struct Configure {
 }
 
 impl Run for Configure {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
-        let config = Config::load(ctx.dir()?)?;
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
+        let config = ops::config(ctx)?;
         let origins: BTreeSet<Origin> = config.remotes.iter().map(|r| r.url.clone()).collect();
         if origins.is_empty() {
             return Err(Error::not_found(
@@ -75,7 +74,7 @@ fn git_helper_value() -> Result<String> {
     })
 }
 
-fn git(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<i32> {
+fn git(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<Exit> {
     let value = git_helper_value()?;
     for origin in origins {
         let key = format!("credential.{origin}.helper");
@@ -103,7 +102,7 @@ fn git(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) 
             }
         }
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 /// Runs git with the caller's environment; "no such key" (exit 1) is an empty answer.
@@ -127,7 +126,7 @@ fn run_git(ctx: &Ctx, args: &[&str]) -> Result<String> {
     }
 }
 
-fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<i32> {
+fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) -> Result<Exit> {
     let path = ctx.settings.docker_config.clone()?;
     let (mut doc, existed) = read_json(&path)?;
     // Follow a symlinked config.json so the rename replaces the real file, not the link.
@@ -161,7 +160,7 @@ fn docker(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Writ
             )?;
         }
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 /// docker's config.json, or an empty object when there is none (and whether there was one).

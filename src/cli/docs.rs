@@ -9,12 +9,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{Run, say};
-use crate::Io;
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use crate::ops::Ctx;
+use crate::streams::Io;
 
+/// The shells `completions` writes a script for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
+pub enum CompletionShell {
     Bash,
     Zsh,
     Fish,
@@ -24,27 +25,32 @@ pub enum Shell {
 
 const MAN: &str = include_str!("docs/mystic-credential-helper.1");
 
-impl Shell {
+impl CompletionShell {
     fn script(self) -> &'static str {
         match self {
-            Shell::Bash => include_str!("docs/completions.bash"),
-            Shell::Zsh => include_str!("docs/completions.zsh"),
-            Shell::Fish => include_str!("docs/completions.fish"),
-            Shell::Elvish => include_str!("docs/completions.elvish"),
-            Shell::Powershell => include_str!("docs/completions.powershell"),
+            CompletionShell::Bash => include_str!("docs/completions.bash"),
+            CompletionShell::Zsh => include_str!("docs/completions.zsh"),
+            CompletionShell::Fish => include_str!("docs/completions.fish"),
+            CompletionShell::Elvish => include_str!("docs/completions.elvish"),
+            CompletionShell::Powershell => include_str!("docs/completions.powershell"),
         }
     }
 }
 
-fn print(text: &str, io: &mut Io) -> i32 {
-    match io.stdout.write_all(text.as_bytes()) {
-        Ok(()) => 0,
-        Err(e) => Error::io("writing stdout", &e).report(io.stderr),
-    }
+fn print(text: &str, io: &mut Io) -> Result<Exit> {
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| Error::io("writing stdout", &e))?;
+    Ok(Exit::Success)
 }
 
-pub fn completions(shell: Shell, io: &mut Io) -> i32 {
-    print(shell.script(), io)
+/// `completions SHELL`.
+pub struct Completions(pub CompletionShell);
+
+impl Run for Completions {
+    fn run(self, _ctx: &Ctx, io: &mut Io) -> Result<Exit> {
+        print(self.0.script(), io)
+    }
 }
 
 /// Print the man page (roff), or install it where `man` finds it
@@ -64,9 +70,9 @@ pub struct Man {
 }
 
 impl Run for Man {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         if !self.install {
-            return Ok(print(MAN, io));
+            return print(MAN, io);
         }
         let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
         let bin = exe.parent().unwrap_or(Path::new("/"));
@@ -97,7 +103,7 @@ impl Run for Man {
                 ),
             )?;
         }
-        Ok(0)
+        Ok(Exit::Success)
     }
 }
 
@@ -328,13 +334,13 @@ mod tests {
         out
     }
 
-    fn render_completions(shell: Shell) -> Vec<u8> {
+    fn render_completions(shell: CompletionShell) -> Vec<u8> {
         let generator = match shell {
-            Shell::Bash => clap_complete::Shell::Bash,
-            Shell::Zsh => clap_complete::Shell::Zsh,
-            Shell::Fish => clap_complete::Shell::Fish,
-            Shell::Elvish => clap_complete::Shell::Elvish,
-            Shell::Powershell => clap_complete::Shell::PowerShell,
+            CompletionShell::Bash => clap_complete::Shell::Bash,
+            CompletionShell::Zsh => clap_complete::Shell::Zsh,
+            CompletionShell::Fish => clap_complete::Shell::Fish,
+            CompletionShell::Elvish => clap_complete::Shell::Elvish,
+            CompletionShell::Powershell => clap_complete::Shell::PowerShell,
         };
         let mut out = Vec::new();
         clap_complete::generate(
@@ -350,7 +356,7 @@ mod tests {
     fn the_shipped_docs_match_the_cli() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/cli/docs");
         let mut files = vec![("mystic-credential-helper.1".to_owned(), render_man(), MAN)];
-        for shell in Shell::value_variants() {
+        for shell in CompletionShell::value_variants() {
             let name = format!(
                 "completions.{}",
                 shell.to_possible_value().unwrap().get_name()

@@ -6,12 +6,12 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 
 use super::{Run, parse_alias, say};
-use crate::Io;
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use crate::fs;
 use crate::ops::{self, Ctx};
 use crate::protocol::{Alias, Selector};
 use crate::quote;
+use crate::streams::Io;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EnvFormat {
@@ -42,7 +42,7 @@ pub struct Env {
 }
 
 impl Run for Env {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let found = ops::lookup(ctx, &Selector::new(self.alias, None))?;
         let vars = [
             ("PIPELINE_API_TOKEN", found.token.expose()),
@@ -81,7 +81,7 @@ impl Run for Env {
                 )?;
             }
         }
-        Ok(0)
+        Ok(Exit::Success)
     }
 }
 
@@ -130,9 +130,7 @@ fn append_github_env(path: &std::path::Path, vars: &[(&str, &str)]) -> Result<()
             path.display()
         )));
     }
-    let mut file = fs::nonblocking()
-        .append(true)
-        .create(true)
+    let mut file = crate::sys::appending()
         .open(path)
         .map_err(|e| Error::io(path.display(), &e))?;
     fs::check_regular(&file, path)?;

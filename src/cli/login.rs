@@ -5,11 +5,11 @@ use std::io::Read;
 use clap::Args;
 
 use super::{Run, parse_alias, parse_origin, say, shell_init};
-use crate::Io;
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use crate::ops::{self, Activate, Ctx};
 use crate::protocol::{self, Alias, Origin, Token};
 use crate::secret::Secret;
+use crate::streams::Io;
 use crate::verify;
 
 /// Check a token against the API and store it. The token is read from stdin, or prompted for
@@ -38,7 +38,7 @@ pub struct Login {
 }
 
 impl Run for Login {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let Login {
             alias,
             url,
@@ -52,7 +52,7 @@ impl Run for Login {
                     "{url} is plain http, so the token would cross the network readable by anyone on the way; use https, or pass --allow-http if you mean it (nothing was read or stored)"
                 )));
             }
-            ctx.warn(format!(
+            io.warn(&format!(
                 "the token goes to {url} over plain http, readable by anyone on the way (--allow-http)"
             ));
         }
@@ -89,7 +89,7 @@ impl Run for Login {
         };
         say(io.stdout, &line)?;
         shell_init::advise(ctx, io.stdout)?;
-        Ok(0)
+        Ok(Exit::Success)
     }
 }
 
@@ -99,7 +99,7 @@ impl Run for Login {
 fn read_token(stdin: &mut dyn Read, interactive: bool) -> Result<Token> {
     let raw = if interactive {
         Secret::new(
-            super::prompt::hidden("Mystic API token: ")
+            crate::sys::read_hidden("Mystic API token: ")
                 .map_err(|e| Error::io("reading the token from the terminal", &e))?,
         )
     } else {

@@ -3,9 +3,9 @@
 use clap::Args;
 
 use super::{Run, say, shell_init};
-use crate::Io;
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Exit, Result};
 use crate::ops::{self, Ctx};
+use crate::streams::Io;
 
 /// Move plaintext tokens from config.yaml into the keyring
 #[derive(Debug, Args)]
@@ -16,7 +16,7 @@ pub struct Migrate {
 }
 
 impl Run for Migrate {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let report = ops::migrate(ctx, self.dry_run)?;
         let store = ctx.store_name();
         if report.moved.is_empty() && report.kept.is_empty() {
@@ -24,7 +24,7 @@ impl Run for Migrate {
                 io.stdout,
                 "No plaintext tokens in config.yaml; nothing to migrate.",
             )?;
-            return Ok(0);
+            return Ok(Exit::Success);
         }
         let verb = if self.dry_run { "Would move" } else { "Moved" };
         for (alias, url) in &report.moved {
@@ -45,18 +45,21 @@ impl Run for Migrate {
         if !self.dry_run && !report.moved.is_empty() {
             shell_init::advise(ctx, io.stdout)?;
         }
-        // Exit 3 when the keyring was the reason a token stayed; otherwise that error's code.
-        Ok(match report.kept.first() {
-            None => 0,
-            Some(_)
-                if report
-                    .kept
-                    .iter()
-                    .any(|(_, _, e)| e.kind == ErrorKind::StoreUnavailable) =>
-            {
-                ErrorKind::StoreUnavailable.exit_code()
-            }
-            Some((_, _, e)) => e.exit_code(),
-        })
+        // A token that stayed fails the command: with the keyring's error when the keyring was
+        // the reason (exit 3), else the first reason.
+        let kept = report.kept.len();
+        let reason = report
+            .kept
+            .iter()
+            .find(|(_, _, e)| e.kind == ErrorKind::StoreUnavailable)
+            .or(report.kept.first())
+            .map(|(_, _, e)| e.kind);
+        match reason {
+            None => Ok(Exit::Success),
+            Some(kind) => Err(Error::new(
+                kind,
+                format!("{kept} plaintext token(s) stayed in config.yaml (see above)"),
+            )),
+        }
     }
 }

@@ -7,19 +7,18 @@ mod env;
 mod exec;
 mod login;
 mod migrate;
-mod prompt;
 mod remote;
 mod shell_init;
 mod status;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::Io;
-use crate::error::{Error, Result};
-use crate::frontend::{docker, git, json};
+use crate::error::{Error, Exit, Result};
 use crate::ops::Ctx;
 use crate::protocol::{Alias, Origin};
 use crate::store::StoreKind;
+use crate::streams::Io;
+use crate::wire::{self, docker::Docker, git::Git, json::Action, json::Json};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -79,7 +78,7 @@ pub enum Command {
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
-        shell: docs::Shell,
+        shell: docs::CompletionShell,
     },
     Man(docs::Man),
 }
@@ -99,45 +98,50 @@ pub struct DockerArgs {
     action: String,
 }
 
-/// A command people type: it needs the context, and reports errors as one line on stderr.
+/// A command people type: errors are reported as one line on stderr.
 trait Run {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32>;
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit>;
 }
 
 impl Command {
-    /// Runs the command; `ctx` is built only for commands that need it.
-    pub fn run<'a>(self, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
+    /// Runs the command, dispatched in one place.
+    pub fn run(self, ctx: &Ctx, io: &mut Io) -> Exit {
         match self {
-            Command::Get => json::serve(json::Action::Get, ctx, io),
-            Command::Store => json::serve(json::Action::Store, ctx, io),
-            Command::Erase => json::serve(json::Action::Erase, ctx, io),
-            Command::List => json::serve(json::Action::List, ctx, io),
-            Command::Git(g) => git::serve(&g.action, ctx, io),
-            Command::Docker(d) => docker::serve(&d.action, ctx, io),
-            Command::Completions { shell } => docs::completions(shell, io),
+            Command::Get => wire::serve(Json(Action::Get), ctx, io),
+            Command::Store => wire::serve(Json(Action::Store), ctx, io),
+            Command::Erase => wire::serve(Json(Action::Erase), ctx, io),
+            Command::List => wire::serve(Json(Action::List), ctx, io),
+            Command::Git(g) => wire::serve(Git(&g.action), ctx, io),
+            Command::Docker(d) => wire::serve(Docker(&d.action), ctx, io),
+            Command::Completions { shell } => human(docs::Completions(shell), ctx, io),
             Command::Man(c) => human(c, ctx, io),
             Command::ShellInit(c) => human(c, ctx, io),
-            Command::Login(c) => human(c, ctx, io),
-            Command::Logout(c) => human(c, ctx, io),
-            Command::Use(c) => human(c, ctx, io),
-            Command::Token(c) => human(c, ctx, io),
-            Command::Status(c) => human(c, ctx, io),
-            Command::Migrate(c) => human(c, ctx, io),
-            Command::Exec(c) => human(c, ctx, io),
-            Command::Env(c) => human(c, ctx, io),
-            Command::Configure(c) => human(c, ctx, io),
+            Command::Login(c) => human(Checked(c), ctx, io),
+            Command::Logout(c) => human(Checked(c), ctx, io),
+            Command::Use(c) => human(Checked(c), ctx, io),
+            Command::Token(c) => human(Checked(c), ctx, io),
+            Command::Status(c) => human(Checked(c), ctx, io),
+            Command::Migrate(c) => human(Checked(c), ctx, io),
+            Command::Exec(c) => human(Checked(c), ctx, io),
+            Command::Env(c) => human(Checked(c), ctx, io),
+            Command::Configure(c) => human(Checked(c), ctx, io),
         }
     }
 }
 
-fn human<'a>(command: impl Run, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
-    let result = ctx().and_then(|ctx| {
-        let result = command.run(&ctx, io);
-        ctx.flush_warnings(io.stderr);
-        result
-    });
-    match result {
-        Ok(code) => code,
+/// A command that reads or writes remotes: run once the store choice is known to be usable.
+struct Checked<C>(C);
+
+impl<C: Run> Run for Checked<C> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
+        ctx.check()?;
+        self.0.run(ctx, io)
+    }
+}
+
+fn human(command: impl Run, ctx: &Ctx, io: &mut Io) -> Exit {
+    match command.run(ctx, io) {
+        Ok(exit) => exit,
         Err(e) => e.report(io.stderr),
     }
 }

@@ -3,10 +3,11 @@
 use clap::Args;
 
 use super::{Run, parse_alias, parse_origin, say};
-use crate::Io;
+use crate::error::Exit;
 use crate::error::Result;
 use crate::ops::{self, Ctx};
 use crate::protocol::{Alias, Origin, Selector};
+use crate::streams::Io;
 
 /// Remove a remote and its token (erase, for people)
 #[derive(Debug, Args)]
@@ -17,13 +18,13 @@ pub struct Logout {
 }
 
 impl Run for Logout {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let (alias, url) = ops::erase(ctx, &Selector::new(Some(self.alias), None))?;
         say(
             io.stdout,
             &format!("Logged out of {url} ({alias}); its token is deleted."),
         )?;
-        Ok(0)
+        Ok(Exit::Success)
     }
 }
 
@@ -36,10 +37,10 @@ pub struct Use {
 }
 
 impl Run for Use {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         ops::set_active(ctx, &self.alias)?;
         say(io.stdout, &format!("Active remote: {}", self.alias))?;
-        Ok(0)
+        Ok(Exit::Success)
     }
 }
 
@@ -59,9 +60,9 @@ pub struct Token {
 }
 
 impl Run for Token {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let found = ops::lookup(ctx, &Selector::new(self.alias, self.url))?;
         say(io.stdout, found.token.expose())?;
-        Ok(0)
+        Ok(Exit::Success)
     }
 }

@@ -8,11 +8,11 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 
 use super::{Run, say};
-use crate::Io;
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use crate::ops::Ctx;
 use crate::quote;
 use crate::store::StoreKind;
+use crate::streams::Io;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Shell {
@@ -34,7 +34,7 @@ pub struct ShellInit {
 }
 
 impl Run for ShellInit {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let helper = helper_words(ctx)?;
         let text = match self.shell {
             Shell::Bash | Shell::Zsh => posix(&helper),
@@ -43,7 +43,7 @@ impl Run for ShellInit {
         io.stdout
             .write_all(text.as_bytes())
             .map_err(|e| Error::io("writing stdout", &e))?;
-        Ok(0)
+        Ok(Exit::Success)
     }
 }
 
@@ -52,8 +52,9 @@ impl Run for ShellInit {
 fn helper_words(ctx: &Ctx) -> Result<Vec<String>> {
     let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
     let mut words = vec![exe.to_string_lossy().into_owned()];
-    if ctx.kind != StoreKind::Auto {
-        let name = clap::ValueEnum::to_possible_value(&ctx.kind).expect("no skipped variants");
+    let kind = ctx.kind()?;
+    if kind != StoreKind::Auto {
+        let name = clap::ValueEnum::to_possible_value(&kind).expect("no skipped variants");
         words.extend(["--store".to_owned(), name.get_name().to_owned()]);
     }
     Ok(words)
@@ -107,7 +108,7 @@ pub fn hint(ctx: &Ctx) -> Result<String> {
 
 /// Tells the user how to make the `pipeline` CLI use the keyring: config.yaml has no token for it.
 pub fn advise(ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-    if ctx.kind == StoreKind::File {
+    if ctx.kind()? == StoreKind::File {
         return Ok(());
     }
     say(

@@ -1,7 +1,7 @@
 //! Reading: which token a request gets, and the remotes in config.yaml. Reads take no lock and
 //! write nothing.
 
-use super::Ctx;
+use super::{Ctx, Tokens};
 use crate::config::{Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{Alias, ListedRemote, Origin, Selector, Source, Token};
@@ -15,6 +15,8 @@ pub struct Found {
     pub url: Origin,
     pub token: Token,
     pub source: Source,
+    /// A line for stderr that goes with the answer (a plaintext token, with what moves it).
+    pub warning: Option<String>,
 }
 
 /// The `get` selection plus the token lookup. Reads config.yaml at most once; an environment
@@ -26,9 +28,10 @@ pub fn lookup(ctx: &Ctx, sel: &Selector) -> Result<Found> {
             url,
             token,
             source: Source::Env,
+            warning: None,
         });
     }
-    let config = Config::load(ctx.dir()?)?;
+    let config = config(ctx)?;
     let remote = resolve::remote(&config, sel.alias.as_ref(), sel.url.as_ref())?;
     found(ctx, remote)
 }
@@ -36,7 +39,7 @@ pub fn lookup(ctx: &Ctx, sel: &Selector) -> Result<Found> {
 /// git's and docker's lookup: the remote at `url`, named by `username` as
 /// `resolve::credential_alias` maps it (so never another origin's remote).
 pub fn lookup_credential(ctx: &Ctx, username: Option<&Alias>, url: &Origin) -> Result<Found> {
-    let config = Config::load(ctx.dir()?)?;
+    let config = config(ctx)?;
     let alias = username
         .map(|u| resolve::credential_alias(&config, u, url))
         .transpose()?;
@@ -46,28 +49,33 @@ pub fn lookup_credential(ctx: &Ctx, username: Option<&Alias>, url: &Origin) -> R
 
 fn found(ctx: &Ctx, remote: &Remote) -> Result<Found> {
     let (token, source) = token_of(ctx, remote)?;
-    if source == Source::File
-        && let Some(advice) = ctx.migrate_advice()
-    {
-        ctx.warn(format!(
-            "the token of {} comes from config.yaml, where it is stored in plaintext; {advice}",
-            remote.alias
-        ));
-    }
+    let warning = match source {
+        Source::File => ctx.migrate_advice().map(|advice| {
+            format!(
+                "the token of {} comes from config.yaml, where it is stored in plaintext; {advice}",
+                remote.alias
+            )
+        }),
+        _ => None,
+    };
     Ok(Found {
         alias: Some(remote.alias.clone()),
         url: remote.url.clone(),
         token,
         source,
+        warning,
     })
 }
 
 /// Where a remote's token is: the keyring first, then a plaintext token in config.yaml, which is
 /// what the SDK itself would send, even when the keyring cannot be reached.
 pub fn token_of(ctx: &Ctx, remote: &Remote) -> Result<(Token, Source)> {
-    let from_keyring = ctx.keyring().and_then(|store| match store {
-        Some(store) => store.get(&ctx.key(&remote.url, &remote.alias)),
-        None => Ok(None),
+    let from_keyring = ctx.tokens().and_then(|tokens| match tokens {
+        Tokens::Keyring(store) => match ctx.key(&remote.url, &remote.alias)? {
+            Some(key) => store.get(&key),
+            None => Ok(None),
+        },
+        Tokens::Plaintext => Ok(None),
     });
     match from_keyring {
         Ok(Some(token)) => return Ok((token, Source::Keyring)),
@@ -84,6 +92,11 @@ pub fn token_of(ctx: &Ctx, remote: &Remote) -> Result<(Token, Source)> {
     }
 }
 
+/// config.yaml as the operations read it.
+pub fn config(ctx: &Ctx) -> Result<Config> {
+    Config::load(ctx.dir()?)
+}
+
 /// What `list` shows: config.yaml's remotes, never a token.
 #[derive(Debug)]
 pub struct Listing {
@@ -96,7 +109,7 @@ pub struct Listing {
 
 /// The remotes in config.yaml.
 pub fn list(ctx: &Ctx) -> Result<Listing> {
-    let config = Config::load(ctx.dir()?)?;
+    let config = config(ctx)?;
     let remotes = config
         .remotes
         .iter()
@@ -111,4 +124,25 @@ pub fn list(ctx: &Ctx) -> Result<Listing> {
         remotes,
         refused: config.refused,
     })
+}
+
+/// docker's `list`: each origin whose remote (the one a `get` by url picks) has a token. An
+/// origin several aliases share with none active is left out, as `get` refuses it.
+pub fn credentials(ctx: &Ctx) -> Result<Vec<(Origin, Alias)>> {
+    let config = config(ctx)?;
+    let mut origins: Vec<&Origin> = config.remotes.iter().map(|r| &r.url).collect();
+    origins.sort();
+    origins.dedup();
+    let mut listed = Vec::new();
+    for url in origins {
+        let Ok(remote) = resolve::remote(&config, None, Some(url)) else {
+            continue;
+        };
+        match token_of(ctx, remote) {
+            Ok(_) => listed.push((url.clone(), remote.alias.clone())),
+            Err(e) if e.kind == ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(listed)
 }

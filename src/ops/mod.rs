@@ -5,10 +5,10 @@ mod lookup;
 mod txn;
 mod write;
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::path::Path;
 
-pub use lookup::{Found, Listing, list, lookup, lookup_credential, token_of};
+pub use lookup::{Found, Listing, config, credentials, list, lookup, lookup_credential, token_of};
 pub use txn::Txn;
 pub use write::{
     Activate, Migration, Stored, erase, erase_credentials, migrate, set_active, store,
@@ -18,35 +18,51 @@ pub use write::{
 use crate::error::Result;
 use crate::protocol::{Alias, Origin};
 use crate::settings::Settings;
-use crate::store::{self, Key, Store, StoreKind};
+use crate::store::{self, Key, Store, StoreKind, StoreOptions};
 
 /// Opens a keyring; `main` passes `store::open`, tests an in-memory store.
-pub type Opener<'a> = dyn Fn(StoreKind, &Settings) -> Result<Box<dyn Store>> + 'a;
+pub type Opener<'a> = dyn Fn(&StoreOptions) -> Result<Box<dyn Store>> + 'a;
 
-/// Everything an operation needs, built once per process.
+/// Everything an operation needs, built once per process, infallibly: what a command turns out
+/// not to need (the keyring, a bad variable) never fails it.
 pub struct Ctx<'a> {
     pub settings: &'a Settings,
-    prefix: String,
-    pub kind: StoreKind,
     opener: &'a Opener<'a>,
     /// Opened on first use, so `list` and an environment-token `get` never touch the keyring.
     /// A failure to open is kept too: a command asks a missing or hung keyring once, not once
     /// per remote.
     store: OnceCell<Result<Box<dyn Store>>>,
-    /// One-line warnings for stderr, printed once the command has its answer.
-    warnings: RefCell<Vec<String>>,
+}
+
+/// Where tokens live for this command: a keyring, or (the `file` store) plaintext in
+/// config.yaml, next to their remotes.
+#[derive(Clone, Copy)]
+pub enum Tokens<'c> {
+    Keyring(&'c dyn Store),
+    Plaintext,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(settings: &'a Settings, opener: &'a Opener<'a>) -> Result<Self> {
-        Ok(Ctx {
+    pub fn new(settings: &'a Settings, opener: &'a Opener<'a>) -> Self {
+        Ctx {
             settings,
-            prefix: settings.prefix.clone()?,
-            kind: settings.store.clone()?,
             opener,
             store: OnceCell::new(),
-            warnings: RefCell::default(),
-        })
+        }
+    }
+
+    /// Fails when the choice of where tokens live (the store, the keyring items' prefix) is
+    /// unusable: every command that reads or writes remotes checks first, so a typo in
+    /// `MYSTIC_CREDENTIAL_STORE` is reported even where no token is touched (an empty `list`).
+    pub fn check(&self) -> Result<()> {
+        self.kind()?;
+        self.settings.prefix.as_ref().map_err(Clone::clone)?;
+        Ok(())
+    }
+
+    /// The chosen store (`--store`, `MYSTIC_CREDENTIAL_STORE`, `auto`).
+    pub fn kind(&self) -> Result<StoreKind> {
+        self.settings.store.clone()
     }
 
     /// The folder of config.yaml.
@@ -54,37 +70,50 @@ impl<'a> Ctx<'a> {
         self.settings.dir.as_deref().map_err(Clone::clone)
     }
 
-    /// The keyring, or `None` for the file store.
-    pub fn keyring(&self) -> Result<Option<&dyn Store>> {
-        if self.kind == StoreKind::File {
-            return Ok(None);
+    /// Where tokens live, opening the keyring on first use.
+    pub fn tokens(&self) -> Result<Tokens<'_>> {
+        if self.kind()? == StoreKind::File {
+            return Ok(Tokens::Plaintext);
         }
-        let opened = self
-            .store
-            .get_or_init(|| (self.opener)(self.kind, self.settings));
+        let opened = self.store.get_or_init(|| {
+            let options = self.settings.store_options()?;
+            (self.opener)(&options)
+        });
         match opened {
-            Ok(store) => Ok(Some(store.as_ref())),
+            Ok(store) => Ok(Tokens::Keyring(store.as_ref())),
             Err(e) => Err(e.clone()),
         }
     }
 
+    /// The keyring item of `alias` at `url` (without opening the keyring); `None` for the file
+    /// store, whose tokens have no item.
+    pub fn key(&self, url: &Origin, alias: &Alias) -> Result<Option<Key>> {
+        if self.kind()? == StoreKind::File {
+            return Ok(None);
+        }
+        let prefix = self.settings.prefix.as_deref().map_err(Clone::clone)?;
+        Ok(Some(Key::new(prefix, url, alias)))
+    }
+
+    /// The chosen store's name for messages.
     pub fn store_name(&self) -> &'static str {
-        store::describe(self.kind)
+        self.kind().map_or("chosen store", store::describe)
     }
 
     /// The step that moves a plaintext token into a keyring on this machine: `migrate` into the
     /// chosen keyring when it can be opened; without a Secret Service on Linux, into the kernel
     /// keyring. (`None` for the file store, where plaintext is the choice.)
     pub fn migrate_advice(&self) -> Option<String> {
-        if self.kind == StoreKind::File {
+        let kind = self.kind().ok()?;
+        if kind == StoreKind::File {
             return None;
         }
-        Some(match self.keyring() {
+        Some(match self.tokens() {
             Ok(_) => format!(
                 "`mystic-credential-helper migrate` moves it into the {}",
                 self.store_name()
             ),
-            Err(_) if cfg!(target_os = "linux") && self.kind != StoreKind::Keyutils => {
+            Err(_) if cfg!(target_os = "linux") && kind != StoreKind::Keyutils => {
                 "there is no usable Secret Service here: `mystic-credential-helper --store keyutils migrate` moves it into the kernel keyring (then set MYSTIC_CREDENTIAL_STORE=keyutils)".to_owned()
             }
             Err(_) => format!(
@@ -92,20 +121,5 @@ impl<'a> Ctx<'a> {
                 self.store_name()
             ),
         })
-    }
-
-    pub fn key(&self, url: &Origin, alias: &Alias) -> Key {
-        Key::new(&self.prefix, url, alias)
-    }
-
-    pub fn warn(&self, line: String) {
-        self.warnings.borrow_mut().push(line);
-    }
-
-    /// Writes the warnings gathered so far to `stderr`, each once.
-    pub fn flush_warnings(&self, stderr: &mut dyn std::io::Write) {
-        for line in self.warnings.borrow_mut().drain(..) {
-            let _ = writeln!(stderr, "mystic-credential-helper: warning: {line}");
-        }
     }
 }

@@ -2,33 +2,51 @@
 //! docker's store and erase) goes through a `Txn`, so the rules below live only here:
 //!
 //! - `begin` takes the folder's lock and loads config.yaml; the lock is held to the end.
-//! - A new keyring item is written at once, remembering what it replaced.
-//! - `commit` first makes sure the keyring can delete what the change supersedes (reading each
-//!   item), then renames the new config.yaml into place if it changed, and only then deletes the
-//!   superseded items. A process killed at any point leaves an orphaned item at worst, never a
-//!   remote whose token is gone.
-//! - Any failure restores the keyring items and config.yaml as they were, in reverse order; a
+//! - The writer plans its change: edits to config.yaml (`upsert`, `remove_remote`,
+//!   `set_active`), keyring items written at once (`put_token`), items to retire once
+//!   config.yaml no longer names them (`remove_token`).
+//! - `commit` reads every item it will retire (a keyring that cannot be reached fails here,
+//!   before anything on disk changed), publishes the new config.yaml if it changed, and only then
+//!   retires the old items. A process killed at any point leaves an orphaned item at worst, never
+//!   a remote whose token is gone.
+//! - Every step done is written in a journal; any failure undoes the journal, newest first. A
 //!   transaction dropped without `commit` undoes its keyring writes.
 //! - The keyring is opened only when a token is really touched.
 
-use super::Ctx;
+use super::{Ctx, Tokens};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::fs::Locked;
 use crate::protocol::{Alias, Origin, Token};
 use crate::store::{Key, Store};
 
+/// Whether `put_token` reads a written item back and compares it before trusting it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadBack {
+    No,
+    Compare,
+}
+
+/// A step done, as the journal keeps it to undo it.
+enum Step {
+    /// A keyring item written, and what it held before (`None`: it did not exist).
+    Wrote { key: Key, before: Option<Token> },
+    /// config.yaml replaced.
+    Published,
+    /// A superseded item deleted, and its token.
+    Retired { key: Key, token: Token },
+}
+
 pub struct Txn<'c, 'a> {
     ctx: &'c Ctx<'a>,
     lock: Locked,
-    /// config.yaml's bytes as loaded (`None`: there was no file): what a rollback writes back.
+    /// config.yaml's bytes as loaded (`None`: there was no file): what an undo writes back.
     original: Option<Vec<u8>>,
     before: Config,
-    pub config: Config,
-    /// Keyring items written so far, with what each held before.
-    written: Vec<(Key, Option<Token>)>,
-    /// Keyring items to delete once config.yaml no longer names them.
-    superseded: Vec<Key>,
+    config: Config,
+    journal: Vec<Step>,
+    /// Keyring items to retire once config.yaml no longer names them.
+    retiring: Vec<Key>,
     finished: bool,
 }
 
@@ -46,32 +64,38 @@ impl<'c, 'a> Txn<'c, 'a> {
             original,
             before: config.clone(),
             config,
-            written: Vec::new(),
-            superseded: Vec::new(),
+            journal: Vec::new(),
+            retiring: Vec::new(),
             finished: false,
         })
+    }
+
+    /// config.yaml as the change has made it so far.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn remove_remote(&mut self, alias: &Alias) -> Result<bool> {
+        self.config.remove(alias)
+    }
+
+    pub fn set_active(&mut self, alias: Option<&Alias>) -> Result<()> {
+        self.config.set_active(alias)
     }
 
     /// Saves `token` for the remote `alias` at `url` (adding the remote, or setting its url):
     /// into the keyring now, dropping any plaintext copy from config.yaml; or, for the file
     /// store, as plaintext in config.yaml. Returns whether a token was there before.
-    pub fn put_token(&mut self, alias: &Alias, url: &Origin, token: &Token) -> Result<bool> {
-        self.put(alias, url, token, false)
-    }
-
-    /// As `put_token`, and reads the item back to compare before dropping the plaintext copy.
-    pub fn put_token_checked(
+    pub fn put_token(
         &mut self,
         alias: &Alias,
         url: &Origin,
         token: &Token,
+        read_back: ReadBack,
     ) -> Result<bool> {
-        self.put(alias, url, token, true)
-    }
-
-    fn put(&mut self, alias: &Alias, url: &Origin, token: &Token, check: bool) -> Result<bool> {
         let plaintext = self.config.find(alias).is_some_and(|r| r.token.is_some());
-        let Some(store) = self.ctx.keyring()? else {
+        let (Tokens::Keyring(store), Some(key)) = (self.ctx.tokens()?, self.ctx.key(url, alias)?)
+        else {
             self.config.upsert(alias, url, Some(token))?;
             return Ok(plaintext);
         };
@@ -81,42 +105,61 @@ impl<'c, 'a> Txn<'c, 'a> {
         if !edited.same_doc(&self.before) {
             edited.to_yaml()?;
         }
-        let key = self.ctx.key(url, alias);
         let before = store.get(&key)?;
         let had_token = before.is_some();
         if before.as_ref() != Some(token) {
             store.set(&key, token)?;
-            self.written.push((key.clone(), before));
+            self.journal.push(Step::Wrote {
+                key: key.clone(),
+                before,
+            });
         }
-        if check {
-            let read = store.get(&key);
-            if !matches!(&read, Ok(Some(back)) if back == token) {
-                let err = read.err().unwrap_or_else(|| {
-                    Error::unavailable(format!(
-                        "the {} did not return the token just written for {alias}",
-                        self.ctx.store_name()
-                    ))
-                });
-                // This remote keeps its plaintext token; take back the item just written.
-                let at = self.written.iter().rposition(|(k, _)| *k == key);
-                let undone = at.map(|at| self.written.split_off(at)).unwrap_or_default();
-                return Err(with_failures(err, restore(store, undone)));
-            }
+        if read_back == ReadBack::Compare {
+            self.compare(store, &key, alias, token)?;
         }
-        self.superseded.retain(|k| *k != key);
+        self.retiring.retain(|k| *k != key);
         self.config = edited;
         Ok(plaintext || had_token)
     }
 
-    /// The keyring item of `alias` at `url` goes once config.yaml no longer names it. (A
-    /// plaintext token goes with its remote's entry in config.yaml.)
-    pub fn remove_token(&mut self, alias: &Alias, url: &Origin) {
-        if self.ctx.kind != crate::store::StoreKind::File {
-            self.superseded.push(self.ctx.key(url, alias));
+    /// Reads the item just written back: on a mismatch that item alone is taken back (its
+    /// remote keeps its plaintext token).
+    fn compare(
+        &mut self,
+        store: &dyn Store,
+        key: &Key,
+        alias: &Alias,
+        token: &Token,
+    ) -> Result<()> {
+        let read = store.get(key);
+        if matches!(&read, Ok(Some(back)) if back == token) {
+            return Ok(());
         }
+        let err = read.err().unwrap_or_else(|| {
+            Error::unavailable(format!(
+                "the {} did not return the token just written for {alias}",
+                self.ctx.store_name()
+            ))
+        });
+        let at = self
+            .journal
+            .iter()
+            .rposition(|step| matches!(step, Step::Wrote { key: k, .. } if k == key));
+        let steps = at.map(|at| self.journal.split_off(at)).unwrap_or_default();
+        let failed = self.undo_steps(steps);
+        Err(with_failures(err, failed))
     }
 
-    /// Applies the change; returns how many superseded keyring items were deleted.
+    /// The keyring item of `alias` at `url` is retired once config.yaml no longer names it. (A
+    /// plaintext token goes with its remote's entry in config.yaml.)
+    pub fn remove_token(&mut self, alias: &Alias, url: &Origin) -> Result<()> {
+        if let Some(key) = self.ctx.key(url, alias)? {
+            self.retiring.push(key);
+        }
+        Ok(())
+    }
+
+    /// Applies the change; returns how many items were retired.
     pub fn commit(mut self) -> Result<usize> {
         let result = self.apply();
         self.finished = true;
@@ -126,85 +169,85 @@ impl<'c, 'a> Txn<'c, 'a> {
     fn apply(&mut self) -> Result<usize> {
         let text = match self.config.same_doc(&self.before) {
             true => None,
-            false => match self.config.to_yaml() {
-                Ok(text) => Some(text),
-                Err(e) => return Err(self.undo(e, &[], false)),
-            },
+            false => Some(self.config.to_yaml().map_err(|e| self.undo(e))?),
         };
-        // Read each superseded item first: a keyring that cannot be reached (or is locked)
-        // fails here, before anything on disk has changed.
-        let mut doomed = Vec::new();
-        if !self.superseded.is_empty() {
-            for key in self.superseded.clone() {
-                match self
-                    .ctx
-                    .keyring()
-                    .and_then(|s| s.map_or(Ok(None), |s| s.get(&key)))
-                {
-                    Ok(Some(token)) => doomed.push((key, token)),
-                    Ok(None) => {}
-                    Err(e) => return Err(self.undo(e, &[], false)),
-                }
+        let retiring = self.read_retiring().map_err(|e| self.undo(e))?;
+        if let Some(text) = &text {
+            self.lock
+                .write(Some(text.as_bytes()))
+                .map_err(|e| self.undo(e))?;
+            self.journal.push(Step::Published);
+        }
+        for (key, token) in retiring {
+            let retired = self.keyring().and_then(|store| store.delete(&key));
+            if let Err(e) = retired {
+                return Err(self.undo(e));
             }
+            self.journal.push(Step::Retired { key, token });
         }
-        if let Some(text) = &text
-            && let Err(e) = self.lock.write(Some(text.as_bytes()))
-        {
-            return Err(self.undo(e, &[], false));
-        }
-        for (i, (key, _)) in doomed.iter().enumerate() {
-            let deleted = match self.ctx.keyring() {
-                Ok(Some(store)) => store.delete(key).map(drop),
-                Ok(None) => Ok(()),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = deleted {
-                return Err(self.undo(e, &doomed[..i], text.is_some()));
-            }
-        }
-        Ok(doomed.len())
+        Ok(self
+            .journal
+            .iter()
+            .filter(|s| matches!(s, Step::Retired { .. }))
+            .count())
     }
 
-    /// Puts back the items deleted so far, then config.yaml, then the items written, newest
-    /// first; returns `err`, naming anything that could not be restored.
-    fn undo(&mut self, err: Error, deleted: &[(Key, Token)], saved: bool) -> Error {
-        let mut failed = Vec::new();
-        if let Ok(Some(store)) = self.ctx.keyring() {
-            let deleted = deleted.iter().map(|(k, t)| (k.clone(), Some(t.clone())));
-            failed = restore(store, deleted.collect());
+    /// Each item to retire that exists, with its token (to put back if a later step fails).
+    fn read_retiring(&self) -> Result<Vec<(Key, Token)>> {
+        let mut found = Vec::new();
+        for key in &self.retiring {
+            if let Some(token) = self.keyring()?.get(key)? {
+                found.push((key.clone(), token));
+            }
         }
-        if saved && let Err(e) = self.lock.write(self.original.as_deref()) {
-            failed.push(format!("config.yaml: {}", e.message));
+        Ok(found)
+    }
+
+    /// The keyring, for a transaction that has items to touch (so not the file store's).
+    fn keyring(&self) -> Result<&'c dyn Store> {
+        match self.ctx.tokens()? {
+            Tokens::Keyring(store) => Ok(store),
+            Tokens::Plaintext => Err(Error::invalid("the file store has no keyring items")),
         }
-        failed.extend(self.undo_written());
+    }
+
+    /// Undoes the whole journal; returns `err`, naming anything that could not be restored.
+    fn undo(&mut self, err: Error) -> Error {
+        let steps = std::mem::take(&mut self.journal);
+        let failed = self.undo_steps(steps);
         with_failures(err, failed)
     }
 
-    fn undo_written(&mut self) -> Vec<String> {
-        match self.ctx.keyring() {
-            Ok(Some(store)) => restore(store, std::mem::take(&mut self.written)),
-            _ => Vec::new(),
+    /// Undoes `steps`, newest first; names each that could not be undone.
+    fn undo_steps(&mut self, steps: Vec<Step>) -> Vec<String> {
+        let mut failed = Vec::new();
+        for step in steps.into_iter().rev() {
+            let undone = match &step {
+                Step::Published => self
+                    .lock
+                    .write(self.original.as_deref())
+                    .map_err(|e| format!("config.yaml: {}", e.message)),
+                Step::Wrote { key, before } => self.restore(key, before.as_ref()),
+                Step::Retired { key, token } => self.restore(key, Some(token)),
+            };
+            failed.extend(undone.err());
         }
+        failed
     }
-}
 
-/// Puts each item back as it was (`None`: it did not exist), newest first; names each that
-/// could not be.
-fn restore(store: &dyn Store, items: Vec<(Key, Option<Token>)>) -> Vec<String> {
-    let mut failed = Vec::new();
-    for (key, before) in items.into_iter().rev() {
-        let restored = match &before {
-            Some(token) => store.set(&key, token),
-            None => store.delete(&key).map(drop),
-        };
-        if let Err(e) = restored {
-            failed.push(format!(
+    /// Puts an item back as it was (`None`: it did not exist).
+    fn restore(&self, key: &Key, token: Option<&Token>) -> std::result::Result<(), String> {
+        let restored = self.keyring().and_then(|store| match token {
+            Some(token) => store.set(key, token),
+            None => store.delete(key).map(drop),
+        });
+        restored.map_err(|e| {
+            format!(
                 "the keyring item {} at {}: {}",
                 key.user, key.service, e.message
-            ));
-        }
+            )
+        })
     }
-    failed
 }
 
 /// `err`, naming anything that could not be restored after it.
@@ -223,7 +266,8 @@ fn with_failures(mut err: Error, failed: Vec<String>) -> Error {
 impl Drop for Txn<'_, '_> {
     fn drop(&mut self) {
         if !self.finished {
-            self.undo_written();
+            let steps = std::mem::take(&mut self.journal);
+            self.undo_steps(steps);
         }
     }
 }
@@ -236,7 +280,7 @@ mod tests {
     use crate::ops::{self, Activate};
     use crate::protocol::Selector;
     use crate::settings::Settings;
-    use crate::store::StoreKind;
+    use crate::store::StoreOptions;
     use crate::store::memory::MemoryStore;
 
     fn alias(s: &str) -> Alias {
@@ -261,9 +305,9 @@ mod tests {
         let store = Rc::new(MemoryStore::default());
         let opener = {
             let store = store.clone();
-            move |_: StoreKind, _: &Settings| Ok(Box::new(store.clone()) as Box<dyn Store>)
+            move |_: &StoreOptions| Ok(Box::new(store.clone()) as Box<dyn Store>)
         };
-        let ctx = Ctx::new(&settings, &opener).unwrap();
+        let ctx = Ctx::new(&settings, &opener);
         f(&ctx, &store, dir.path())
     }
 
@@ -282,7 +326,8 @@ mod tests {
                 ("https://a.example", "a", "pipeline_sk_a"),
                 ("https://p.example", "p", "pipeline_sk_stale"),
             ] {
-                store.set(&ctx.key(&url(u), &alias(a)), &token(t)).unwrap();
+                let key = ctx.key(&url(u), &alias(a)).unwrap().unwrap();
+                store.set(&key, &token(t)).unwrap();
             }
             let snapshot = || {
                 let items = store
@@ -349,10 +394,10 @@ mod tests {
                 Box::new(|c| {
                     let mut tx = Txn::begin(c)?;
                     for (a, u) in [("a", "https://a.example"), ("p", "https://p.example")] {
-                        tx.remove_token(&alias(a), &url(u));
-                        tx.config.remove(&alias(a))?;
+                        tx.remove_token(&alias(a), &url(u))?;
+                        tx.remove_remote(&alias(a))?;
                     }
-                    tx.config.set_active(None)?;
+                    tx.set_active(None)?;
                     tx.commit().map(drop)
                 }),
                 |s| s.1.is_empty() && !s.0.windows(6).any(|w| w == b"alias:"),
@@ -431,8 +476,18 @@ mod tests {
     fn a_transaction_dropped_without_commit_leaves_the_keyring_as_it_was() {
         let (result, before, after, _) = attempt(usize::MAX, false, |c| {
             let mut tx = Txn::begin(c)?;
-            tx.put_token(&alias("b"), &url("https://b.example"), &token("t_b"))?;
-            tx.put_token(&alias("a"), &url("https://a.example"), &token("t_a2"))?;
+            tx.put_token(
+                &alias("b"),
+                &url("https://b.example"),
+                &token("t_b"),
+                ReadBack::No,
+            )?;
+            tx.put_token(
+                &alias("a"),
+                &url("https://a.example"),
+                &token("t_a2"),
+                ReadBack::No,
+            )?;
             Err(Error::invalid("abandoned"))
         });
         assert_eq!(result.unwrap_err().message, "abandoned");
@@ -445,9 +500,9 @@ mod tests {
         let (result, _, after, _) = attempt(usize::MAX, false, |c| {
             let mut tx = Txn::begin(c)?;
             let (a, u) = (alias("a"), url("https://a.example"));
-            tx.remove_token(&a, &u);
-            tx.remove_token(&alias("p"), &url("https://p.example"));
-            tx.put_token(&a, &u, &token("t_again"))?;
+            tx.remove_token(&a, &u)?;
+            tx.remove_token(&alias("p"), &url("https://p.example"))?;
+            tx.put_token(&a, &u, &token("t_again"), ReadBack::No)?;
             tx.commit().map(drop)
         });
         result.unwrap();

@@ -1,6 +1,7 @@
 //! The writers. Each is a few edits inside one `Txn` (see `txn.rs` for the ordering rules).
 
-use super::{Ctx, Txn};
+use super::txn::ReadBack;
+use super::{Ctx, Tokens, Txn};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{Alias, Origin, Selector, Token};
 use crate::resolve;
@@ -42,7 +43,7 @@ pub fn store(
 /// `resolve::credential_alias` picks (never another origin's remote); the active remote stays.
 pub fn store_credential(ctx: &Ctx, username: &Alias, url: Origin, token: &Token) -> Result<Stored> {
     let tx = Txn::begin(ctx)?;
-    let alias = resolve::credential_alias(&tx.config, username, &url)?;
+    let alias = resolve::credential_alias(tx.config(), username, &url)?;
     save(tx, alias, url, token, Activate::No)
 }
 
@@ -56,21 +57,21 @@ fn save(
     token: &Token,
     activate: Activate,
 ) -> Result<Stored> {
-    let previous = tx.config.find(&alias).map(|r| r.url.clone());
+    let previous = tx.config().find(&alias).map(|r| r.url.clone());
     if let Some(old) = previous.as_ref().filter(|old| **old != url) {
-        tx.remove_token(&alias, old);
+        tx.remove_token(&alias, old)?;
     }
     let moved = previous.as_ref().is_some_and(|old| *old != url);
-    let replaced = tx.put_token(&alias, &url, token)? || moved;
+    let replaced = tx.put_token(&alias, &url, token, ReadBack::No)? || moved;
     let make_active = match activate {
         Activate::Yes => true,
-        Activate::IfNoneIs => tx.config.active().is_none(),
+        Activate::IfNoneIs => tx.config().active().is_none(),
         Activate::No => false,
     };
     if make_active {
-        tx.config.set_active(Some(&alias))?;
+        tx.set_active(Some(&alias))?;
     }
-    let active = tx.config.is_active(&alias);
+    let active = tx.config().is_active(&alias);
     tx.commit()?;
     Ok(Stored {
         alias,
@@ -84,13 +85,13 @@ fn save(
 /// item whose remote is gone from config.yaml (an orphan) is erased too.
 pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<(Alias, Origin)> {
     let mut tx = Txn::begin(ctx)?;
-    let found = resolve::remote(&tx.config, sel.alias.as_ref(), sel.url.as_ref())
+    let found = resolve::remote(tx.config(), sel.alias.as_ref(), sel.url.as_ref())
         .map(|r| (r.alias.clone(), r.url.clone()));
     let (alias, url) = match (found, &sel.alias, &sel.url) {
         (Ok(remote), _, _) => remote,
         // Named by both, the remote is missing (or elsewhere): its item may be an orphan.
         (Err(e), Some(alias), Some(url)) => {
-            tx.remove_token(alias, url);
+            tx.remove_token(alias, url)?;
             if tx.commit()? == 0 {
                 return Err(e);
             }
@@ -98,10 +99,10 @@ pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<(Alias, Origin)> {
         }
         (Err(e), _, _) => return Err(e),
     };
-    tx.remove_token(&alias, &url);
-    tx.config.remove(&alias)?;
-    if tx.config.is_active(&alias) {
-        tx.config.set_active(None)?;
+    tx.remove_token(&alias, &url)?;
+    tx.remove_remote(&alias)?;
+    if tx.config().is_active(&alias) {
+        tx.set_active(None)?;
     }
     tx.commit()?;
     Ok((alias, url))
@@ -118,10 +119,10 @@ pub fn erase_credentials(
 ) -> Result<usize> {
     let mut tx = Txn::begin(ctx)?;
     let alias = username
-        .map(|u| resolve::credential_alias(&tx.config, u, url))
+        .map(|u| resolve::credential_alias(tx.config(), u, url))
         .transpose()?;
     let mut doomed = Vec::new();
-    for remote in tx.config.remotes.iter().filter(|r| r.url == *url) {
+    for remote in tx.config().remotes.iter().filter(|r| r.url == *url) {
         if alias.as_ref().is_some_and(|a| *a != remote.alias) {
             continue;
         }
@@ -136,10 +137,10 @@ pub fn erase_credentials(
         }
     }
     for alias in &doomed {
-        tx.remove_token(alias, url);
-        tx.config.remove(alias)?;
-        if tx.config.is_active(alias) {
-            tx.config.set_active(None)?;
+        tx.remove_token(alias, url)?;
+        tx.remove_remote(alias)?;
+        if tx.config().is_active(alias) {
+            tx.set_active(None)?;
         }
     }
     tx.commit()?;
@@ -149,12 +150,12 @@ pub fn erase_credentials(
 /// Makes `alias` the active remote.
 pub fn set_active(ctx: &Ctx, alias: &Alias) -> Result<()> {
     let mut tx = Txn::begin(ctx)?;
-    if tx.config.find(alias).is_none() {
+    if tx.config().find(alias).is_none() {
         return Err(Error::not_found(format!(
             "no remote named {alias} in config.yaml"
         )));
     }
-    tx.config.set_active(Some(alias))?;
+    tx.set_active(Some(alias))?;
     tx.commit().map(drop)
 }
 
@@ -173,7 +174,7 @@ pub struct Migration {
 pub fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
     let mut tx = Txn::begin(ctx)?;
     let plaintext: Vec<_> = tx
-        .config
+        .config()
         .remotes
         .iter()
         .filter_map(|r| Some((r.alias.clone(), r.url.clone(), r.token.clone()?)))
@@ -182,17 +183,19 @@ pub fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
     let Some(first) = plaintext.first() else {
         return Ok(report);
     };
-    let Some(store) = ctx.keyring()? else {
+    let (Tokens::Keyring(store), Some(key)) = (ctx.tokens()?, ctx.key(&first.1, &first.0)?) else {
         return Err(Error::invalid(
             "migrate moves tokens into a keyring; the file store keeps them in config.yaml",
         ));
     };
     // The first thing a real migrate does: read the keyring.
-    store.get(&ctx.key(&first.1, &first.0))?;
+    store.get(&key)?;
     for (alias, url, token) in plaintext {
         let moved = match dry_run {
             true => Ok(()),
-            false => tx.put_token_checked(&alias, &url, &token).map(drop),
+            false => tx
+                .put_token(&alias, &url, &token, ReadBack::Compare)
+                .map(drop),
         };
         match moved {
             Ok(()) => report.moved.push((alias, url)),

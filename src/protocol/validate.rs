@@ -5,7 +5,7 @@
 //! an invalid value can neither enter nor leave. Error messages never echo the value: a user who
 //! pastes a token into the wrong field must not see it printed back.
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -180,7 +180,8 @@ fn plain_reading_agrees(raw: &str, url: &url::Url) -> bool {
 }
 
 /// An API token: non-empty, at most 4 KiB, no whitespace or control characters.
-/// Its `Debug` prints `REDACTED`; only `Serialize` and `expose` reveal it.
+/// Its `Debug` prints `REDACTED`, and it has no `Display` or `Serialize`: only `expose` reveals
+/// it (the wire formats call it for their token field).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token(Secret);
 
@@ -203,12 +204,6 @@ impl Token {
     }
     pub fn expose(&self) -> &str {
         self.0.expose()
-    }
-}
-
-impl Serialize for Token {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.expose())
     }
 }
 

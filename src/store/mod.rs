@@ -1,11 +1,13 @@
 //! Where tokens live. A backend implements three methods on a `Key`; everything else (which
-//! remote, what goes into config.yaml, undo on failure) is decided above this layer.
+//! remote, what goes into config.yaml, undo on failure) is decided above this layer. `open`
+//! takes `StoreOptions` (what the settings say), so nothing here reads the settings.
 //!
 //! `file` is not a `Store`: its tokens live inside config.yaml, next to the remote, so the
-//! operations write them together with the rest of the file (see `ops`).
+//! operations write them together with the rest of the file (see `ops::Tokens`).
 
 #[cfg(target_os = "linux")]
 mod keyutils;
+#[cfg(any(test, feature = "memory-store"))]
 pub mod memory;
 #[cfg(any(target_os = "macos", target_os = "windows"))]
 mod native;
@@ -16,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::protocol::{Alias, Origin, Token};
-use crate::settings::Settings;
 
 pub const DEFAULT_SERVICE_PREFIX: &str = "mystic:";
 /// The most a keyring call may take before we give up, instead of waiting on an unlock prompt.
@@ -43,6 +44,25 @@ pub trait Store {
     fn set(&self, key: &Key, token: &Token) -> Result<()>;
     /// Returns whether there was an item to delete.
     fn delete(&self, key: &Key) -> Result<bool>;
+}
+
+/// The Secret Service transfer session (`MYSTIC_SECRET_SERVICE_ENCRYPTION`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encryption {
+    Plain,
+    Dh,
+}
+
+/// What opening a keyring needs, as the settings give it.
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    pub kind: StoreKind,
+    /// The session bus address, for the Secret Service.
+    pub bus: Option<String>,
+    pub encryption: Encryption,
+    /// Whether a person can answer a Secret Service prompt here, and how long to wait for one.
+    pub person: bool,
+    pub prompt_wait: Duration,
 }
 
 /// `--store` / `MYSTIC_CREDENTIAL_STORE`.
@@ -138,20 +158,20 @@ impl Deadline {
 }
 
 /// Opens a real OS keyring. `File` never reaches this function.
-#[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
-pub fn open(kind: StoreKind, settings: &Settings) -> Result<Box<dyn Store>> {
+pub fn open(options: &StoreOptions) -> Result<Box<dyn Store>> {
     let deadline = Deadline::start();
-    match kind {
+    match options.kind {
         #[cfg(target_os = "linux")]
-        StoreKind::Auto | StoreKind::SecretService => secret_service::open(settings, deadline),
+        StoreKind::Auto | StoreKind::SecretService => secret_service::open(options, deadline),
         #[cfg(target_os = "linux")]
         StoreKind::Keyutils => keyutils::open(),
         #[cfg(any(target_os = "macos", target_os = "windows"))]
         StoreKind::Auto => native::open(deadline),
         StoreKind::File => Err(Error::invalid("the file store is not a keyring")),
-        #[allow(unreachable_patterns)]
+        #[cfg(not(target_os = "linux"))]
         other => Err(Error::unavailable(format!(
-            "the {other:?} store does not exist on this platform; use --store auto or --store file"
+            "the {} store does not exist on this platform; use --store auto or --store file",
+            describe(other)
         ))),
     }
 }

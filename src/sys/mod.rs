@@ -1,10 +1,26 @@
-//! What differs between operating systems, one function per concept, each platform in a file
-//! of its own. Everything else in the crate is written once.
+//! What differs between operating systems, one function (or type) per concept, each platform in
+//! a file of its own: `unix` (Linux and macOS), then `linux` or `macos` for what differs
+//! between those two, and `windows`. Everything else in the crate is written once. This module
+//! uses nothing else of the crate's.
 
+#[cfg(unix)]
+mod terminal;
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
+pub use terminal::read_hidden;
+#[cfg(unix)]
 pub use unix::*;
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "linux")]
+pub use linux::*;
+
+#[cfg(all(unix, not(target_os = "linux")))]
+mod macos;
+#[cfg(all(unix, not(target_os = "linux")))]
+pub use macos::*;
 
 #[cfg(windows)]
 mod windows;

@@ -1,6 +1,83 @@
-//! Unix (Linux and macOS).
+//! Unix: Linux and macOS alike.
 
-use std::process::Command;
+use std::fs::{File, Metadata, OpenOptions};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+use std::process::ExitStatus;
+use std::sync::atomic::{AtomicI32, Ordering};
+
+/// Options that open a file for reading without waiting for a FIFO's writer.
+pub fn reading() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options.read(true).custom_flags(libc::O_NONBLOCK);
+    options
+}
+
+/// Options for the lock file: read-write, created with mode 0600, never through a symbolic link.
+pub fn lock_file() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    options
+}
+
+/// Options to append to a file, without waiting for a FIFO's reader.
+pub fn appending() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options
+        .append(true)
+        .create(true)
+        .custom_flags(libc::O_NONBLOCK);
+    options
+}
+
+/// Whether an open failed because the path is a symbolic link (`O_NOFOLLOW`).
+pub fn is_link(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+/// The owner's user id and the permission bits, where the platform has them.
+pub fn owner_and_mode(meta: &Metadata) -> Option<(u32, u32)> {
+    Some((meta.uid(), meta.mode() & 0o7777))
+}
+
+/// The user this process acts as.
+pub fn user_id() -> Option<u32> {
+    // SAFETY: geteuid cannot fail.
+    Some(unsafe { libc::geteuid() })
+}
+
+/// Makes a rename in `dir` durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Creates `dir` (and missing parents) with mode 0700.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+/// A new folder in the temp folder, mode 0700 (tempfile's default is 0777 less the umask).
+pub fn private_temp_dir(prefix: &str) -> io::Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir()
+}
+
+/// A link at `link` to the folder `target`.
+pub fn link_dir(target: &Path, link: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
 
 /// Whether a process with this id runs (or is a zombie not yet reaped). A pid we may not signal
 /// belongs to another user's process: alive.
@@ -10,59 +87,42 @@ pub fn process_alive(pid: u32) -> bool {
     };
     // SAFETY: kill with signal 0 only checks that the process exists.
     let sent = unsafe { libc::kill(pid, 0) };
-    sent == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    sent == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }
 
-/// Whether this process has a controlling terminal (then its process group is a job a shell
-/// controls, and a child must stay in it for job control to work).
-fn has_controlling_terminal() -> bool {
-    let mut options = std::fs::File::options();
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOCTTY);
-    options.read(true).write(true).open("/dev/tty").is_ok()
-}
-
-/// Whether `pid` is in this process's process group (a signal it sent to "its group" reached
-/// us and the child alike).
-pub fn in_our_group(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: plain queries of process group ids.
-    unsafe { libc::getpgid(pid) == libc::getpgrp() }
-}
-
-/// Puts `exec`'s child in a process group of its own, where no terminal's job control needs it
-/// in ours: then a signal sent to our group reaches the child once, forwarded, instead of twice.
-/// On Linux the child also dies with us (as it would have in our group), so it never outlives a
-/// killed helper holding the token. Returns whether it did.
-pub fn isolate_child(command: &mut Command) -> bool {
-    if cfg!(not(target_os = "linux")) || has_controlling_terminal() {
-        return false;
+/// How a child ended: `Err(signal)` when a signal killed it, else its exit code.
+pub fn exit_of(status: ExitStatus) -> Result<i32, i32> {
+    match std::os::unix::process::ExitStatusExt::signal(&status) {
+        Some(signal) => Err(signal),
+        None => Ok(status.code().unwrap_or(1)),
     }
-    use std::os::unix::process::CommandExt;
-    command.process_group(0);
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl is async-signal-safe, as a pre_exec hook must be.
-    unsafe {
-        command.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            Ok(())
-        });
-    }
-    true
+}
+
+/// The signals `exec` passes on to its child.
+pub(super) const FORWARDED: [i32; 6] = {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+    [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
+};
+
+/// Sends `signal` to the child, or to its whole process group when it has one of its own.
+pub(super) fn forward(pid: u32, isolated: bool, signal: i32) {
+    let pid = pid as libc::pid_t;
+    let target = if isolated { -pid } else { pid };
+    // SAFETY: kill(2) with a pid (or group) we spawned and have not reaped yet.
+    unsafe { libc::kill(target, signal) };
 }
 
 /// A signal caught while the helper could not die of it yet (a prompt was open): the command
 /// finishes its clean-up, and `raise_deferred_signal` then ends the process with it.
-static DEFERRED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+static DEFERRED: AtomicI32 = AtomicI32::new(0);
 
 pub fn defer_signal(signal: i32) {
-    DEFERRED.store(signal, std::sync::atomic::Ordering::SeqCst);
+    DEFERRED.store(signal, Ordering::SeqCst);
 }
 
 /// Dies of the deferred signal, if there is one, as the process would have without catching it.
 pub fn raise_deferred_signal() {
-    let signal = DEFERRED.load(std::sync::atomic::Ordering::SeqCst);
+    let signal = DEFERRED.load(Ordering::SeqCst);
     if signal != 0 {
         let _ = signal_hook::low_level::emulate_default_handler(signal);
     }

@@ -108,12 +108,12 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// and the helper ignores them (it exits with the child's code instead of before it); and the
 /// child is in a job that ends with the helper, so a killed helper leaves no child holding the
 /// token.
-pub struct ChildGuard {
+pub struct Signals {
     job: HANDLE,
 }
 
-impl ChildGuard {
-    pub fn new() -> std::io::Result<Self> {
+impl Signals {
+    pub fn listen() -> std::io::Result<Self> {
         // SAFETY: plain Win32 calls on values that live through them.
         unsafe {
             // A handler, not the NULL "ignore" flag, which the child would inherit.
@@ -135,16 +135,23 @@ impl ChildGuard {
                 CloseHandle(job);
                 return Err(e);
             }
-            Ok(ChildGuard { job })
+            Ok(Signals { job })
         }
     }
 
-    pub fn adopt(&self, child: &std::process::Child) -> std::io::Result<()> {
+    /// Puts the child in the job, then waits for it.
+    pub fn forward_until_exit(
+        self,
+        mut child: std::process::Child,
+        _isolated: bool,
+    ) -> std::io::Result<std::process::ExitStatus> {
         // SAFETY: our job handle and the child's process handle, both open.
-        match unsafe { AssignProcessToJobObject(self.job, child.as_raw_handle() as HANDLE) } {
-            0 => Err(std::io::Error::last_os_error()),
-            _ => Ok(()),
+        let assigned =
+            unsafe { AssignProcessToJobObject(self.job, child.as_raw_handle() as HANDLE) };
+        if assigned == 0 {
+            return Err(std::io::Error::last_os_error());
         }
+        child.wait()
     }
 }
 
@@ -154,7 +161,7 @@ unsafe extern "system" fn let_the_child_decide(_event: u32) -> windows_sys::core
     1
 }
 
-impl Drop for ChildGuard {
+impl Drop for Signals {
     fn drop(&mut self) {
         // SAFETY: the handle we created; the child has exited by now.
         unsafe {
@@ -183,3 +190,77 @@ pub fn process_alive(pid: u32) -> bool {
 
 /// No signal is ever deferred on Windows.
 pub fn raise_deferred_signal() {}
+
+/// Windows writes no core files by itself (Windows Error Reporting keeps its dumps off unless
+/// configured): nothing to do.
+pub fn disable_core_dumps() {}
+
+pub fn restore_core_dumps_in_child(_command: &mut std::process::Command) {}
+
+/// The child of `exec` stays in the helper's console and job (see `ChildGuard`).
+pub fn isolate_child(_command: &mut std::process::Command) -> bool {
+    false
+}
+
+/// Options that open a file for reading (Windows has no FIFO to wait on).
+pub fn reading() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    options
+}
+
+/// Options for the lock file; inside the private folder it inherits the owner-only ACL.
+pub fn lock_file() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    options
+}
+
+/// Options to append to a file.
+pub fn appending() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    options
+}
+
+pub fn is_link(_e: &std::io::Error) -> bool {
+    false
+}
+
+/// Windows has no owner uid and mode bits: the private folder's ACL does their job.
+pub fn owner_and_mode(_meta: &std::fs::Metadata) -> Option<(u32, u32)> {
+    None
+}
+
+pub fn user_id() -> Option<u32> {
+    None
+}
+
+/// The rename is journaled; Windows has no folder handle to sync.
+pub fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// A new folder in the temp folder, which Windows keeps private to the user.
+pub fn private_temp_dir(prefix: &str) -> std::io::Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix(prefix).tempdir()
+}
+
+/// A junction needs no privilege, unlike a symbolic link; the link is the fallback where
+/// junctions are not supported (Wine).
+pub fn link_dir(target: &Path, link: &Path) -> std::io::Result<()> {
+    junction::create(target, link).or_else(|_| std::os::windows::fs::symlink_dir(target, link))
+}
+
+/// How a child ended: its exit code (all 32 bits of it).
+pub fn exit_of(status: std::process::ExitStatus) -> Result<i32, i32> {
+    Ok(status.code().unwrap_or(1))
+}
+
+/// The token prompt on the console.
+pub fn read_hidden(prompt: &str) -> std::io::Result<String> {
+    rpassword::prompt_password(prompt)
+}
+
+/// No signal is ever deferred on Windows.
+pub fn defer_signal(_signal: i32) {}

@@ -6,24 +6,23 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use mystic_credential_helper::env::Env;
-use mystic_credential_helper::settings::Settings;
+use mystic_credential_helper::environment::Environment;
 use mystic_credential_helper::store::memory::MemoryStore;
-use mystic_credential_helper::store::{Key, Store, StoreKind};
+use mystic_credential_helper::store::{Key, Store, StoreOptions};
 use mystic_credential_helper::{Io, run};
 
 pub struct InProcess {
     pub root: tempfile::TempDir,
     pub dir: PathBuf,
     pub store: Rc<MemoryStore>,
-    pub env: Env,
+    pub env: Environment,
 }
 
 impl InProcess {
     pub fn new() -> Self {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("pipeline");
-        let env: Env = [
+        let env: Environment = [
             ("PIPELINE_DIR", dir.as_os_str()),
             ("HOME", root.path().as_os_str()),
         ]
@@ -62,15 +61,14 @@ impl InProcess {
             .collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let store = self.store.clone();
-        let opener =
-            move |_: StoreKind, _: &Settings| Ok(Box::new(store.clone()) as Box<dyn Store>);
+        let opener = move |_: &StoreOptions| Ok(Box::new(store.clone()) as Box<dyn Store>);
         let io = Io {
             stdin: &mut std::io::Cursor::new(stdin),
             stdout: &mut out,
             stderr: &mut err,
             interactive: false,
         };
-        let code = run(argv, &self.env, io, &opener);
+        let code = run(argv, &self.env, io, &opener).code();
         (
             String::from_utf8(out).unwrap(),
             code,

@@ -9,9 +9,10 @@ mod report;
 use clap::Args;
 
 use super::{Run, say};
-use crate::Io;
+use crate::error::Exit;
 use crate::error::Result;
 use crate::ops::Ctx;
+use crate::streams::Io;
 
 /// Show each remote, where its token lives, and which token `get` and the SDK will use
 #[derive(Debug, Args)]
@@ -25,13 +26,13 @@ pub struct Status {
 }
 
 impl Run for Status {
-    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<i32> {
+    fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let report = report::Report::gather(ctx, self.verify)?;
         let text = match self.json {
             true => serde_json::to_string(&report).expect("the report serialises"),
             false => render::table(&report),
         };
         say(io.stdout, text.trim_end())?;
-        Ok(0)
+        Ok(Exit::Success)
     }
 }

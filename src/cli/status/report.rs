@@ -6,11 +6,11 @@ use serde::Serialize;
 use crate::cli::shell_init;
 use crate::config::{self, Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
-use crate::frontend::json::VERSION;
 use crate::ops::{self, Ctx};
 use crate::protocol::{Selector, Source};
 use crate::resolve;
 use crate::verify;
+use crate::wire::json::VERSION;
 
 #[derive(Serialize)]
 pub struct Report {
@@ -120,7 +120,7 @@ pub struct Warning {
 impl Report {
     pub fn gather(ctx: &Ctx, check: bool) -> Result<Report> {
         let dir = ctx.dir()?;
-        let config = Config::load(dir).map_err(|e| Error::config(e.message))?;
+        let config = ops::config(ctx).map_err(|e| Error::config(e.message))?;
         let mut warnings = Vec::new();
         let (remotes, store_error) = rows(ctx, &config, check);
         let env = EnvVars {

@@ -34,6 +34,7 @@ use zeroize::Zeroizing;
 
 use super::dh;
 use super::prompt::{Prompts, Waiting};
+use crate::store::Encryption;
 
 const SERVICE: &str = "org.freedesktop.secrets";
 const PATH: &str = "/org/freedesktop/secrets";
@@ -95,12 +96,6 @@ impl From<zbus::Error> for Fault {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encryption {
-    Plain,
-    Dh,
-}
-
 /// A transfer session: its object path, and the AES key when it is encrypted.
 struct Session {
     path: OwnedObjectPath,
@@ -123,7 +118,7 @@ impl Drop for WireSecret {
 }
 
 /// Items matching a search, split as the service reports them.
-pub struct Found {
+pub struct Matches {
     pub unlocked: Vec<OwnedObjectPath>,
     pub locked: Vec<OwnedObjectPath>,
 }
@@ -223,7 +218,7 @@ impl Client {
             .await?)
     }
 
-    pub async fn search(&self, attributes: &HashMap<&str, &str>) -> Result<Found> {
+    pub async fn search(&self, attributes: &HashMap<&str, &str>) -> Result<Matches> {
         let mut wait = FIRST_RETRY;
         for attempt in 0..=RETRIES {
             match self
@@ -236,7 +231,7 @@ impl Client {
                 }
                 reply => {
                     let (unlocked, locked) = body(&reply?)?;
-                    return Ok(Found { unlocked, locked });
+                    return Ok(Matches { unlocked, locked });
                 }
             }
         }

@@ -16,14 +16,13 @@ mod prompt;
 
 use std::collections::HashMap;
 
-use client::{Client, Encryption, Fault, ItemInfo};
+use client::{Client, Fault, ItemInfo};
 use prompt::Prompts;
 use zbus::zvariant::OwnedObjectPath;
 
-use super::{Deadline, Key, Store, unavailable};
+use super::{Deadline, Key, Store, StoreOptions, unavailable};
 use crate::error::{Error, Result};
 use crate::protocol::Token;
-use crate::settings::{self, Settings};
 
 pub const NAME: &str = "Secret Service";
 const ADVICE: &str = "On a machine without a desktop session use --store keyutils (the kernel keyring), or --store file to keep tokens in plaintext in config.yaml; set MYSTIC_CREDENTIAL_STORE=keyutils (or file) to make that choice for every command.";
@@ -32,12 +31,8 @@ pub struct SecretServiceStore {
     client: Client,
 }
 
-pub fn open(settings: &Settings, deadline: Deadline) -> Result<Box<dyn Store>> {
-    let encryption = match settings.encryption.clone()? {
-        settings::Encryption::Plain => Encryption::Plain,
-        settings::Encryption::Dh => Encryption::Dh,
-    };
-    let Some(address) = settings.bus.clone() else {
+pub fn open(options: &StoreOptions, deadline: Deadline) -> Result<Box<dyn Store>> {
+    let Some(address) = options.bus.clone() else {
         return Err(unavailable(
             "there is no D-Bus session bus here (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service",
             ADVICE,
@@ -45,10 +40,11 @@ pub fn open(settings: &Settings, deadline: Deadline) -> Result<Box<dyn Store>> {
         ));
     };
     let prompts = Prompts {
-        person: settings.person,
-        wait: settings.prompt_wait.clone()?,
+        person: options.person,
+        wait: options.prompt_wait,
     };
-    let client = Client::connect(&address, encryption, deadline.at(), prompts).map_err(fail)?;
+    let client =
+        Client::connect(&address, options.encryption, deadline.at(), prompts).map_err(fail)?;
     Ok(Box::new(SecretServiceStore { client }))
 }
 

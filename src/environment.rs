@@ -9,15 +9,15 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Clone, Debug, Default)]
-pub struct Env {
+pub struct Environment {
     vars: BTreeMap<OsString, OsString>,
     pub cwd: Option<PathBuf>,
     pub terminal: bool,
 }
 
-impl Env {
+impl Environment {
     pub fn from_process() -> Self {
-        Env {
+        Environment {
             vars: std::env::vars_os().collect(),
             cwd: std::env::current_dir().ok(),
             terminal: std::io::stdin().is_terminal() || std::io::stderr().is_terminal(),
@@ -49,14 +49,14 @@ impl Env {
     }
 }
 
-impl<K: Into<OsString>, V: Into<OsString>> FromIterator<(K, V)> for Env {
+impl<K: Into<OsString>, V: Into<OsString>> FromIterator<(K, V)> for Environment {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        Env {
+        Environment {
             vars: iter
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
-            ..Env::default()
+            ..Environment::default()
         }
     }
 }

@@ -9,11 +9,12 @@ use serde::Serialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::Io;
+use super::{Answered, Protocol};
 use crate::config::Refused;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Exit, Result};
 use crate::ops::{self, Activate, Ctx};
-use crate::protocol::{self, Alias, ListedRemote, Origin, Selector, Source, Token};
+use crate::protocol::{Alias, ListedRemote, Origin, Selector, Source, Token};
+use crate::streams::Io;
 
 pub const VERSION: u64 = 1;
 
@@ -46,6 +47,8 @@ pub enum Response {
         /// `null` when the token came from `PIPELINE_API_TOKEN`, which names no remote.
         alias: Option<Alias>,
         url: Origin,
+        /// The one place a token is serialised: this wire field.
+        #[serde(serialize_with = "expose")]
         token: Token,
         source: Source,
     },
@@ -67,6 +70,10 @@ pub enum Response {
     },
 }
 
+fn expose<S: serde::Serializer>(token: &Token, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(token.expose())
+}
+
 #[derive(Serialize)]
 struct Envelope<T> {
     v: u64,
@@ -85,35 +92,40 @@ struct ErrorBody<'a> {
     message: &'a str,
 }
 
-pub fn serve<'a>(action: Action, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
-    let Io {
-        stdin,
-        stdout,
-        stderr,
-        ..
-    } = io;
-    let result = protocol::read_input(*stdin)
-        .and_then(|input| decode(action, &input))
-        .and_then(|request| {
-            let ctx = ctx()?;
-            let answer = answer(&ctx, request);
-            ctx.flush_warnings(stderr);
-            answer
-        });
-    let written = stdout
-        .write_all(encode(&result).as_bytes())
-        .and_then(|()| stdout.flush());
-    let code = match &result {
-        Ok(_) => 0,
-        Err(e) => e.report(stderr),
-    };
-    match written {
-        Ok(()) => code,
-        Err(e) => Error::io("writing stdout", &e).report(stderr),
+/// The native protocol for one action.
+pub struct Json(pub Action);
+
+impl Protocol for Json {
+    type Request = Request;
+    type Answer = Response;
+    type Failure = Error;
+
+    fn decode(&self, input: &[u8]) -> Result<Request> {
+        decode(self.0, input)
+    }
+
+    fn answer(&self, ctx: &Ctx, request: Request) -> Result<Answered<Response>> {
+        answer(ctx, request)
+    }
+
+    /// One JSON line on stdout, and for an error also its human line on stderr.
+    fn encode(&self, outcome: Result<Response>, io: &mut Io) -> Exit {
+        let written = io
+            .stdout
+            .write_all(encode(&outcome).as_bytes())
+            .and_then(|()| io.stdout.flush());
+        let exit = match &outcome {
+            Ok(_) => Exit::Success,
+            Err(e) => e.report(io.stderr),
+        };
+        match written {
+            Ok(()) => exit,
+            Err(e) => Error::io("writing stdout", &e).report(io.stderr),
+        }
     }
 }
 
-fn answer(ctx: &Ctx, request: Request) -> Result<Response> {
+fn answer(ctx: &Ctx, request: Request) -> Result<Answered<Response>> {
     Ok(match request {
         Request::Get(sel) => {
             let ops::Found {
@@ -121,12 +133,16 @@ fn answer(ctx: &Ctx, request: Request) -> Result<Response> {
                 url,
                 token,
                 source,
+                warning,
             } = ops::lookup(ctx, &sel)?;
-            Response::Get {
-                alias,
-                url,
-                token,
-                source,
+            Answered {
+                value: Response::Get {
+                    alias,
+                    url,
+                    token,
+                    source,
+                },
+                warning,
             }
         }
         Request::Store {
@@ -141,15 +157,15 @@ fn answer(ctx: &Ctx, request: Request) -> Result<Response> {
                 _ => Activate::No,
             };
             let stored = ops::store(ctx, alias, url, &token, activate)?;
-            Response::Store {
+            Answered::plain(Response::Store {
                 alias: stored.alias,
                 url: stored.url,
                 active: stored.active,
-            }
+            })
         }
         Request::Erase(sel) => {
             let (alias, url) = ops::erase(ctx, &sel)?;
-            Response::Erase { alias, url }
+            Answered::plain(Response::Erase { alias, url })
         }
         Request::List => {
             let ops::Listing {
@@ -157,11 +173,11 @@ fn answer(ctx: &Ctx, request: Request) -> Result<Response> {
                 remotes,
                 refused,
             } = ops::list(ctx)?;
-            Response::List {
+            Answered::plain(Response::List {
                 active_remote,
                 remotes,
                 refused,
-            }
+            })
         }
     })
 }

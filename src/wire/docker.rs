@@ -4,18 +4,14 @@
 //! and a miss is exactly `credentials not found in native keychain`, which clients compare.
 //! Username is the alias, Secret the token. Bare host names (`registry.example.com`) mean https.
 
-use std::collections::BTreeSet;
-use std::io::Write;
-
 use serde::{Deserialize, Serialize};
 
-use crate::Io;
-use crate::config::Config;
-use crate::error::{Error, ErrorKind, Result};
+use super::{Answered, Protocol};
+use crate::error::{Error, ErrorKind, Exit};
 use crate::ops::{self, Ctx};
-use crate::protocol::{self, Alias, Origin, Selector, Token};
-use crate::resolve;
+use crate::protocol::{Alias, Origin, Selector, Token};
 use crate::secret::Secret;
+use crate::streams::Io;
 
 pub const NOT_FOUND: &str = "credentials not found in native keychain";
 const MISSING_URL: &str = "no credentials server URL";
@@ -42,7 +38,7 @@ struct Answer<'a> {
 }
 
 /// A docker error: the text docker clients read from stdout.
-struct Failure(String);
+pub struct Failure(String);
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
@@ -53,44 +49,61 @@ impl From<Error> for Failure {
     }
 }
 
-pub fn serve<'a>(action: &str, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
-    let Io {
-        stdin,
-        stdout,
-        stderr,
-        ..
-    } = io;
-    let result = (|| -> std::result::Result<String, Failure> {
-        if action == "version" {
-            return Ok(format!(
+/// docker's protocol for one action.
+pub struct Docker<'a>(pub &'a str);
+
+impl Docker<'_> {
+    fn known(&self) -> bool {
+        matches!(self.0, "store" | "get" | "erase" | "list" | "version")
+    }
+}
+
+impl Protocol for Docker<'_> {
+    /// The raw input; each action reads it its own way.
+    type Request = Vec<u8>;
+    /// What goes to stdout.
+    type Answer = String;
+    type Failure = Failure;
+
+    fn reads_input(&self) -> bool {
+        self.known() && self.0 != "version"
+    }
+
+    fn decode(&self, input: &[u8]) -> std::result::Result<Vec<u8>, Failure> {
+        match self.known() {
+            true => Ok(input.to_vec()),
+            false => Err(Failure(format!(
+                "Usage: docker-credential-mystic <store|get|erase|list|version>; unknown action {:?}",
+                self.0
+            ))),
+        }
+    }
+
+    fn answer(&self, ctx: &Ctx, input: Vec<u8>) -> std::result::Result<Answered<String>, Failure> {
+        match self.0 {
+            "version" => Ok(Answered::plain(format!(
                 "docker-credential-mystic (mystic-credential-helper) v{}\n",
                 env!("CARGO_PKG_VERSION")
-            ));
+            ))),
+            "store" => store(ctx, &input).map(|()| Answered::plain(String::new())),
+            "get" => get(ctx, &input),
+            "erase" => erase(ctx, &input).map(|()| Answered::plain(String::new())),
+            _ => list(ctx).map(Answered::plain),
         }
-        if !matches!(action, "store" | "get" | "erase" | "list") {
-            return Err(Failure(format!(
-                "Usage: docker-credential-mystic <store|get|erase|list|version>; unknown action {action:?}"
-            )));
-        }
-        let input = protocol::read_input(*stdin)?;
-        let ctx = ctx()?;
-        let answer = match action {
-            "store" => store(&ctx, &input).map(|()| String::new()),
-            "get" => get(&ctx, &input),
-            "erase" => erase(&ctx, &input).map(|()| String::new()),
-            _ => list(&ctx),
+    }
+
+    /// docker clients read the outcome from stdout: the answer, or one line of text and exit 1.
+    fn encode(&self, outcome: std::result::Result<String, Failure>, io: &mut Io) -> Exit {
+        let (text, exit) = match outcome {
+            Ok(text) => (text, Exit::Success),
+            Err(Failure(message)) => (format!("{message}\n"), Exit::DockerFailure),
         };
-        ctx.flush_warnings(*stderr);
-        answer
-    })();
-    let (text, code) = match result {
-        Ok(text) => (text, 0),
-        Err(Failure(message)) => (format!("{message}\n"), 1),
-    };
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
-    code
+        let _ = io
+            .stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| io.stdout.flush());
+        exit
+    }
 }
 
 /// `registry.example.com` means `https://registry.example.com`.
@@ -135,7 +148,7 @@ fn store(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
     Ok(())
 }
 
-fn get(ctx: &Ctx, input: &[u8]) -> std::result::Result<String, Failure> {
+fn get(ctx: &Ctx, input: &[u8]) -> std::result::Result<Answered<String>, Failure> {
     let raw = text(input)?.trim();
     let url = server_origin(raw)?;
     let found = ops::lookup(ctx, &Selector::new(None, Some(url)))?;
@@ -144,7 +157,10 @@ fn get(ctx: &Ctx, input: &[u8]) -> std::result::Result<String, Failure> {
         username: found.alias.as_ref().map_or("", Alias::as_str),
         secret: found.token.expose(),
     };
-    Ok(serde_json::to_string(&answer).expect("answer serialises") + "\n")
+    Ok(Answered {
+        value: serde_json::to_string(&answer).expect("answer serialises") + "\n",
+        warning: found.warning,
+    })
 }
 
 fn erase(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
@@ -155,22 +171,10 @@ fn erase(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
 
 /// `{origin: alias}` for every origin whose remote (the one `get` picks) has a token.
 fn list(ctx: &Ctx) -> std::result::Result<String, Failure> {
-    let config = Config::load(ctx.dir()?)?;
-    let origins: BTreeSet<&Origin> = config.remotes.iter().map(|r| &r.url).collect();
-    let mut map = serde_json::Map::new();
-    for url in origins {
-        // Several aliases at one origin and none active: `get` refuses it, so it is not listed.
-        let Ok(remote) = resolve::remote(&config, None, Some(url)) else {
-            continue;
-        };
-        match ops::token_of(ctx, remote) {
-            Ok(_) => {
-                map.insert(url.to_string(), remote.alias.to_string().into());
-            }
-            Err(e) if e.kind == ErrorKind::NotFound => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let map: serde_json::Map<String, serde_json::Value> = ops::credentials(ctx)?
+        .into_iter()
+        .map(|(url, alias)| (url.to_string(), alias.to_string().into()))
+        .collect();
     Ok(serde_json::Value::Object(map).to_string() + "\n")
 }
 

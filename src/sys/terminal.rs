@@ -6,8 +6,7 @@
 //! terminal is set up first (dropping type-ahead), then the prompt shows, then rpassword reads.
 
 /// Prompts on the controlling terminal and reads one line without echo.
-#[cfg(unix)]
-pub fn hidden(prompt: &str) -> std::io::Result<String> {
+pub fn read_hidden(prompt: &str) -> std::io::Result<String> {
     let tty = std::fs::File::options()
         .read(true)
         .write(true)
@@ -16,22 +15,15 @@ pub fn hidden(prompt: &str) -> std::io::Result<String> {
     rpassword::prompt_password(prompt)
 }
 
-#[cfg(not(unix))]
-pub fn hidden(prompt: &str) -> std::io::Result<String> {
-    rpassword::prompt_password(prompt)
-}
-
 /// rpassword's terminal mode until dropped. On Ctrl-C rpassword restores the state it found
 /// (ours) and raises SIGINT; SIGINT is blocked meanwhile, so it is delivered only after the drop
 /// has put the user's terminal back, and the process still dies of it as usual.
-#[cfg(unix)]
 struct RawMode {
     fd: std::os::fd::RawFd,
     original: libc::termios,
     mask: libc::sigset_t,
 }
 
-#[cfg(unix)]
 impl RawMode {
     fn new(tty: &std::fs::File) -> std::io::Result<Self> {
         use std::os::fd::AsRawFd;
@@ -63,7 +55,6 @@ impl RawMode {
     }
 }
 
-#[cfg(unix)]
 impl Drop for RawMode {
     fn drop(&mut self) {
         // SAFETY: as in `new`; the terminal first, then the signal mask.
@@ -74,7 +65,6 @@ impl Drop for RawMode {
     }
 }
 
-#[cfg(unix)]
 fn check(status: libc::c_int) -> std::io::Result<()> {
     if status == -1 {
         return Err(std::io::Error::last_os_error());

@@ -3,17 +3,16 @@
 //! answers `username=<alias>` and `password=<token>`; a miss prints nothing and exits 0, so git
 //! tries its next helper. Unknown keys and actions are ignored, as git requires.
 
-use std::io::Write;
-
-use crate::Io;
-use crate::error::{Error, ErrorKind, Result};
+use super::{Answered, Protocol};
+use crate::error::{Error, ErrorKind, Exit, Result};
 use crate::ops::{self, Ctx};
 use crate::protocol::{self, Alias, Origin, Token};
 use crate::secret::Secret;
+use crate::streams::Io;
 
 /// The attributes we use; git may send more (path, capability[], wwwauth[], ...), all ignored.
 #[derive(Debug, Default)]
-struct Request {
+pub struct Request {
     protocol: Option<String>,
     host: Option<String>,
     username: Option<String>,
@@ -66,30 +65,39 @@ fn origin(req: &Request) -> Result<Option<Origin>> {
     Origin::parse(&format!("{protocol}://{host}")).map(Some)
 }
 
-pub fn serve<'a>(action: &str, ctx: impl FnOnce() -> Result<Ctx<'a>>, io: &mut Io) -> i32 {
-    let Io {
-        stdin,
-        stdout,
-        stderr,
-        ..
-    } = io;
-    let result = (|| {
-        let req = parse(&protocol::read_input(*stdin)?)?;
-        if !matches!(action, "get" | "store" | "erase") {
-            return Ok(());
+/// git's protocol for one action.
+pub struct Git<'a>(pub &'a str);
+
+impl Protocol for Git<'_> {
+    type Request = Request;
+    /// What `get` prints (nothing for a miss, and for the other actions).
+    type Answer = String;
+    type Failure = Error;
+
+    fn decode(&self, input: &[u8]) -> Result<Request> {
+        parse(input)
+    }
+
+    fn answer(&self, ctx: &Ctx, req: Request) -> Result<Answered<String>> {
+        match self.0 {
+            "get" => get(ctx, &req),
+            "store" => store(ctx, &req).map(|()| Answered::plain(String::new())),
+            "erase" => erase(ctx, &req).map(|()| Answered::plain(String::new())),
+            _ => Ok(Answered::plain(String::new())),
         }
-        let ctx = ctx()?;
-        let done = match action {
-            "get" => get(&ctx, &req, *stdout),
-            "store" => store(&ctx, &req),
-            _ => erase(&ctx, &req),
-        };
-        ctx.flush_warnings(*stderr);
-        done
-    })();
-    match result {
-        Ok(()) => 0,
-        Err(e) => e.report(*stderr),
+    }
+
+    fn encode(&self, outcome: Result<String>, io: &mut Io) -> Exit {
+        let written = outcome.and_then(|text| {
+            io.stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| io.stdout.flush())
+                .map_err(|e| Error::io("writing stdout", &e))
+        });
+        match written {
+            Ok(()) => Exit::Success,
+            Err(e) => e.report(io.stderr),
+        }
     }
 }
 
@@ -103,30 +111,34 @@ fn username(req: &Request) -> Option<Option<Alias>> {
 }
 
 /// The remote git means, or `None` for a miss.
-fn find(ctx: &Ctx, req: &Request) -> Result<Option<(Alias, Origin, Token)>> {
+fn find(ctx: &Ctx, req: &Request) -> Result<Option<ops::Found>> {
     let (Some(url), Some(user)) = (origin(req)?, username(req)) else {
         return Ok(None);
     };
     match ops::lookup_credential(ctx, user.as_ref(), &url) {
-        Ok(ops::Found {
-            alias: Some(alias),
-            url,
-            token,
-            ..
-        }) => Ok(Some((alias, url, token))),
-        Ok(_) => Ok(None),
+        Ok(found) => Ok(Some(found)),
         Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
 }
 
-fn get(ctx: &Ctx, req: &Request, stdout: &mut dyn Write) -> Result<()> {
-    let Some((alias, _, token)) = find(ctx, req)? else {
-        return Ok(());
+fn get(ctx: &Ctx, req: &Request) -> Result<Answered<String>> {
+    let Some(found) = find(ctx, req)? else {
+        return Ok(Answered::plain(String::new()));
     };
-    write!(stdout, "username={alias}\npassword={}\n", token.expose())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| Error::io("writing stdout", &e))
+    let ops::Found {
+        alias: Some(alias),
+        token,
+        warning,
+        ..
+    } = found
+    else {
+        return Ok(Answered::plain(String::new()));
+    };
+    Ok(Answered {
+        value: format!("username={alias}\npassword={}\n", token.expose()),
+        warning,
+    })
 }
 
 /// Saves the credential under the alias `credential_alias` picks. An empty password is not a
