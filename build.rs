@@ -3,9 +3,16 @@
 //! suites and says, in one line, what it left out.
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(system_tests)");
-    println!("cargo::rerun-if-env-changed=MYSTIC_SYSTEM_TESTS");
-    if std::env::var_os("MYSTIC_SYSTEM_TESTS").is_some() {
-        println!("cargo::rustc-cfg=system_tests");
+    for (var, cfg) in [
+        ("MYSTIC_SYSTEM_TESTS", "system_tests"),
+        // The WSL suite: the Linux build with the Windows build under Wine as its keyring
+        // (scripts/test-windows.sh sets it up).
+        ("MYSTIC_WSL_TESTS", "wsl_tests"),
+    ] {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        println!("cargo::rerun-if-env-changed={var}");
+        if std::env::var_os(var).is_some() {
+            println!("cargo::rustc-cfg={cfg}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares git's own test suite for external credential helpers (t/t0303-credential-external.sh
-# from git 2.47.3), for tests/git_suite.rs: downloads git's source from Debian's package archive
+# from git 2.47.3), for tests/system/git_suite.rs: downloads git's source from Debian's package archive
 # (checked against its SHA-256), builds what the test library needs (git, test-tool, the
 # bin-wrappers and templates; about 2 minutes on 2 cores), and caches it outside the checkout.
 # Prints the source folder. The build installs nothing.

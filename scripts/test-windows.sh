@@ -2,7 +2,8 @@
 # The Windows build for real, under Wine: installs what it needs on a fresh Debian machine
 # (mingw-w64, Wine 8), builds for x86_64-pc-windows-gnu, prepares a throwaway Wine prefix, and
 # runs the library's unit tests and the Windows integration suite (tests/windows.rs) as Windows
-# programs, against Wine's Credential Manager. Extra arguments go to `cargo test`.
+# programs, against Wine's Credential Manager; then the WSL suite (tests/wsl.rs), the Linux
+# build with that Windows build as its keyring. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
@@ -42,3 +43,13 @@ cp "$work/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
 
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$runner"
 cargo test --locked --target x86_64-pc-windows-gnu --lib --test windows "$@"
+
+# WSL: the Linux build with the Windows build (just built above) as its keyring, run through a
+# script that stands in for WSL's interop (tests/wsl.rs). A persistent wineserver keeps each
+# Windows start well inside the helper's 5-second deadline.
+"${wine%/*}/wineserver" -k 2>/dev/null || true
+"${wine%/*}/wineserver" -p
+MYSTIC_WSL_TESTS=1 \
+    MYSTIC_TEST_WINDOWS_EXE="$PWD/target/x86_64-pc-windows-gnu/debug/mystic-credential-helper.exe" \
+    MYSTIC_TEST_WINE="$runner" \
+    cargo test --locked --test wsl "$@"

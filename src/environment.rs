@@ -1,7 +1,8 @@
 //! The process environment as a plain value: only `main` reads the real one. Besides the
 //! variables it holds the two other facts of the process the helper's rules depend on: the
-//! current folder (a relative `PIPELINE_DIR` is relative to it) and whether a person is at a
-//! terminal (stdin or stderr), who can answer a keyring's prompt.
+//! current folder (a relative `PIPELINE_DIR` is relative to it), whether a person is at a
+//! terminal (stdin or stderr), who can answer a keyring's prompt, and what the kernel says about
+//! WSL.
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
@@ -13,6 +14,10 @@ pub struct Environment {
     vars: BTreeMap<OsString, OsString>,
     pub cwd: Option<PathBuf>,
     pub terminal: bool,
+    /// Whether the kernel is WSL's.
+    pub wsl_kernel: bool,
+    /// Whether WSL's interop (which runs Windows programs) is registered with the kernel.
+    pub wsl_interop: bool,
 }
 
 impl Environment {
@@ -21,6 +26,8 @@ impl Environment {
             vars: std::env::vars_os().collect(),
             cwd: std::env::current_dir().ok(),
             terminal: std::io::stdin().is_terminal() || std::io::stderr().is_terminal(),
+            wsl_kernel: crate::sys::wsl_kernel(),
+            wsl_interop: crate::sys::wsl_interop(),
         }
     }
 

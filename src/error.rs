@@ -3,10 +3,10 @@
 //!
 //! Messages are built only from non-secret data: no constructor takes a token.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Stable, kebab-case error kinds: part of the wire contract (see protocol/PROTOCOL.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ErrorKind {

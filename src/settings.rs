@@ -12,7 +12,7 @@ use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::protocol::validate::check_text;
 use crate::protocol::{Origin, Token};
-use crate::store::{self, Encryption, StoreKind, StoreOptions};
+use crate::store::{self, Encryption, StoreKind, StoreOptions, Wsl};
 
 pub struct Settings {
     /// `--store`, else `MYSTIC_CREDENTIAL_STORE`, else `auto`.
@@ -29,6 +29,8 @@ pub struct Settings {
     pub person: bool,
     /// How long to wait for that person (`MYSTIC_PROMPT_TIMEOUT` seconds, default 60).
     pub prompt_wait: Result<Duration>,
+    /// WSL: `WSL_DISTRO_NAME` or WSL's kernel; interop: `WSL_INTEROP` or its registration.
+    pub wsl: Wsl,
     /// `PIPELINE_API_TOKEN` and `PIPELINE_API_URL` (default `https://www.mystic.ai`).
     pub api_token: Result<Option<Token>>,
     pub api_url: Result<Origin>,
@@ -57,6 +59,7 @@ impl Settings {
                 || env.non_empty("DISPLAY").is_some()
                 || env.non_empty("WAYLAND_DISPLAY").is_some(),
             prompt_wait: prompt_wait(&env),
+            wsl: wsl(&env),
             api_token: api_token(&env),
             api_url: api_url(&env),
             api_url_raw: text("PIPELINE_API_URL"),
@@ -85,7 +88,24 @@ impl Settings {
                 true => self.prompt_wait.clone()?,
                 false => Duration::ZERO,
             },
+            wsl: self.wsl,
+            windows_helper: self.windows_helper(),
         })
+    }
+
+    /// `MYSTIC_WINDOWS_HELPER`, else on WSL that can run it, `mystic-credential-helper.exe` on
+    /// PATH (which WSL ends with the Windows PATH). Looked up only when a keyring is opened:
+    /// each folder of the Windows PATH is slow to ask.
+    fn windows_helper(&self) -> Option<PathBuf> {
+        if let Some(program) = self.env.path("MYSTIC_WINDOWS_HELPER") {
+            return Some(program);
+        }
+        if self.wsl != Wsl::Interop {
+            return None;
+        }
+        std::env::split_paths(self.path.as_ref()?)
+            .map(|dir| dir.join("mystic-credential-helper.exe"))
+            .find(|program| program.is_file())
     }
 }
 
@@ -148,6 +168,16 @@ fn prefix(env: &Environment) -> Result<String> {
             .ok_or_else(|| {
                 Error::config("MYSTIC_KEYRING_SERVICE_PREFIX must be non-empty text on one line")
             }),
+    }
+}
+
+fn wsl(env: &Environment) -> Wsl {
+    let wsl = env.non_empty("WSL_DISTRO_NAME").is_some() || env.wsl_kernel;
+    let interop = env.non_empty("WSL_INTEROP").is_some() || env.wsl_interop;
+    match (wsl, interop) {
+        (false, _) => Wsl::No,
+        (true, false) => Wsl::InteropOff,
+        (true, true) => Wsl::Interop,
     }
 }
 

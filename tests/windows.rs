@@ -8,124 +8,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::api::Api;
-use common::replay::{self, Target};
+use common::replay;
+use common::{BIN, Sandbox, URL, text};
 use serde_json::{Value, json};
-
-const BIN: &str = env!("CARGO_BIN_EXE_mystic-credential-helper");
-const URL: &str = "https://www.mystic.ai";
-
-/// A test's own USERPROFILE, LOCALAPPDATA, PIPELINE_DIR and keyring item prefix.
-struct Win {
-    root: tempfile::TempDir,
-    profile: PathBuf,
-    local: PathBuf,
-    dir: Option<PathBuf>,
-    prefix: String,
-    extra: Vec<(String, String)>,
-}
-
-impl Win {
-    fn new() -> Win {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let root = tempfile::tempdir().unwrap();
-        let profile = root.path().join("profile");
-        let local = profile.join("AppData").join("Local");
-        std::fs::create_dir_all(&local).unwrap();
-        let prefix = format!(
-            "mystic-test-{}-{}:",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        );
-        let dir = Some(root.path().join("pipeline"));
-        Win {
-            root,
-            profile,
-            local,
-            dir,
-            prefix,
-            extra: Vec::new(),
-        }
-    }
-
-    /// No PIPELINE_DIR: the SDK's Windows default, %LOCALAPPDATA%\.pipeline.
-    fn default_dir(mut self) -> Win {
-        self.dir = None;
-        self
-    }
-
-    fn env(mut self, key: &str, value: &str) -> Win {
-        self.extra.push((key.into(), value.into()));
-        self
-    }
-
-    fn dir(&self) -> PathBuf {
-        self.dir
-            .clone()
-            .unwrap_or_else(|| self.local.join(".pipeline"))
-    }
-
-    fn envs(&self) -> Vec<(String, String)> {
-        // What a Windows process needs to start, plus this sandbox.
-        let mut vars: Vec<(String, String)> =
-            ["SystemRoot", "windir", "PATH", "TEMP", "TMP", "ComSpec"]
-                .iter()
-                .filter_map(|k| Some((k.to_string(), std::env::var(k).ok()?)))
-                .collect();
-        vars.push(("USERPROFILE".into(), self.profile.display().to_string()));
-        vars.push(("LOCALAPPDATA".into(), self.local.display().to_string()));
-        vars.push(("MYSTIC_KEYRING_SERVICE_PREFIX".into(), self.prefix.clone()));
-        if let Some(dir) = &self.dir {
-            vars.push(("PIPELINE_DIR".into(), dir.display().to_string()));
-        }
-        vars.extend(self.extra.iter().cloned());
-        vars
-    }
-
-    fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> assert_cmd::Command {
-        let mut c = assert_cmd::Command::new(program);
-        c.env_clear()
-            .envs(self.envs())
-            .timeout(Duration::from_secs(120));
-        c
-    }
-
-    fn run(&self, args: &[&str], stdin: &str) -> std::process::Output {
-        self.program(BIN)
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str], stdin: &str) -> Value {
-        let out = self.run(args, stdin);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-    }
-
-    fn config(&self) -> String {
-        std::fs::read_to_string(self.dir().join("config.yaml")).unwrap()
-    }
-
-    /// The token in Credential Manager, read by this (second) process itself.
-    fn credential(&self, url: &str, alias: &str) -> Option<String> {
-        use keyring_core::api::CredentialStoreApi;
-        let store = windows_native_keyring_store::Store::new().unwrap();
-        let entry = store
-            .build(&format!("{}{url}", self.prefix), alias, None)
-            .unwrap();
-        entry.get_password().ok()
-    }
-}
 
 /// Wine keeps its own settings under HKCU\Software\Wine; Windows has no such key.
 fn under_wine() -> bool {
@@ -135,69 +23,31 @@ fn under_wine() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-impl Target for Win {
-    fn fresh(env: &[(String, String)]) -> Self {
-        env.iter().fold(Win::new(), |w, (k, v)| w.env(k, v))
-    }
-
-    fn call(&self, args: &[&str], stdin: &[u8]) -> (String, i32, String) {
-        let out = self
-            .program(BIN)
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap();
-        (
-            text(&out.stdout),
-            out.status.code().unwrap(),
-            text(&out.stderr),
-        )
-    }
-
-    fn write_config(&self, text: &str) {
-        std::fs::create_dir_all(self.dir()).unwrap();
-        std::fs::write(self.dir().join("config.yaml"), text).unwrap();
-    }
-
-    fn copy_config(&self, from: &Path) {
-        std::fs::create_dir_all(self.dir()).unwrap();
-        std::fs::copy(from, self.dir().join("config.yaml")).unwrap();
-    }
-
-    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        common::snapshot(&self.dir())
-    }
-
-    fn token(&self, url: &str, alias: &str) -> Option<String> {
-        self.credential(url, alias)
-    }
+fn fresh(env: &[(String, String)]) -> Sandbox {
+    env.iter().fold(Sandbox::new(), |w, (k, v)| w.env(k, v))
 }
 
 #[test]
 fn protocol_vectors() {
-    replay::vectors::<Win>();
+    replay::vectors(&fresh);
 }
 
 #[test]
 fn hostile_input_corpus() {
-    replay::hostile::<Win>();
+    replay::hostile(&fresh);
 }
 
 #[test]
 fn credential_manager_round_trip_in_the_default_folder() {
-    let w = Win::new().default_dir();
+    let w = Sandbox::new().with_default_dir();
     let stored = w.ok(
         &["store"],
         r#"{"alias":"win","token":"pipeline_sk_win","active":true}"#,
     );
     assert_eq!(stored, json!({"v":1,"alias":"win","url":URL,"active":true}));
     // In Credential Manager, read back by this process; not in the file.
-    assert_eq!(w.credential(URL, "win").as_deref(), Some("pipeline_sk_win"));
-    let config = w.local.join(".pipeline").join("config.yaml");
+    assert_eq!(w.token(URL, "win").as_deref(), Some("pipeline_sk_win"));
+    let config = w.local_app_data().join(".pipeline").join("config.yaml");
     let text = std::fs::read_to_string(&config).expect("%LOCALAPPDATA%\\.pipeline\\config.yaml");
     assert!(
         text.contains("alias: win") && !text.contains("pipeline_sk_win"),
@@ -211,23 +61,20 @@ fn credential_manager_round_trip_in_the_default_folder() {
     let listed = w.ok(&["list"], "");
     assert_eq!(listed["remotes"][0]["alias"], "win");
     w.ok(&["erase"], r#"{"alias":"win"}"#);
-    assert_eq!(w.credential(URL, "win"), None);
+    assert_eq!(w.token(URL, "win"), None);
     assert_eq!(w.run(&["get"], r#"{"alias":"win"}"#).status.code(), Some(1));
 }
 
 #[test]
 fn the_human_commands() {
-    let w = Win::new();
+    let w = Sandbox::new();
     let out = w.run(
         &["login", "--no-verify", "--alias", "human"],
         "pipeline_sk_human\n",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("Logged in to https://www.mystic.ai as human"));
-    assert_eq!(
-        w.credential(URL, "human").as_deref(),
-        Some("pipeline_sk_human")
-    );
+    assert_eq!(w.token(URL, "human").as_deref(), Some("pipeline_sk_human"));
     assert_eq!(text(&w.run(&["token"], "").stdout), "pipeline_sk_human\n");
     w.ok(
         &["store"],
@@ -241,14 +88,14 @@ fn the_human_commands() {
     assert!(!status.to_string().contains("pipeline_sk_"));
     let out = w.run(&["logout", "human"], "");
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(w.credential(URL, "human"), None);
+    assert_eq!(w.token(URL, "human"), None);
 
     // migrate: a plaintext token, as `pipeline cluster login` writes it, moves to the store.
     w.write_config("active_remote: p\nremotes:\n- alias: p\n  token: pipeline_sk_plain\n  url: https://p.example\n");
     let out = w.run(&["migrate"], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
-        w.credential("https://p.example", "p").as_deref(),
+        w.token("https://p.example", "p").as_deref(),
         Some("pipeline_sk_plain")
     );
     assert!(!w.config().contains("pipeline_sk_plain"));
@@ -256,7 +103,7 @@ fn the_human_commands() {
 
 #[test]
 fn env_in_every_format() {
-    let w = Win::new();
+    let w = Sandbox::new();
     w.ok(&["store"], r#"{"alias":"e","token":"pipeline_sk_env$1"}"#);
     let shell = text(&w.run(&["env"], "").stdout);
     assert_eq!(
@@ -293,7 +140,7 @@ fn env_in_every_format() {
 
 #[test]
 fn exec_hands_over_the_token_and_passes_back_the_exit_code() {
-    let w = Win::new();
+    let w = Sandbox::new();
     w.ok(&["store"], r#"{"alias":"x","token":"pipeline_sk_exec"}"#);
     let out = w.run(
         &[
@@ -309,14 +156,27 @@ fn exec_hands_over_the_token_and_passes_back_the_exit_code() {
     assert_eq!(out.status.code(), Some(300), "{}", text(&out.stderr));
     let said = text(&out.stdout);
     let (token, dir) = said.trim().split_once('|').unwrap();
-    assert_eq!(token, "pipeline_sk_exec");
+    // Relayed output (a pipe here) has the token concealed; --no-mask lets it through.
+    assert_eq!(token, "<concealed by mystic-credential-helper>");
+    let plain = w.run(
+        &[
+            "exec",
+            "--no-mask",
+            "--",
+            "cmd",
+            "/c",
+            "echo %PIPELINE_API_TOKEN%",
+        ],
+        "",
+    );
+    assert_eq!(text(&plain.stdout).trim(), "pipeline_sk_exec");
     let private = PathBuf::from(dir);
-    assert_ne!(private, w.dir(), "the child gets a private PIPELINE_DIR");
+    assert_ne!(private, w.dir, "the child gets a private PIPELINE_DIR");
     assert!(!private.exists(), "removed when the child exits");
     // The SDK's file cache in the private folder is the real one, through a junction. Wine 8
     // makes neither junctions nor directory links (it creates an empty folder instead), so
     // there the link cannot be seen (the README lists this).
-    let probe = std::fs::read_to_string(w.dir().join("files").join("probe"));
+    let probe = std::fs::read_to_string(w.dir.join("files").join("probe"));
     if under_wine() {
         eprintln!("NOT CHECKED under Wine: exec's link to the SDK's file cache");
     } else {
@@ -332,7 +192,7 @@ fn exec_hands_over_the_token_and_passes_back_the_exit_code() {
 
 #[test]
 fn git_and_docker_by_their_names() {
-    let w = Win::new();
+    let w = Sandbox::new();
     let bin = w.root.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
     for name in ["git-credential-mystic.exe", "docker-credential-mystic.exe"] {
@@ -363,19 +223,19 @@ fn git_and_docker_by_their_names() {
     // Another origin under an existing name: kept under a name of its own, never over `gd`.
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
-        w.credential("https://ghcr.io", "gd-ghcr.io").as_deref(),
+        w.token("https://ghcr.io", "gd-ghcr.io").as_deref(),
         Some("x")
     );
-    assert_eq!(w.credential(URL, "gd").as_deref(), Some("pipeline_sk_gd"));
+    assert_eq!(w.token(URL, "gd").as_deref(), Some("pipeline_sk_gd"));
 }
 
 #[test]
 fn configure_docker_writes_under_the_user_profile() {
-    let w = Win::new();
+    let w = Sandbox::new();
     w.ok(&["store"], r#"{"alias":"cd","token":"pipeline_sk_cd"}"#);
     let out = w.run(&["configure", "docker"], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let config = w.profile.join(".docker").join("config.json");
+    let config = w.home.join(".docker").join("config.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
     assert_eq!(doc, json!({"credHelpers": {"www.mystic.ai": "mystic"}}));
     w.run(&["configure", "docker", "--unset"], "");
@@ -385,7 +245,7 @@ fn configure_docker_writes_under_the_user_profile() {
 
 #[test]
 fn config_yaml_is_replaced_atomically_under_the_lock_in_a_private_folder() {
-    let w = Win::new();
+    let w = Sandbox::new();
     // Replacing an existing config.yaml, many writers at once.
     w.ok(
         &["store"],
@@ -417,7 +277,7 @@ fn config_yaml_is_replaced_atomically_under_the_lock_in_a_private_folder() {
     for i in 0..8 {
         assert!(config.contains(&format!("alias: p{i}")), "{config}");
     }
-    let leftovers: Vec<_> = std::fs::read_dir(w.dir())
+    let leftovers: Vec<_> = std::fs::read_dir(&w.dir)
         .unwrap()
         .flatten()
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
@@ -426,7 +286,7 @@ fn config_yaml_is_replaced_atomically_under_the_lock_in_a_private_folder() {
     // The folder the helper created lets only its user and SYSTEM in, like Unix's 0700, where a
     // folder made the usual way also lets Everyone read (under Wine: `(A;OICI;0x1200a9;;;WD)`).
     // Wine keeps the entries, but not their order or the DACL's protected flag (`D:P`).
-    let mine = aces(&w.dir());
+    let mine = aces(&w.dir);
     assert_eq!(mine.len(), 2, "{mine:?}");
     assert!(mine.contains(&"A;OICI;FA;;;SY".to_owned()), "{mine:?}");
     assert!(
@@ -498,7 +358,7 @@ fn dacl(path: &Path) -> String {
 #[test]
 fn login_checks_the_token_against_the_api() {
     let api = Api::start(200);
-    let w = Win::new();
+    let w = Sandbox::new();
     let out = w.run(&["login", "--url", &api.url], "pipeline_sk_api\n");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
@@ -511,7 +371,7 @@ fn login_checks_the_token_against_the_api() {
 /// child behind holding the token.
 #[test]
 fn a_killed_exec_takes_its_child_with_it() {
-    let w = Win::new();
+    let w = Sandbox::new();
     w.ok(&["store"], r#"{"alias":"j","token":"pipeline_sk_job"}"#);
     let marker = w.root.path().join("marker");
     let script = format!(

@@ -122,7 +122,15 @@ mod tests {
     const ENVIRONMENT: &[(&str, &str)] = &[
         (
             "MYSTIC_CREDENTIAL_STORE",
-            "The store when --store is not given: auto, secret-service, keyutils or file.",
+            "The store when --store is not given: auto, secret-service, keyutils, file or windows.",
+        ),
+        (
+            "MYSTIC_WINDOWS_HELPER",
+            "The program the windows store runs as its keyring from WSL: the Windows build of the helper (default: mystic-credential-helper.exe on PATH, on WSL only).",
+        ),
+        (
+            "WSL_DISTRO_NAME, WSL_INTEROP",
+            "Set by WSL: this is WSL, and it can run Windows programs (as are WSL's kernel and its registered interop). There, auto uses the windows store when no Secret Service runs.",
         ),
         (
             "PIPELINE_DIR",

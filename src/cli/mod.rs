@@ -61,6 +61,9 @@ pub enum Command {
     Erase,
     /// List remotes as JSON, never tokens
     List,
+    /// Read, write or delete one keyring item by service and user (what the windows store runs
+    /// from WSL). Stdin: {"action": "get"|"set"|"delete", "service", "user", "token"?}
+    Item,
     Login(login::Login),
     Logout(remote::Logout),
     Use(remote::Use),
@@ -111,6 +114,7 @@ impl Command {
             Command::Store => wire::serve(Json(Action::Store), ctx, io),
             Command::Erase => wire::serve(Json(Action::Erase), ctx, io),
             Command::List => wire::serve(Json(Action::List), ctx, io),
+            Command::Item => wire::serve(Json(Action::Item), ctx, io),
             Command::Git(g) => wire::serve(Git(&g.action), ctx, io),
             Command::Docker(d) => wire::serve(Docker(&d.action), ctx, io),
             Command::Completions { shell } => human(docs::Completions(shell), ctx, io),

@@ -1,6 +1,7 @@
 //! The operations every front end ends in: reading a token (`lookup`), listing remotes, and the
 //! writers, which all go through one transaction (`txn`).
 
+mod item;
 mod lookup;
 mod txn;
 mod write;
@@ -8,6 +9,7 @@ mod write;
 use std::cell::OnceCell;
 use std::path::Path;
 
+pub use item::{ItemAction, ItemState, item};
 pub use lookup::{Found, Listing, config, credentials, list, lookup, lookup_credential, token_of};
 pub use txn::Txn;
 pub use write::{
@@ -95,9 +97,13 @@ impl<'a> Ctx<'a> {
         Ok(Some(Key::new(prefix, url, alias)))
     }
 
-    /// The chosen store's name for messages.
+    /// The chosen store's name for messages: the opened keyring's own (which `auto` chose),
+    /// else the choice's.
     pub fn store_name(&self) -> &'static str {
-        self.kind().map_or("chosen store", store::describe)
+        match self.store.get() {
+            Some(Ok(store)) => store.name(),
+            _ => self.kind().map_or("chosen store", store::describe),
+        }
     }
 
     /// The step that moves a plaintext token into a keyring on this machine: `migrate` into the

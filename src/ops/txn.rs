@@ -274,7 +274,7 @@ impl Drop for Txn<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     use super::*;
     use crate::ops::{self, Activate};
@@ -298,11 +298,14 @@ mod tests {
 
     /// Calls `f` with a context on a folder holding `config`, its in-memory store, and the
     /// folder.
-    fn with_ctx<R>(config: &str, f: impl FnOnce(&Ctx, &MemoryStore, &std::path::Path) -> R) -> R {
+    fn with_ctx<R>(
+        config: &str,
+        f: impl FnOnce(&Ctx, &Arc<MemoryStore>, &std::path::Path) -> R,
+    ) -> R {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config.yaml"), config).unwrap();
         let settings = Settings::new([("PIPELINE_DIR", dir.path())].into_iter().collect(), None);
-        let store = Rc::new(MemoryStore::default());
+        let store = Arc::new(MemoryStore::default());
         let opener = {
             let store = store.clone();
             move |_: &StoreOptions| Ok(Box::new(store.clone()) as Box<dyn Store>)
@@ -331,20 +334,18 @@ mod tests {
             }
             let snapshot = || {
                 let items = store
-                    .items
-                    .borrow()
+                    .items()
                     .iter()
                     .map(|(k, t)| (k.clone(), t.expose().to_owned()))
                     .collect();
                 (std::fs::read(dir.join("config.yaml")).unwrap(), items)
             };
             let before = snapshot();
-            store.calls.set(0);
-            store.fail_on.set(Some(fail_on));
-            store.keep_failing.set(keep_failing);
+            store.fail_on(Some(fail_on), keep_failing);
             let result = op(ctx);
-            store.fail_on.set(None);
-            (result, before, snapshot(), store.calls.get())
+            let calls = store.calls();
+            store.fail_on(None, false);
+            (result, before, snapshot(), calls)
         })
     }
 
@@ -516,7 +517,7 @@ mod tests {
         with_ctx("remotes: []\nx: !!binary eA==\n", |ctx, store, _| {
             let e = store_op("b", "https://b.example", "t_b")(ctx).unwrap_err();
             assert!(e.message.contains("!!binary"), "{}", e.message);
-            assert_eq!(store.calls.get(), 0);
+            assert_eq!(store.calls(), 0);
         });
     }
 }

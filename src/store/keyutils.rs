@@ -76,6 +76,10 @@ fn fail(what: &str, e: KeyError) -> Error {
 }
 
 impl Store for KeyutilsStore {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
     fn get(&self, key: &Key) -> Result<Option<Token>> {
         let description = description(key);
         for id in visible(&description) {

@@ -1,9 +1,11 @@
 //! An in-memory store for tests (as keyring-core ships its mock): `run()` with this store runs the
 //! whole program in process. It can be locked, or made to fail on its N-th call, to test what
-//! callers do when a keyring fails part-way. `main` never uses it.
+//! callers do when a keyring fails part-way. `main` never uses it. Shared through an `Arc`, so a
+//! test keeps it across several `run` calls.
 
-use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{Key, Store};
 use crate::error::{Error, Result};
@@ -11,23 +13,49 @@ use crate::protocol::Token;
 
 #[derive(Default)]
 pub struct MemoryStore {
-    pub items: RefCell<BTreeMap<Key, Token>>,
+    items: Mutex<BTreeMap<Key, Token>>,
     /// When set, every call fails as a locked keyring would.
-    pub locked: bool,
-    /// Calls made so far, and the one (counting from 1) that fails; with `keep_failing`, every
-    /// call after it fails too, as a keyring that went away.
-    pub calls: Cell<usize>,
-    pub fail_on: Cell<Option<usize>>,
-    pub keep_failing: Cell<bool>,
+    locked: bool,
+    /// Calls made so far.
+    calls: AtomicUsize,
+    failing: Mutex<Failing>,
+}
+
+/// Which call (counting from 1) fails, and whether every call after it fails too, as a keyring
+/// that went away.
+#[derive(Default, Clone, Copy)]
+struct Failing {
+    from: Option<usize>,
+    keep: bool,
 }
 
 impl MemoryStore {
+    /// An empty store on which every call fails.
+    pub fn locked() -> Self {
+        MemoryStore {
+            locked: true,
+            ..MemoryStore::default()
+        }
+    }
+
+    pub fn items(&self) -> MutexGuard<'_, BTreeMap<Key, Token>> {
+        self.items.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+
+    /// Counts calls from zero again; call `from` fails (and, with `keep`, every later one).
+    pub fn fail_on(&self, from: Option<usize>, keep: bool) {
+        self.calls.store(0, Ordering::SeqCst);
+        *self.failing.lock().unwrap_or_else(|e| e.into_inner()) = Failing { from, keep };
+    }
+
     fn check(&self) -> Result<()> {
-        self.calls.set(self.calls.get() + 1);
-        let failing = self.fail_on.get().is_some_and(|n| {
-            let call = self.calls.get();
-            call == n || (self.keep_failing.get() && call > n)
-        });
+        let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let Failing { from, keep } = *self.failing.lock().unwrap_or_else(|e| e.into_inner());
+        let failing = from.is_some_and(|n| call == n || (keep && call > n));
         if self.locked || failing {
             return Err(Error::unavailable("memory store is locked"));
         }
@@ -35,31 +63,22 @@ impl MemoryStore {
     }
 }
 
-impl Store for MemoryStore {
+impl Store for Arc<MemoryStore> {
+    fn name(&self) -> &'static str {
+        "in-memory store"
+    }
+
     fn get(&self, key: &Key) -> Result<Option<Token>> {
         self.check()?;
-        Ok(self.items.borrow().get(key).cloned())
+        Ok(self.items().get(key).cloned())
     }
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
         self.check()?;
-        self.items.borrow_mut().insert(key.clone(), token.clone());
+        self.items().insert(key.clone(), token.clone());
         Ok(())
     }
     fn delete(&self, key: &Key) -> Result<bool> {
         self.check()?;
-        Ok(self.items.borrow_mut().remove(key).is_some())
-    }
-}
-
-/// Lets a test keep the store across several `run` calls.
-impl Store for std::rc::Rc<MemoryStore> {
-    fn get(&self, key: &Key) -> Result<Option<Token>> {
-        (**self).get(key)
-    }
-    fn set(&self, key: &Key, token: &Token) -> Result<()> {
-        (**self).set(key, token)
-    }
-    fn delete(&self, key: &Key) -> Result<bool> {
-        (**self).delete(key)
+        Ok(self.items().remove(key).is_some())
     }
 }

@@ -13,7 +13,10 @@ pub mod memory;
 mod native;
 #[cfg(target_os = "linux")]
 mod secret_service;
+#[cfg(target_os = "linux")]
+mod wsl;
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -40,6 +43,8 @@ impl Key {
 }
 
 pub trait Store {
+    /// The keyring's name for messages and `status`.
+    fn name(&self) -> &'static str;
     fn get(&self, key: &Key) -> Result<Option<Token>>;
     fn set(&self, key: &Key, token: &Token) -> Result<()>;
     /// Returns whether there was an item to delete.
@@ -63,6 +68,22 @@ pub struct StoreOptions {
     /// Whether a person can answer a Secret Service prompt here, and how long to wait for one.
     pub person: bool,
     pub prompt_wait: Duration,
+    /// Whether this is WSL, and whether it can run Windows programs.
+    pub wsl: Wsl,
+    /// The Windows build of the helper, for the `windows` store on Linux:
+    /// `MYSTIC_WINDOWS_HELPER`, else (on WSL) `mystic-credential-helper.exe` on PATH.
+    pub windows_helper: Option<PathBuf>,
+}
+
+/// The Windows Subsystem for Linux, as far as the `windows` store cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wsl {
+    /// Not WSL.
+    No,
+    /// WSL with interop turned off: it cannot run Windows programs.
+    InteropOff,
+    /// WSL that can run Windows programs.
+    Interop,
 }
 
 /// `--store` / `MYSTIC_CREDENTIAL_STORE`.
@@ -78,12 +99,17 @@ pub enum StoreKind {
     Keyutils,
     /// Plaintext in config.yaml, where the SDK reads it. An explicit opt-in
     File,
+    /// Windows Credential Manager; under WSL, through the Windows build of the helper
+    /// (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)
+    Windows,
 }
 
 impl StoreKind {
     pub fn parse(name: &str) -> Result<StoreKind> {
         <StoreKind as clap::ValueEnum>::from_str(name, false).map_err(|_| {
-            Error::invalid("unknown store; expected auto, secret-service, keyutils or file")
+            Error::invalid(
+                "unknown store; expected auto, secret-service, keyutils, file or windows",
+            )
         })
     }
 }
@@ -98,6 +124,23 @@ pub fn describe(kind: StoreKind) -> &'static str {
         StoreKind::SecretService => "Secret Service",
         StoreKind::Keyutils => "kernel keyring (keyutils)",
         StoreKind::File => "config.yaml (plaintext)",
+        #[cfg(target_os = "linux")]
+        StoreKind::Windows => wsl::NAME,
+        #[cfg(not(target_os = "linux"))]
+        StoreKind::Windows => "Windows Credential Manager",
+    }
+}
+
+/// Windows' Credential Manager keeps at most 2,560 bytes of secret, and a token goes in as
+/// UTF-16: a longer one is refused with the reason, before anything is written.
+pub fn credential_manager_fits(token: &Token) -> Result<()> {
+    const MAX_BYTES: usize = 2560;
+    let bytes = token.expose().encode_utf16().count() * 2;
+    match bytes <= MAX_BYTES {
+        true => Ok(()),
+        false => Err(Error::invalid(format!(
+            "the token is {bytes} bytes as UTF-16, and Windows Credential Manager keeps at most {MAX_BYTES} (1,280 characters of plain ASCII); choose another store for it"
+        ))),
     }
 }
 
@@ -119,7 +162,6 @@ impl Deadline {
     }
 
     /// When it passes (the Secret Service client races its calls against it).
-    #[cfg(target_os = "linux")]
     pub fn at(self) -> Instant {
         self.0
     }
@@ -136,9 +178,9 @@ impl Deadline {
         )
     }
 
-    /// Runs `f` on a worker thread and waits for it until the deadline, for the OS keyrings'
-    /// blocking APIs. An abandoned call ends with the process, which exits soon after.
-    #[cfg(any(target_os = "macos", target_os = "windows"))]
+    /// Runs `f` on a worker thread and waits for it until the deadline, for blocking calls (the
+    /// OS keyrings' APIs, a Windows program under WSL). An abandoned call ends with the
+    /// process, which exits soon after.
     pub fn run<T: Send + 'static>(
         &self,
         name: &str,
@@ -162,10 +204,16 @@ pub fn open(options: &StoreOptions) -> Result<Box<dyn Store>> {
     let deadline = Deadline::start();
     match options.kind {
         #[cfg(target_os = "linux")]
-        StoreKind::Auto | StoreKind::SecretService => secret_service::open(options, deadline),
+        StoreKind::Auto => auto(options, deadline),
+        #[cfg(target_os = "linux")]
+        StoreKind::SecretService => secret_service::open(options, deadline),
         #[cfg(target_os = "linux")]
         StoreKind::Keyutils => keyutils::open(),
-        #[cfg(any(target_os = "macos", target_os = "windows"))]
+        #[cfg(target_os = "linux")]
+        StoreKind::Windows => wsl::open(options, deadline),
+        #[cfg(target_os = "windows")]
+        StoreKind::Auto | StoreKind::Windows => native::open(deadline),
+        #[cfg(target_os = "macos")]
         StoreKind::Auto => native::open(deadline),
         StoreKind::File => Err(Error::invalid("the file store is not a keyring")),
         #[cfg(not(target_os = "linux"))]
@@ -173,5 +221,19 @@ pub fn open(options: &StoreOptions) -> Result<Box<dyn Store>> {
             "the {} store does not exist on this platform; use --store auto or --store file",
             describe(other)
         ))),
+    }
+}
+
+/// `auto` on Linux: the Secret Service; on WSL that can run the Windows build, Windows' own
+/// store when no Secret Service runs (WSL seldom has one, and its kernel keyring forgets
+/// everything at `wsl --shutdown`).
+#[cfg(target_os = "linux")]
+fn auto(options: &StoreOptions, deadline: Deadline) -> Result<Box<dyn Store>> {
+    if options.wsl != Wsl::Interop || options.windows_helper.is_none() {
+        return secret_service::open(options, deadline);
+    }
+    match secret_service::open_if_running(options, deadline) {
+        Some(store) => Ok(store),
+        None => wsl::open(options, deadline),
     }
 }

@@ -72,6 +72,10 @@ impl NativeStore {
 }
 
 impl Store for NativeStore {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
     fn get(&self, key: &Key) -> Result<Option<Token>> {
         match self.call(key, |entry| entry.get_password())? {
             Ok(text) => Token::new(text)
@@ -83,6 +87,8 @@ impl Store for NativeStore {
     }
 
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
+        #[cfg(target_os = "windows")]
+        super::credential_manager_fits(token)?;
         let token = token.clone();
         self.call(key, move |entry| entry.set_password(token.expose()))?
             .map_err(|e| self.fail(key, e))

@@ -8,7 +8,7 @@ use signal_hook::iterator::SignalsInfo;
 use signal_hook::iterator::exfiltrator::WithOrigin;
 use signal_hook::low_level::siginfo::{Cause, Origin};
 
-use super::unix::{FORWARDED, forward};
+use super::unix::{FORWARDED, forward, restore_default_signals};
 
 /// No core dumps of the helper: it holds tokens in memory (under `exec`, for the child's whole
 /// life), and a core file would put them on disk. The process is marked not dumpable, which also
@@ -20,6 +20,14 @@ pub fn disable_core_dumps() {
 
 /// `execve` makes the child of `exec` dumpable again: nothing to do.
 pub fn restore_core_dumps_in_child(_command: &mut Command) {}
+
+/// A bigger pipe buffer (1 MiB, the unprivileged maximum) for a pipe `exec` relays: fewer
+/// switches between the child and the relay.
+pub fn widen_pipe(pipe: &std::io::PipeReader) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: fcntl on a pipe we own; failure leaves the default size.
+    unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20) };
+}
 
 /// Puts `exec`'s child in a process group of its own, where no terminal's job control needs it
 /// in ours: then a signal sent to our group reaches the child once, forwarded, instead of twice.
@@ -73,6 +81,7 @@ impl Signals {
         let status = child.wait();
         handle.close();
         let _ = forwarder.join();
+        restore_default_signals();
         status
     }
 }
@@ -93,4 +102,19 @@ fn has_controlling_terminal() -> bool {
     let mut options = std::fs::OpenOptions::new();
     options.custom_flags(libc::O_NOCTTY);
     options.read(true).write(true).open("/dev/tty").is_ok()
+}
+
+/// Whether this runs on WSL's kernel (its release names Microsoft).
+pub fn wsl_kernel() -> bool {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .is_ok_and(|release| release.to_ascii_lowercase().contains("microsoft"))
+}
+
+/// Whether WSL's interop is registered with binfmt_misc (it is, unless turned off).
+pub fn wsl_interop() -> bool {
+    ["WSLInterop", "WSLInterop-late"].iter().any(|name| {
+        std::path::Path::new("/proc/sys/fs/binfmt_misc")
+            .join(name)
+            .exists()
+    })
 }

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use signal_hook::iterator::Signals as Caught;
 
-use super::unix::{FORWARDED, forward};
+use super::unix::{FORWARDED, forward, restore_default_signals};
 
 /// The core size limit the helper started with, for `exec`'s child.
 static CORE_LIMIT: OnceLock<(libc::rlim_t, libc::rlim_t)> = OnceLock::new();
@@ -41,6 +41,9 @@ pub fn restore_core_dumps_in_child(command: &mut Command) {
     }
 }
 
+/// The default pipe size is kept.
+pub fn widen_pipe(_pipe: &std::io::PipeReader) {}
+
 /// Without a parent-death signal the child stays in the helper's group, so a signal to the group
 /// still ends both.
 pub fn isolate_child(_command: &mut Command) -> bool {
@@ -72,6 +75,16 @@ impl Signals {
         let status = child.wait();
         handle.close();
         let _ = forwarder.join();
+        restore_default_signals();
         status
     }
+}
+
+/// WSL is Linux only.
+pub fn wsl_kernel() -> bool {
+    false
+}
+
+pub fn wsl_interop() -> bool {
+    false
 }

@@ -26,3 +26,10 @@ pub use macos::*;
 mod windows;
 #[cfg(windows)]
 pub use windows::*;
+
+/// One of the process's output streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}

@@ -98,6 +98,48 @@ pub fn exit_of(status: ExitStatus) -> Result<i32, i32> {
     }
 }
 
+/// A handle of its own on one of the process's output streams, unbuffered: what `exec` relays
+/// goes out as it arrives.
+pub fn stream_file(stream: super::Stream) -> io::Result<File> {
+    use std::os::fd::AsFd;
+    let owned = match stream {
+        super::Stream::Stdout => std::io::stdout().as_fd().try_clone_to_owned(),
+        super::Stream::Stderr => std::io::stderr().as_fd().try_clone_to_owned(),
+    };
+    owned.map(Into::into)
+}
+
+/// Whether two output streams lead to the same file or pipe (`>log 2>&1`).
+pub fn same_file(a: super::Stream, b: super::Stream) -> bool {
+    let id = |stream| {
+        let meta = stream_file(stream).and_then(|f| f.metadata()).ok()?;
+        Some((meta.dev(), meta.ino()))
+    };
+    matches!((id(a), id(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// The default action again for the signals `exec` caught, once its child has exited:
+/// signal-hook leaves them ignored when it stops listening, and a helper still relaying the
+/// output of what the child left behind must stay killable.
+pub(super) fn restore_default_signals() {
+    for signal in FORWARDED {
+        // SAFETY: setting a standard disposition for a signal number we know.
+        unsafe { libc::signal(signal, libc::SIG_DFL) };
+    }
+}
+
+/// Starts a program in a process group of its own.
+pub fn own_process_group(command: &mut std::process::Command) {
+    std::os::unix::process::CommandExt::process_group(command, 0);
+}
+
+/// Kills a child started with `own_process_group`, and everything else in its group.
+pub fn kill_process_group(child: &mut std::process::Child) {
+    // SAFETY: kill(2) on the group of a child we have not reaped yet.
+    unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL) };
+    let _ = child.wait();
+}
+
 /// The signals `exec` passes on to its child.
 pub(super) const FORWARDED: [i32; 6] = {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};

@@ -262,5 +262,33 @@ pub fn read_hidden(prompt: &str) -> std::io::Result<String> {
     rpassword::prompt_password(prompt)
 }
 
+/// A handle of its own on one of the process's output streams, unbuffered: what `exec` relays
+/// goes out as it arrives.
+pub fn stream_file(stream: super::Stream) -> std::io::Result<std::fs::File> {
+    use std::os::windows::io::AsHandle;
+    let owned = match stream {
+        super::Stream::Stdout => std::io::stdout().as_handle().try_clone_to_owned(),
+        super::Stream::Stderr => std::io::stderr().as_handle().try_clone_to_owned(),
+    };
+    owned.map(Into::into)
+}
+
+/// The default pipe size is kept.
+pub fn widen_pipe(_pipe: &std::io::PipeReader) {}
+
+/// Not told apart on Windows: stdout and stderr get a relay each.
+pub fn same_file(_a: super::Stream, _b: super::Stream) -> bool {
+    false
+}
+
 /// No signal is ever deferred on Windows.
 pub fn defer_signal(_signal: i32) {}
+
+/// WSL is Linux only.
+pub fn wsl_kernel() -> bool {
+    false
+}
+
+pub fn wsl_interop() -> bool {
+    false
+}

@@ -12,8 +12,10 @@ use serde_json::Value;
 use super::{Answered, Protocol};
 use crate::config::Refused;
 use crate::error::{Error, ErrorKind, Exit, Result};
-use crate::ops::{self, Activate, Ctx};
+use crate::ops::{self, Activate, Ctx, ItemAction, ItemState};
+use crate::protocol::validate::check_text;
 use crate::protocol::{Alias, ListedRemote, Origin, Selector, Source, Token};
+use crate::store::Key;
 use crate::streams::Io;
 
 pub const VERSION: u64 = 1;
@@ -24,6 +26,8 @@ pub enum Action {
     Store,
     Erase,
     List,
+    /// One keyring item by service and user (what the `windows` store runs from WSL).
+    Item,
 }
 
 #[derive(Debug, PartialEq)]
@@ -37,6 +41,10 @@ pub enum Request {
     },
     Erase(Selector),
     List,
+    Item {
+        key: Key,
+        action: ItemAction,
+    },
 }
 
 /// A successful answer, inside the envelope.
@@ -68,10 +76,28 @@ pub enum Response {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         refused: Vec<Refused>,
     },
+    Item {
+        found: bool,
+        #[serde(
+            serialize_with = "expose_some",
+            skip_serializing_if = "Option::is_none"
+        )]
+        token: Option<Token>,
+    },
 }
 
 fn expose<S: serde::Serializer>(token: &Token, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(token.expose())
+}
+
+fn expose_some<S: serde::Serializer>(
+    token: &Option<Token>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match token {
+        Some(token) => expose(token, s),
+        None => s.serialize_none(),
+    }
 }
 
 #[derive(Serialize)]
@@ -179,6 +205,10 @@ fn answer(ctx: &Ctx, request: Request) -> Result<Answered<Response>> {
                 refused,
             })
         }
+        Request::Item { key, action } => {
+            let ItemState { found, token } = ops::item(ctx, &key, action)?;
+            Answered::plain(Response::Item { found, token })
+        }
     })
 }
 
@@ -206,6 +236,7 @@ fn fields(action: Action) -> &'static [&'static str] {
         Action::Get | Action::Erase => &["alias", "url"],
         Action::Store => &["alias", "url", "token", "active"],
         Action::List => &[],
+        Action::Item => &["action", "service", "user", "token"],
     }
 }
 
@@ -235,8 +266,20 @@ pub fn decode(action: Action, input: &[u8]) -> Result<Request> {
             Request::Erase(sel)
         }
         Action::List => Request::List,
+        Action::Item => f.item()?,
     };
     Ok(request)
+}
+
+/// A service or user name of a keyring item: text on one line, 1 to 1024 bytes.
+fn item_name(field: &'static str) -> impl FnOnce(String) -> Result<String> {
+    move |s| {
+        check_text(field, &s)?;
+        match (1..=1024).contains(&s.len()) {
+            true => Ok(s),
+            false => Err(Error::invalid(format!("{field} must be 1-1024 bytes long"))),
+        }
+    }
 }
 
 fn missing(field: &str) -> Error {
@@ -303,6 +346,31 @@ impl Fields {
             alias: self.text("alias", Alias::new)?,
             url: self.text("url", |s| Origin::parse(&s))?,
         })
+    }
+
+    /// `item`: the action, the item's name, and a token exactly when the action is `set`.
+    fn item(&mut self) -> Result<Request> {
+        let name = self.text("action", Ok)?.ok_or_else(|| missing("action"))?;
+        let key = Key {
+            service: self
+                .text("service", item_name("service"))?
+                .ok_or_else(|| missing("service"))?,
+            user: self
+                .text("user", item_name("user"))?
+                .ok_or_else(|| missing("user"))?,
+        };
+        let token = self.text("token", Token::new)?;
+        let action = match (name.as_str(), token) {
+            ("get", None) => ItemAction::Get,
+            ("set", Some(token)) => ItemAction::Set(token),
+            ("set", None) => return Err(missing("token")),
+            ("delete", None) => ItemAction::Delete,
+            ("get" | "delete", Some(_)) => {
+                return Err(Error::invalid("`token` goes only with the action set"));
+            }
+            _ => return Err(Error::invalid("`action` must be get, set or delete")),
+        };
+        Ok(Request::Item { key, action })
     }
 
     fn refuse_unknown(&self, known: &[&str]) -> Result<()> {

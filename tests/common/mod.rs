@@ -1,10 +1,11 @@
-//! Shared harness for the integration tests: each test gets its own HOME, PIPELINE_DIR and
-//! keyring service prefix, and drives the real binary against the private Secret Service that
-//! scripts/test.sh starts. Nothing here reads or writes the user's own keyring or ~/.pipeline.
+//! The one test harness: a `Sandbox` is a test's own HOME, PIPELINE_DIR and keyring item
+//! prefix, and a runner: the real binary (against the private Secret Service that
+//! scripts/test.sh starts, the kernel keyring, or, on Windows under Wine, Credential Manager), or
+//! `run()` in this process with the in-memory store. Nothing here reads or writes the user's own
+//! keyring or ~/.pipeline.
 #![allow(dead_code)]
 
 pub mod api;
-pub mod in_process;
 #[cfg(target_os = "linux")]
 pub mod kernel_keys;
 #[cfg(target_os = "linux")]
@@ -15,15 +16,24 @@ pub mod replay;
 #[cfg(target_os = "linux")]
 pub mod secret_services;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{ExitStatus, Output};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
+use mystic_credential_helper::environment::Environment;
+use mystic_credential_helper::store::memory::MemoryStore;
+use mystic_credential_helper::store::{Key, Store, StoreOptions};
+use mystic_credential_helper::{Io, run};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_mystic-credential-helper");
+pub const URL: &str = "https://www.mystic.ai";
 
-/// The private session bus; running the tests any other way is a set-up error, not a skip.
+/// The private session bus; running the system tests any other way is a set-up error, not a
+/// skip.
 pub fn bus() -> String {
     std::env::var("DBUS_SESSION_BUS_ADDRESS").expect(
         "DBUS_SESSION_BUS_ADDRESS is unset: run the tests with scripts/test.sh, which starts a private Secret Service",
@@ -31,28 +41,62 @@ pub fn bus() -> String {
 }
 
 /// How long any one process under test may run before it counts as hung.
-pub const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(120);
+pub const WATCHDOG: Duration = Duration::from_secs(120);
 
-/// A test's own HOME, PIPELINE_DIR and keyring service prefix. Dropping it removes the folder and
-/// every kernel key whose name holds the prefix, so no test leaves a key behind.
+/// Lossy text of a process's output.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// How a sandbox runs the helper.
+pub enum Runner {
+    /// The real binary, as a separate process.
+    Binary,
+    /// `run()` in this process, with a Cursor for stdin and the in-memory store as the keyring:
+    /// no D-Bus, no kernel keys, no Python (plain `cargo test`, mutation testing).
+    InProcess(Arc<MemoryStore>),
+}
+
+/// A test's own HOME, PIPELINE_DIR and keyring item prefix, and how it runs the helper.
+/// Dropping it removes the folder and every kernel key whose name holds the prefix, so no test
+/// leaves a key behind.
 pub struct Sandbox {
     pub root: tempfile::TempDir,
     pub home: PathBuf,
     pub dir: PathBuf,
+    /// Whether PIPELINE_DIR is set (else `dir` is the SDK's default folder).
+    dir_set: bool,
     pub prefix: String,
     /// The session bus of its Secret Service (scripts/test.sh's shared gnome-keyring unless
-    /// `on` names another).
-    pub bus: String,
+    /// `on` names another); none on Windows and in process.
+    pub bus: Option<String>,
     extra_env: Vec<(String, String)>,
+    watchdog: Duration,
+    runner: Runner,
 }
 
 impl Sandbox {
+    /// The real binary.
     pub fn new() -> Sandbox {
+        let bus = cfg!(target_os = "linux").then(bus);
+        Sandbox::with_runner(Runner::Binary, bus)
+    }
+
+    /// The real binary with no session bus at all (WSL, a container, a headless server).
+    pub fn without_bus() -> Sandbox {
+        Sandbox::with_runner(Runner::Binary, None)
+    }
+
+    /// `run()` in this process, with an empty in-memory keyring.
+    pub fn in_process() -> Sandbox {
+        Sandbox::with_runner(Runner::InProcess(Arc::default()), None)
+    }
+
+    fn with_runner(runner: Runner, bus: Option<String>) -> Sandbox {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let root = tempfile::tempdir().unwrap();
         let home = root.path().join("home");
         std::fs::create_dir(&home).unwrap();
-        let dir = home.join(".pipeline");
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -62,20 +106,44 @@ impl Sandbox {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
-        Sandbox {
+        let sandbox = Sandbox {
             root,
+            dir: home.join(".pipeline"),
             home,
-            dir,
+            dir_set: true,
             prefix,
-            bus: bus(),
+            bus,
             extra_env: Vec::new(),
+            watchdog: WATCHDOG,
+            runner,
+        };
+        std::fs::create_dir_all(sandbox.local_app_data()).unwrap();
+        sandbox
+    }
+
+    /// The in-process keyring, now locked: every call fails as a locked keyring's would.
+    pub fn locked(mut self) -> Self {
+        let store = MemoryStore::locked();
+        assert!(
+            matches!(self.runner, Runner::InProcess(_)),
+            "in process only"
+        );
+        self.runner = Runner::InProcess(Arc::new(store));
+        self
+    }
+
+    /// The in-memory keyring of an in-process sandbox.
+    pub fn memory(&self) -> &Arc<MemoryStore> {
+        match &self.runner {
+            Runner::InProcess(store) => store,
+            Runner::Binary => panic!("a binary sandbox has a real keyring"),
         }
     }
 
     /// Talk to this Secret Service instead of the shared one.
     #[cfg(target_os = "linux")]
     pub fn on(mut self, daemon: &secret_services::Daemon) -> Self {
-        self.bus = daemon.bus.clone();
+        self.bus = Some(daemon.bus.clone());
         self
     }
 
@@ -97,59 +165,155 @@ impl Sandbox {
         self
     }
 
+    /// No PIPELINE_DIR: the SDK's default folder (`%LOCALAPPDATA%\.pipeline` on Windows,
+    /// `~/.pipeline` elsewhere).
+    pub fn with_default_dir(mut self) -> Self {
+        self.dir_set = false;
+        self.dir = match cfg!(windows) {
+            true => self.local_app_data().join(".pipeline"),
+            false => self.home.join(".pipeline"),
+        };
+        self
+    }
+
+    /// How long one command may run before the test fails as hung.
+    pub fn with_watchdog(mut self, watchdog: Duration) -> Self {
+        self.watchdog = watchdog;
+        self
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.extra_env.push((key.into(), value.into()));
         self
     }
 
+    /// `%LOCALAPPDATA%` on Windows.
+    pub fn local_app_data(&self) -> PathBuf {
+        self.home.join("AppData").join("Local")
+    }
+
     /// The whole environment a sandboxed process gets (later entries win).
     pub fn envs(&self) -> Vec<(String, String)> {
-        let mut vars = vec![
-            ("PATH".to_owned(), std::env::var("PATH").unwrap_or_default()),
-            ("HOME".to_owned(), self.home.display().to_string()),
-            ("PIPELINE_DIR".to_owned(), self.dir.display().to_string()),
-            (
-                "MYSTIC_KEYRING_SERVICE_PREFIX".to_owned(),
-                self.prefix.clone(),
-            ),
-            ("DBUS_SESSION_BUS_ADDRESS".to_owned(), self.bus.clone()),
-        ];
+        // What a Windows process needs to start.
+        let inherited: &[&str] = match cfg!(windows) {
+            true => &["SystemRoot", "windir", "PATH", "TEMP", "TMP", "ComSpec"],
+            false => &["PATH"],
+        };
+        let mut vars: Vec<(String, String)> = inherited
+            .iter()
+            .map(|k| (k.to_string(), std::env::var(k).unwrap_or_default()))
+            .collect();
+        let home = self.home.display().to_string();
+        match cfg!(windows) {
+            true => vars.extend([
+                ("USERPROFILE".to_owned(), home),
+                (
+                    "LOCALAPPDATA".to_owned(),
+                    self.local_app_data().display().to_string(),
+                ),
+            ]),
+            false => vars.push(("HOME".to_owned(), home)),
+        }
+        if self.dir_set {
+            vars.push(("PIPELINE_DIR".to_owned(), self.dir.display().to_string()));
+        }
+        vars.push((
+            "MYSTIC_KEYRING_SERVICE_PREFIX".to_owned(),
+            self.prefix.clone(),
+        ));
+        if let Some(bus) = &self.bus {
+            vars.push(("DBUS_SESSION_BUS_ADDRESS".to_owned(), bus.clone()));
+        }
         vars.extend(self.extra_env.iter().cloned());
         vars
+    }
+
+    /// `envs()` as the library takes them.
+    pub fn environment(&self) -> Environment {
+        self.envs().into_iter().collect()
     }
 
     /// Any program with a clean environment: only what this sandbox sets. A watchdog, not a
     /// performance bound: a process that hangs is killed and the test fails instead of hanging.
     pub fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> assert_cmd::Command {
         let mut c = assert_cmd::Command::new(program);
-        c.env_clear().envs(self.envs()).timeout(WATCHDOG);
+        c.env_clear().envs(self.envs()).timeout(self.watchdog);
         c
     }
 
     /// The binary with a clean environment.
     pub fn cmd(&self) -> assert_cmd::Command {
+        assert!(
+            matches!(self.runner, Runner::Binary),
+            "a binary sandbox only"
+        );
         self.program(BIN)
     }
 
+    /// Runs the helper with these arguments and stdin, by either runner.
     pub fn run(&self, args: &[&str], stdin: impl Into<Vec<u8>>) -> Output {
-        self.cmd().args(args).write_stdin(stdin).output().unwrap()
+        let stdin = stdin.into();
+        match &self.runner {
+            Runner::Binary => self.cmd().args(args).write_stdin(stdin).output().unwrap(),
+            Runner::InProcess(store) => self.run_in_process(store.clone(), args, &stdin),
+        }
+    }
+
+    fn run_in_process(&self, store: Arc<MemoryStore>, args: &[&str], stdin: &[u8]) -> Output {
+        let argv: Vec<OsString> = std::iter::once("mystic-credential-helper")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect();
+        let env = self.environment();
+        let opener = move |_: &StoreOptions| Ok(Box::new(store.clone()) as Box<dyn Store>);
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let io = Io {
+            stdin: &mut std::io::Cursor::new(stdin),
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            interactive: false,
+        };
+        let code = run(argv, &env, io, &opener).code();
+        Output {
+            status: exit_status(code),
+            stdout,
+            stderr,
+        }
+    }
+
+    /// (stdout, exit code, stderr) as text; a command still running at the watchdog fails the
+    /// test.
+    pub fn run_text(&self, args: &[&str], stdin: &[u8]) -> (String, i32, String) {
+        let out = self.run(args, stdin);
+        let code = out.status.code().unwrap_or_else(|| {
+            panic!(
+                "{args:?}: killed, or still running after {:?}",
+                self.watchdog
+            )
+        });
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            code,
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    /// stdout as JSON (`Null` when it is none) and the exit code.
+    pub fn json(&self, args: &[&str], stdin: &str) -> (Value, i32) {
+        let (stdout, code, _) = self.run_text(args, stdin.as_bytes());
+        (serde_json::from_str(&stdout).unwrap_or(Value::Null), code)
     }
 
     /// Runs a protocol action; returns (stdout JSON, exit code, stderr).
     pub fn call(&self, args: &[&str], stdin: &str) -> (Value, i32, String) {
-        let out = self.run(args, stdin);
-        let stdout = String::from_utf8(out.stdout).unwrap();
+        let (stdout, code, stderr) = self.run_text(args, stdin.as_bytes());
         let json = serde_json::from_str(&stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout:?}"));
         assert!(
             stdout.ends_with('\n') && stdout.matches('\n').count() == 1,
             "{stdout:?}"
         );
-        (
-            json,
-            out.status.code().unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
+        (json, code, stderr)
     }
 
     /// Runs an action that must succeed and returns its JSON.
@@ -206,17 +370,58 @@ impl Sandbox {
         std::fs::write(self.config_path(), text).unwrap();
     }
 
+    pub fn copy_config(&self, from: &Path) {
+        std::fs::create_dir_all(&self.dir).unwrap();
+        std::fs::copy(from, self.config_path()).unwrap();
+    }
+
+    /// Every file in the config folder with its bytes (see `snapshot`).
+    pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        snapshot(&self.dir)
+    }
+
     pub fn service(&self, url: &str) -> String {
         format!("{}{url}", self.prefix)
     }
 
+    /// The keyring item of (url, alias), as the helper names it.
+    pub fn key(&self, url: &str, alias: &str) -> Key {
+        Key {
+            service: self.service(url),
+            user: alias.to_owned(),
+        }
+    }
+
+    /// The token stored for (url, alias), read by another client: secret-tool on the sandbox's
+    /// bus, this test process from Credential Manager, or the in-memory store.
+    pub fn token(&self, url: &str, alias: &str) -> Option<String> {
+        match &self.runner {
+            Runner::InProcess(store) => store
+                .items()
+                .get(&self.key(url, alias))
+                .map(|t| t.expose().to_owned()),
+            #[cfg(windows)]
+            Runner::Binary => credential_manager(&self.service(url), alias),
+            #[cfg(not(windows))]
+            Runner::Binary => self.lookup(url, alias),
+        }
+    }
+
     /// The token as another Secret Service client (libsecret's secret-tool) sees it.
     pub fn lookup(&self, url: &str, alias: &str) -> Option<String> {
-        secret_tool_lookup_on(&self.bus, &self.service(url), alias)
+        let bus = self.bus.as_deref().expect("a Secret Service sandbox");
+        secret_tool_lookup_on(bus, &self.service(url), alias)
     }
 
     pub fn plant(&self, url: &str, alias: &str, token: &str) {
-        secret_tool_store_on(&self.bus, &self.service(url), alias, token);
+        let bus = self.bus.as_deref().expect("a Secret Service sandbox");
+        secret_tool_store_on(bus, &self.service(url), alias, token);
+    }
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Sandbox::new()
     }
 }
 
@@ -224,10 +429,30 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         // Only for prefixes of our own: `mystic:` would match the user's real keys.
-        if self.prefix.starts_with("mystic-test-") {
+        if self.prefix.starts_with("mystic-test-") && matches!(self.runner, Runner::Binary) {
             kernel_keys::remove_matching(&self.prefix);
         }
     }
+}
+
+/// An exit status with this code, for an in-process run.
+fn exit_status(code: i32) -> ExitStatus {
+    #[cfg(unix)]
+    return std::os::unix::process::ExitStatusExt::from_raw((code & 0xff) << 8);
+    #[cfg(windows)]
+    return std::os::windows::process::ExitStatusExt::from_raw(code as u32);
+}
+
+/// A token in Credential Manager, read by this (second) process itself.
+#[cfg(windows)]
+pub fn credential_manager(service: &str, user: &str) -> Option<String> {
+    use keyring_core::api::CredentialStoreApi;
+    let store = windows_native_keyring_store::Store::new().unwrap();
+    store
+        .build(service, user, None)
+        .unwrap()
+        .get_password()
+        .ok()
 }
 
 /// The venv Python with the real SDK, PyYAML and keyring (scripts/test.sh makes it).

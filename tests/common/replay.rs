@@ -1,24 +1,13 @@
-//! Replays protocol/vectors and the hostile corpus against a `Target`: the real binary with the
-//! real keyring (tests/vectors.rs), or `run()` in process with the in-memory store
-//! (tests/in_process.rs). Every request and response is checked against protocol/schema.
+//! Replays protocol/vectors and the hostile corpus against sandboxes from `fresh`: the real
+//! binary with a real keyring (tests/system/vectors.rs, tests/windows.rs), or `run()` in process
+//! with the in-memory store (tests/in_process). Every request and response is checked against
+//! protocol/schema.
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use super::Sandbox;
 
-/// What a replay needs from the program under test.
-pub trait Target {
-    /// A fresh target, with these extra environment variables.
-    fn fresh(env: &[(String, String)]) -> Self;
-    /// (stdout, exit code, stderr)
-    fn call(&self, args: &[&str], stdin: &[u8]) -> (String, i32, String);
-    fn write_config(&self, text: &str);
-    fn copy_config(&self, from: &Path);
-    /// Every file in the config folder with its bytes (the lock file left out).
-    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)>;
-    /// The token stored for (url, alias), as the keyring has it.
-    fn token(&self, url: &str, alias: &str) -> Option<String>;
-}
+use serde_json::Value;
 
 pub fn protocol_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("protocol")
@@ -44,7 +33,7 @@ fn assert_valid(validator: &jsonschema::Validator, value: &Value, what: &str) {
 /// The action word in argv (after any --store option).
 fn action(args: &[String]) -> &str {
     args.iter()
-        .find(|a| ["get", "store", "erase", "list"].contains(&a.as_str()))
+        .find(|a| ["get", "store", "erase", "list", "item"].contains(&a.as_str()))
         .expect("vector step names an action")
 }
 
@@ -62,7 +51,10 @@ fn matches(expected: &Value, actual: &Value) -> bool {
     }
 }
 
-pub fn vectors<T: Target>() {
+/// Makes a fresh sandbox with these extra environment variables.
+pub type Fresh<'a> = &'a dyn Fn(&[(String, String)]) -> Sandbox;
+
+pub fn vectors(fresh: Fresh) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(protocol_dir().join("vectors"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -83,7 +75,7 @@ pub fn vectors<T: Target>() {
                     .collect()
             })
             .unwrap_or_default();
-        let target = T::fresh(&env);
+        let target = fresh(&env);
         if let Some(config) = vector.get("config").and_then(Value::as_str) {
             target.write_config(config);
         }
@@ -98,12 +90,7 @@ pub fn vectors<T: Target>() {
     }
 }
 
-fn replay_step<T: Target>(
-    target: &T,
-    step: &Value,
-    what: &str,
-    error_schema: &jsonschema::Validator,
-) {
+fn replay_step(target: &Sandbox, step: &Value, what: &str, error_schema: &jsonschema::Validator) {
     let args: Vec<String> = serde_json::from_value(step["args"].clone()).unwrap();
     let act = action(&args);
     let expected_exit = step["exit"].as_i64().unwrap() as i32;
@@ -116,7 +103,7 @@ fn replay_step<T: Target>(
         );
     }
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (stdout, code, stderr) = target.call(&argv, step["stdin"].to_string().as_bytes());
+    let (stdout, code, stderr) = target.run_text(&argv, step["stdin"].to_string().as_bytes());
     let actual: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{what}: stdout is not one JSON object ({e}): {stdout:?}"));
     assert!(
@@ -199,12 +186,12 @@ pub fn hostile_cases() -> Vec<Case> {
 
 /// Every hostile case fails with its kind and exit code, one line on stderr, no panic, no value
 /// repeated, and changes nothing in the folder or the keyring.
-pub fn hostile<T: Target>() {
+pub fn hostile(fresh: Fresh) {
     let error_schema = schema("response.error.json");
     for case in hostile_cases() {
         let name = &case.name;
-        let target = T::fresh(&[]);
-        let (_, code, stderr) = target.call(
+        let target = fresh(&[]);
+        let (_, code, stderr) = target.run_text(
             &["store"],
             br#"{"alias":"a","token":"pipeline_sk_hostile"}"#,
         );
@@ -213,7 +200,7 @@ pub fn hostile<T: Target>() {
             target.copy_config(f);
         }
         let before = target.snapshot();
-        let (stdout, code, stderr) = target.call(&[&case.action], &case.stdin);
+        let (stdout, code, stderr) = target.run_text(&[&case.action], &case.stdin);
         let json: Value = serde_json::from_str(&stdout)
             .unwrap_or_else(|e| panic!("{name}: stdout is not JSON ({e}): {stdout:?}"));
         assert_eq!(json["error"]["kind"], case.kind.as_str(), "{name}: {json}");

@@ -43,6 +43,9 @@ _mystic__credential__helper() {
             mystic__credential__helper,help)
                 cmd="mystic__credential__helper__subcmd__help"
                 ;;
+            mystic__credential__helper,item)
+                cmd="mystic__credential__helper__subcmd__item"
+                ;;
             mystic__credential__helper,list)
                 cmd="mystic__credential__helper__subcmd__list"
                 ;;
@@ -100,6 +103,9 @@ _mystic__credential__helper() {
             mystic__credential__helper__subcmd__help,help)
                 cmd="mystic__credential__helper__subcmd__help__subcmd__help"
                 ;;
+            mystic__credential__helper__subcmd__help,item)
+                cmd="mystic__credential__helper__subcmd__help__subcmd__item"
+                ;;
             mystic__credential__helper__subcmd__help,list)
                 cmd="mystic__credential__helper__subcmd__help__subcmd__list"
                 ;;
@@ -137,14 +143,14 @@ _mystic__credential__helper() {
 
     case "${cmd}" in
         mystic__credential__helper)
-            opts="-h -V --store --help --version get store erase list login logout use token status migrate exec env configure shell-init git docker completions man help"
+            opts="-h -V --store --help --version get store erase list item login logout use token status migrate exec env configure shell-init git docker completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -162,7 +168,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -180,7 +186,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -198,7 +204,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -224,7 +230,7 @@ _mystic__credential__helper() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -242,7 +248,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -253,7 +259,7 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__exec)
-            opts="-h --alias --store --help"
+            opts="-h --alias --no-mask --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,7 +270,7 @@ _mystic__credential__helper() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -282,7 +288,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -300,7 +306,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -311,7 +317,7 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__help)
-            opts="get store erase list login logout use token status migrate exec env configure shell-init git docker completions man help"
+            opts="get store erase list item login logout use token status migrate exec env configure shell-init git docker completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -437,6 +443,20 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__help__subcmd__item)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -590,6 +610,24 @@ _mystic__credential__helper() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__item)
+            opts="-h --store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__list)
             opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -598,7 +636,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -624,7 +662,7 @@ _mystic__credential__helper() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -642,7 +680,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -664,7 +702,7 @@ _mystic__credential__helper() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -682,7 +720,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -700,7 +738,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -718,7 +756,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -736,7 +774,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -762,7 +800,7 @@ _mystic__credential__helper() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -780,7 +818,7 @@ _mystic__credential__helper() {
             fi
             case "${prev}" in
                 --store)
-                    COMPREPLY=($(compgen -W "auto secret-service keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -18,7 +18,8 @@ _mystic-credential-helper() {
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -37,7 +38,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
@@ -47,7 +49,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
@@ -57,7 +60,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
@@ -67,7 +71,19 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(item)
+_arguments "${_arguments_options[@]}" : \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
@@ -79,7 +95,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--active[Make this the active remote (by default only when none is active)]' \
 '--no-verify[Store without checking the token against the API]' \
 '--allow-http[Allow a plain http\:// URL for a host other than this machine (the token would cross the network readable by anyone on the way)]' \
@@ -92,7 +109,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 ':alias -- The remote'\''s name (see `status`):_default' \
@@ -103,7 +121,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 ':alias -- The remote'\''s name (see `status`):_default' \
@@ -116,7 +135,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
@@ -126,7 +146,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--json[Print JSON instead of a table (schema\: status.json in the protocol documents)]' \
 '--verify[Check each token against the API]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -138,7 +159,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--dry-run[Show what would move, and check that the keyring can be reached; change nothing]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -150,7 +172,9 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
+'--no-mask[Let CMD'\''s output through as it is\: without this, the token is replaced with <concealed by mystic-credential-helper> wherever CMD'\''s stdout or stderr is not a terminal]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '*::command -- The command and its arguments (after --):_default' \
@@ -166,7 +190,8 @@ json\:"One JSON object"))' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
@@ -176,7 +201,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--unset[Remove exactly what \`configure\` added]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -189,7 +215,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 ':shell:(bash zsh fish)' \
@@ -200,7 +227,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 ':action -- get, store or erase; other actions are ignored, as git requires:_default' \
@@ -212,7 +240,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 ':action -- store, get, erase, list or version:_default' \
@@ -223,7 +252,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 ':shell:(bash zsh fish elvish powershell)' \
@@ -235,7 +265,8 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
-file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"))' \
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--install[Install it as man1/mystic-credential-helper.1 under the man folder next to this program (../share/man from its folder\: \`man\` searches there for every folder on PATH)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -266,6 +297,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(item)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -345,6 +380,7 @@ _mystic-credential-helper_commands() {
 'store:Save a token and mirror its remote into config.yaml. Stdin\: {"alias", "token", "url"?, "active"?}' \
 'erase:Delete a token and its remote. Stdin\: {"alias"?, "url"?} (at least one)' \
 'list:List remotes as JSON, never tokens' \
+'item:Read, write or delete one keyring item by service and user (what the windows store runs from WSL). Stdin\: {"action"\: "get"|"set"|"delete", "service", "user", "token"?}' \
 'login:Check a token against the API and store it. The token is read from stdin, or prompted for without echo on a terminal; never from the command line' \
 'logout:Remove a remote and its token (erase, for people)' \
 'use:Make ALIAS the active remote in config.yaml (what the SDK and \`get\` use by default)' \
@@ -410,6 +446,7 @@ _mystic-credential-helper__subcmd__help_commands() {
 'store:Save a token and mirror its remote into config.yaml. Stdin\: {"alias", "token", "url"?, "active"?}' \
 'erase:Delete a token and its remote. Stdin\: {"alias"?, "url"?} (at least one)' \
 'list:List remotes as JSON, never tokens' \
+'item:Read, write or delete one keyring item by service and user (what the windows store runs from WSL). Stdin\: {"action"\: "get"|"set"|"delete", "service", "user", "token"?}' \
 'login:Check a token against the API and store it. The token is read from stdin, or prompted for without echo on a terminal; never from the command line' \
 'logout:Remove a remote and its token (erase, for people)' \
 'use:Make ALIAS the active remote in config.yaml (what the SDK and \`get\` use by default)' \
@@ -473,6 +510,11 @@ _mystic-credential-helper__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'mystic-credential-helper help help commands' commands "$@"
 }
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__item_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__item_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help item commands' commands "$@"
+}
 (( $+functions[_mystic-credential-helper__subcmd__help__subcmd__list_commands] )) ||
 _mystic-credential-helper__subcmd__help__subcmd__list_commands() {
     local commands; commands=()
@@ -522,6 +564,11 @@ _mystic-credential-helper__subcmd__help__subcmd__token_commands() {
 _mystic-credential-helper__subcmd__help__subcmd__use_commands() {
     local commands; commands=()
     _describe -t commands 'mystic-credential-helper help use commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__item_commands] )) ||
+_mystic-credential-helper__subcmd__item_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper item commands' commands "$@"
 }
 (( $+functions[_mystic-credential-helper__subcmd__list_commands] )) ||
 _mystic-credential-helper__subcmd__list_commands() {

@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use super::report::{GetSource, Held, Report, SdkFrom, SdkToken, Verified};
+use super::report::{Report, SdkFrom, Verified, Whereabouts};
+use crate::protocol::Source;
 
 pub fn table(r: &Report) -> String {
     let mut out = String::new();
@@ -20,25 +21,25 @@ pub fn table(r: &Report) -> String {
     );
     let alias = r.get.alias.as_deref().unwrap_or_default();
     let get = match r.get.source {
-        GetSource::None => "nothing (no token found)".to_owned(),
-        GetSource::Env => format!(
+        Whereabouts::Nowhere => "nothing (no token found)".to_owned(),
+        Whereabouts::At(Source::Env) => format!(
             "PIPELINE_API_TOKEN for {}",
             r.get.url.as_deref().unwrap_or_default()
         ),
-        GetSource::Keyring => format!("{alias} (keyring)"),
-        GetSource::Unknown => {
+        Whereabouts::At(Source::Keyring) => format!("{alias} (keyring)"),
+        Whereabouts::Unknown => {
             format!("{alias}, with a token unknown (the keyring could not be asked)")
         }
-        GetSource::File => format!("{alias} (plaintext in config.yaml)"),
+        Whereabouts::At(Source::File) => format!("{alias} (plaintext in config.yaml)"),
     };
     let _ = writeln!(out, "`get` without an alias uses: {get}");
     let sdk = match (r.sdk.from, r.sdk.token) {
-        (SdkFrom::Config, SdkToken::File) => format!(
+        (SdkFrom::Config, Whereabouts::At(Source::File)) => format!(
             "remote {} from config.yaml ({}), with its plaintext token",
             r.sdk.alias.as_deref().unwrap_or_default(),
             r.sdk.url
         ),
-        (SdkFrom::Config, SdkToken::Unknown) => format!(
+        (SdkFrom::Config, Whereabouts::Unknown) => format!(
             "remote {} from config.yaml, which the helper cannot read (see the warnings)",
             r.sdk.alias.as_deref().unwrap_or("(no alias)")
         ),
@@ -47,7 +48,7 @@ pub fn table(r: &Report) -> String {
             r.sdk.alias.as_deref().unwrap_or_default(),
             r.sdk.url
         ),
-        (SdkFrom::Env, SdkToken::Env) => {
+        (SdkFrom::Env, Whereabouts::At(Source::Env)) => {
             format!(
                 "PIPELINE_API_URL/PIPELINE_API_TOKEN ({}), token set",
                 r.sdk.url
@@ -90,12 +91,7 @@ fn remotes(r: &Report, out: &mut String) {
         "ALIAS", "URL"
     );
     for row in &r.remotes {
-        let token = match row.token {
-            Held::Keyring => "keyring",
-            Held::File => "file",
-            Held::Missing => "missing",
-            Held::Unknown => "unknown",
-        };
+        let token = row.token.word("missing");
         let check = match row.verified {
             None => "",
             Some(Verified::Valid) => "valid",

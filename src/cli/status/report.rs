@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{self, Ctx};
 use crate::protocol::{Selector, Source};
 use crate::resolve;
+use crate::store::StoreKind;
 use crate::verify;
 use crate::wire::json::VERSION;
 
@@ -34,20 +35,44 @@ pub struct Row {
     pub alias: String,
     pub url: String,
     pub active: bool,
-    pub token: Held,
+    #[serde(serialize_with = "row_word")]
+    pub token: Whereabouts,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<Verified>,
 }
 
-/// Where a remote's token lives.
-#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Held {
-    Keyring,
-    File,
-    Missing,
-    /// The store could not be asked.
+/// Where a token is, as `status` sees it: where the helper reads it from, nowhere, or unknown
+/// (the keyring could not be asked, or the remote cannot be read). One type for the remote rows,
+/// `get`'s choice and the SDK's; the rows say `missing` for nowhere, the choices `none` (the
+/// schema's words).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Whereabouts {
+    At(Source),
+    Nowhere,
     Unknown,
+}
+
+impl Whereabouts {
+    pub fn word(self, nowhere: &'static str) -> &'static str {
+        match self {
+            Whereabouts::At(Source::Keyring) => "keyring",
+            Whereabouts::At(Source::Env) => "env",
+            Whereabouts::At(Source::File) => "file",
+            Whereabouts::Nowhere => nowhere,
+            Whereabouts::Unknown => "unknown",
+        }
+    }
+}
+
+impl Serialize for Whereabouts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.word("none"))
+    }
+}
+
+/// A remote row's token: `missing` rather than `none`.
+fn row_word<S: serde::Serializer>(w: &Whereabouts, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(w.word("missing"))
 }
 
 #[derive(Clone, Copy, Serialize)]
@@ -66,20 +91,9 @@ pub struct EnvVars {
 
 #[derive(Serialize)]
 pub struct Choice {
-    pub source: GetSource,
+    pub source: Whereabouts,
     pub alias: Option<String>,
     pub url: Option<String>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum GetSource {
-    Env,
-    Keyring,
-    File,
-    /// The keyring could not be asked.
-    Unknown,
-    None,
 }
 
 #[derive(Serialize)]
@@ -87,7 +101,7 @@ pub struct SdkChoice {
     pub from: SdkFrom,
     pub alias: Option<String>,
     pub url: String,
-    pub token: SdkToken,
+    pub token: Whereabouts,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Serialize)]
@@ -97,18 +111,6 @@ pub enum SdkFrom {
     Config,
     /// PIPELINE_API_* variables.
     Env,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SdkToken {
-    /// Plaintext in config.yaml.
-    File,
-    Env,
-    /// The SDK sends `Authorization: Bearer None`.
-    None,
-    /// The SDK's remote is one the helper refuses.
-    Unknown,
 }
 
 #[derive(Serialize)]
@@ -121,6 +123,11 @@ impl Report {
     pub fn gather(ctx: &Ctx, check: bool) -> Result<Report> {
         let dir = ctx.dir()?;
         let config = ops::config(ctx).map_err(|e| Error::config(e.message))?;
+        // What `auto` chose is known once the keyring is opened (on WSL it depends on whether a
+        // Secret Service runs); a failure shows in the rows.
+        if ctx.kind().is_ok_and(|kind| kind == StoreKind::Auto) {
+            let _ = ctx.tokens();
+        }
         let mut warnings = Vec::new();
         let (remotes, store_error) = rows(ctx, &config, check);
         let env = EnvVars {
@@ -172,16 +179,12 @@ fn rows(ctx: &Ctx, config: &Config, check: bool) -> (Vec<Row>, Option<String>) {
                         Err(e) if e.kind == ErrorKind::Unauthorized => Verified::Unauthorized,
                         Err(_) => Verified::NetworkError,
                     });
-                    let held = match source {
-                        Source::File => Held::File,
-                        _ => Held::Keyring,
-                    };
-                    (held, verified)
+                    (Whereabouts::At(source), verified)
                 }
-                Err(e) if e.kind == ErrorKind::NotFound => (Held::Missing, None),
+                Err(e) if e.kind == ErrorKind::NotFound => (Whereabouts::Nowhere, None),
                 Err(e) => {
                     store_error.get_or_insert(e.message);
-                    (Held::Unknown, None)
+                    (Whereabouts::Unknown, None)
                 }
             };
             Row {
@@ -199,13 +202,13 @@ fn rows(ctx: &Ctx, config: &Config, check: bool) -> (Vec<Row>, Option<String>) {
 /// What `get` picks, from the rows already gathered (no second keyring pass).
 fn get_choice(ctx: &Ctx, config: &Config, rows: &[Row]) -> Choice {
     let none = Choice {
-        source: GetSource::None,
+        source: Whereabouts::Nowhere,
         alias: None,
         url: None,
     };
     if let Ok(Some((url, _))) = resolve::env_choice(&Selector::default(), ctx.settings) {
         return Choice {
-            source: GetSource::Env,
+            source: Whereabouts::At(Source::Env),
             alias: None,
             url: Some(url.to_string()),
         };
@@ -215,10 +218,8 @@ fn get_choice(ctx: &Ctx, config: &Config, rows: &[Row]) -> Choice {
     };
     let row = rows.iter().find(|r| r.alias == remote.alias.as_str());
     let source = match row.map(|r| r.token) {
-        Some(Held::Keyring) => GetSource::Keyring,
-        Some(Held::File) => GetSource::File,
-        Some(Held::Unknown) => GetSource::Unknown,
-        _ => return none,
+        None | Some(Whereabouts::Nowhere) => return none,
+        Some(found) => found,
     };
     Choice {
         source,
@@ -236,10 +237,9 @@ fn sdk_choice(ctx: &Ctx, config: &Config) -> SdkChoice {
             from: SdkFrom::Config,
             alias: Some(alias.to_string()),
             url: url.to_string(),
-            token: if token.is_some() {
-                SdkToken::File
-            } else {
-                SdkToken::None
+            token: match token {
+                Some(_) => Whereabouts::At(Source::File),
+                None => Whereabouts::Nowhere,
             },
         },
         // A remote the helper cannot read: what the SDK makes of it is not known.
@@ -247,7 +247,7 @@ fn sdk_choice(ctx: &Ctx, config: &Config) -> SdkChoice {
             from: SdkFrom::Config,
             alias: refused.alias.clone(),
             url: String::new(),
-            token: SdkToken::Unknown,
+            token: Whereabouts::Unknown,
         },
         None => SdkChoice {
             from: SdkFrom::Env,
@@ -257,10 +257,9 @@ fn sdk_choice(ctx: &Ctx, config: &Config) -> SdkChoice {
                 .api_url
                 .as_ref()
                 .map_or_else(|_| "(invalid PIPELINE_API_URL)".into(), |u| u.to_string()),
-            token: if !matches!(ctx.settings.api_token, Ok(None)) {
-                SdkToken::Env
-            } else {
-                SdkToken::None
+            token: match ctx.settings.api_token {
+                Ok(None) => Whereabouts::Nowhere,
+                _ => Whereabouts::At(Source::Env),
             },
         },
     }
@@ -279,7 +278,7 @@ fn remote_warnings(ctx: &Ctx, config: &Config, rows: &[Row], warnings: &mut Vec<
                 ),
             });
         }
-        if row.active && row.token == Held::Missing {
+        if row.active && row.token == Whereabouts::Nowhere {
             warnings.push(Warning {
                 code: "active-remote-without-token",
                 message: format!(
@@ -316,16 +315,16 @@ fn sdk_warnings(
             ),
         });
     }
-    if sdk.token == SdkToken::None {
+    if sdk.token == Whereabouts::Nowhere {
         // Advice that works here: exec only where the helper has a token to hand over.
         let fix = match get.source {
-            GetSource::Keyring => format!(
+            Whereabouts::At(Source::Keyring) => format!(
                 "Run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token; for the `pipeline` CLI, add {}",
                 shell_init::hint(ctx)?
             ),
-            GetSource::Env | GetSource::File => "Run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token".to_owned(),
-            GetSource::Unknown => "Once the keyring can be used, run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token".to_owned(),
-            GetSource::None => "There is no token for it here either: store one first with `mystic-credential-helper login`".to_owned(),
+            Whereabouts::At(_) => "Run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token".to_owned(),
+            Whereabouts::Unknown => "Once the keyring can be used, run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token".to_owned(),
+            Whereabouts::Nowhere => "There is no token for it here either: store one first with `mystic-credential-helper login`".to_owned(),
         };
         warnings.push(Warning {
             code: "sdk-sends-bearer-none",

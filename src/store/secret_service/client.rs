@@ -218,6 +218,22 @@ impl Client {
             .await?)
     }
 
+    /// Whether a Secret Service owns its name on the bus; the bus answers, not the service.
+    pub async fn service_running(&self) -> Result<bool> {
+        let reply = self
+            .conn
+            .call_method(
+                Some("org.freedesktop.DBus"),
+                "/org/freedesktop/DBus",
+                Some("org.freedesktop.DBus"),
+                "NameHasOwner",
+                &(SERVICE,),
+            )
+            .await?;
+        let (owned,): (bool,) = body(&reply)?;
+        Ok(owned)
+    }
+
     pub async fn search(&self, attributes: &HashMap<&str, &str>) -> Result<Matches> {
         let mut wait = FIRST_RETRY;
         for attempt in 0..=RETRIES {

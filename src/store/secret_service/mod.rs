@@ -39,13 +39,28 @@ pub fn open(options: &StoreOptions, deadline: Deadline) -> Result<Box<dyn Store>
             None,
         ));
     };
+    let client = connect(&address, options, deadline).map_err(fail)?;
+    Ok(Box::new(SecretServiceStore { client }))
+}
+
+fn connect(
+    address: &str,
+    options: &StoreOptions,
+    deadline: Deadline,
+) -> std::result::Result<Client, Fault> {
     let prompts = Prompts {
         person: options.person,
         wait: options.prompt_wait,
     };
-    let client =
-        Client::connect(&address, options.encryption, deadline.at(), prompts).map_err(fail)?;
-    Ok(Box::new(SecretServiceStore { client }))
+    Client::connect(address, options.encryption, deadline.at(), prompts)
+}
+
+/// The Secret Service when one runs on the session bus; `None` when there is no bus, it cannot be
+/// reached, or no Secret Service is on it (`auto` on WSL then uses Windows' store).
+pub fn open_if_running(options: &StoreOptions, deadline: Deadline) -> Option<Box<dyn Store>> {
+    let client = connect(options.bus.as_deref()?, options, deadline).ok()?;
+    let running = client.run(client.service_running()).ok()?;
+    running.then(|| Box::new(SecretServiceStore { client }) as Box<dyn Store>)
 }
 
 fn fail(fault: Fault) -> Error {
@@ -164,6 +179,10 @@ fn rank(info: &ItemInfo, key: &Key) -> (u64, bool) {
 }
 
 impl Store for SecretServiceStore {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
     fn get(&self, key: &Key) -> Result<Option<Token>> {
         self.call(key, async |client, key| {
             for _ in 0..RACES {

@@ -2,14 +2,12 @@
 //! session keyring of their own (containers, cron, systemd units, many SSH logins) and in
 //! separate login sessions, one after another. Every test ends with no key of its own left.
 
-#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
-
-mod common;
 
 use std::os::unix::fs::MetadataExt;
 use std::process::Output;
 
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 
@@ -94,6 +92,7 @@ fn round_trip(stored_in: Session, read_in: Session, erased_in: Session) {
         read_in,
         &[
             "exec",
+            "--no-mask",
             "--",
             "sh",
             "-c",

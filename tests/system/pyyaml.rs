@@ -2,12 +2,9 @@
 //! pipeline-ai 2.8.0 calls it), value for value and type for type, on hand-picked YAML 1.1
 //! cases and on generated scalars; and rewrites that would change what PyYAML reads are refused.
 
-#![cfg(system_tests)]
-
-mod common;
-
 use std::io::Write;
 
+use crate::common;
 use common::*;
 use mystic_credential_helper::config::yaml::{self, Value};
 use proptest::prelude::*;

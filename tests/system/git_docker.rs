@@ -1,17 +1,13 @@
 //! git's and docker's credential-helper protocols, driven by the real `git` and by replaying the
 //! docker client library's exact stdin/argv, against the private Secret Service.
 
-#![cfg(system_tests)]
 #![cfg(unix)]
-
-mod common;
 
 use std::path::PathBuf;
 
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
-
-const URL: &str = "https://www.mystic.ai";
 
 /// A sandbox with `git-credential-mystic` and `docker-credential-mystic` links on its PATH.
 fn sandbox() -> (Sandbox, PathBuf) {
@@ -36,10 +32,6 @@ fn git(sb: &Sandbox, args: &[&str], stdin: &str) -> std::process::Output {
         .write_stdin(stdin)
         .output()
         .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]

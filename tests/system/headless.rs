@@ -2,11 +2,9 @@
 //! a CI runner). The advice the helper gives must work and stick, tokens the SDK wrote must keep
 //! working, and HOME may be unset.
 
-#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
 
-mod common;
-
+use crate::common;
 use common::*;
 
 const NO_BUS: &str = "unix:path=/nonexistent/bus";
@@ -16,10 +14,6 @@ fn headless() -> Sandbox {
     Sandbox::new()
         .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
         .env("XDG_RUNTIME_DIR", "/nonexistent")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]

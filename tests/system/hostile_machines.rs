@@ -2,22 +2,16 @@
 //! a bus that never answers, shared folders where another user planted files, exec from odd
 //! folders and read-only homes, files that are not files. Each on the real system.
 
-#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
-
-mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::common;
 use common::other_user::OtherUser;
 use common::*;
 use serde_json::Value;
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// The value of `name=` in a script's `name=value` output lines.
 fn field<'a>(out: &'a str, name: &str) -> &'a str {

@@ -1,14 +1,9 @@
 //! The real binary against the shared gnome-keyring (scripts/test.sh): the protocol, config.yaml
 //! and its files. What must hold on every Secret Service is in tests/secret_services.rs.
 
-#![cfg(system_tests)]
-
-mod common;
-
+use crate::common;
 use common::*;
 use serde_json::json;
-
-const URL: &str = "https://www.mystic.ai";
 
 #[test]
 fn the_keyring_item_is_named_for_other_clients() {
@@ -476,6 +471,7 @@ fn an_sdk_alias_with_a_space_works_and_a_refused_remote_costs_only_itself() {
         .cmd()
         .args([
             "exec",
+            "--no-mask",
             "--alias",
             "my cluster",
             "--",

@@ -6,11 +6,17 @@
 //! cache keeps working through a `files` link to the real `$PIPELINE_DIR/files`, or, where that
 //! cannot be made or reached, is a private folder of its own. The private folder is named for
 //! the helper's pid, so the next `exec` removes one a crashed helper left behind.
+//!
+//! The SDK's own CLI prints tokens (`pipeline cluster get`), so the child's stdout and stderr,
+//! where they are not terminals, are relayed with the token concealed (`relay`, `conceal`).
+
+mod conceal;
+mod relay;
 
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
 
 use clap::Args;
 
@@ -21,6 +27,7 @@ use crate::ops::{self, Ctx, Found};
 use crate::protocol::{Alias, Selector};
 use crate::streams::Io;
 use crate::sys;
+use relay::Outputs;
 
 /// The private folders' names: `mystic-exec-<pid>-<random>`.
 const PREFIX: &str = "mystic-exec-";
@@ -29,7 +36,10 @@ const PREFIX: &str = "mystic-exec-";
 #[derive(Debug, Args)]
 #[command(
     after_help = "CMD gets PIPELINE_API_TOKEN and PIPELINE_API_URL, and a private, empty \
-    PIPELINE_DIR, so that the SDK uses them. Its exit code is exec's.\n\n\
+    PIPELINE_DIR, so that the SDK uses them. Its exit code is exec's. Where CMD's stdout or \
+    stderr is not a terminal (a pipe, a file, a CI log), the helper relays it with the token \
+    replaced by <concealed by mystic-credential-helper>; a terminal stays CMD's own and is not \
+    concealed.\n\n\
     Examples:\n  \
     mystic-credential-helper exec -- pipeline get pipelines\n  \
     mystic-credential-helper exec --alias staging -- python deploy.py"
@@ -39,6 +49,10 @@ pub struct Exec {
     /// first remote (as `get`)
     #[arg(long, value_parser = parse_alias)]
     alias: Option<Alias>,
+    /// Let CMD's output through as it is: without this, the token is replaced with
+    /// <concealed by mystic-credential-helper> wherever CMD's stdout or stderr is not a terminal
+    #[arg(long)]
+    no_mask: bool,
     /// The command and its arguments (after --)
     #[arg(
         required = true,
@@ -73,15 +87,25 @@ impl Run for Exec {
         // Listening starts before the spawn: a signal sent once the child runs must not find
         // us with the default action (die, leaving the child and the private folder behind).
         let signals = sys::Signals::listen().map_err(|e| Error::io("listening for signals", &e))?;
-        let spawned = spawn(ctx, &found, private.path(), program, args);
+        let outputs = match self.no_mask {
+            true => Outputs::inherited(),
+            false => Outputs::concealing(found.token.expose().as_bytes())
+                .map_err(|e| Error::io("relaying the command's output", &e))?,
+        };
+        let Outputs {
+            stdout,
+            stderr,
+            relays,
+        } = outputs;
+        let spawned = spawn(ctx, &found, private.path(), program, args, (stdout, stderr));
         drop(found);
         let (child, isolated) = match spawned {
             Ok(child) => child,
             Err(e) => return cannot_run(program, &e, io.stderr),
         };
-        let status = signals
-            .forward_until_exit(child, isolated)
-            .map_err(|e| Error::io("waiting for the command", &e))?;
+        let status = signals.forward_until_exit(child, isolated);
+        relays.finish();
+        let status = status.map_err(|e| Error::io("waiting for the command", &e))?;
         drop(private);
         Ok(exit(status))
     }
@@ -93,6 +117,7 @@ fn spawn(
     private: &Path,
     program: &OsStr,
     args: &[OsString],
+    (stdout, stderr): (Stdio, Stdio),
 ) -> std::io::Result<(Child, bool)> {
     let mut command = Command::new(program);
     sys::restore_core_dumps_in_child(&mut command);
@@ -104,6 +129,8 @@ fn spawn(
         .env("PIPELINE_DIR", private)
         .env("PIPELINE_API_TOKEN", found.token.expose())
         .env("PIPELINE_API_URL", found.url.as_str())
+        .stdout(stdout)
+        .stderr(stderr)
         .spawn()
         .map(|child| (child, isolated))
 }

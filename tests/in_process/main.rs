@@ -2,54 +2,37 @@
 //! workflows through `run()` in process, with the in-memory store. No D-Bus, no kernel keyring,
 //! no Python; `cargo test` runs it anywhere, and mutation testing uses it (scripts/mutants.sh).
 
+#[path = "../common/mod.rs"]
 mod common;
+mod properties;
 
-use std::path::{Path, PathBuf};
-
-use common::in_process::InProcess;
-use common::replay::{self, Target};
+use common::Sandbox;
+use common::replay;
 use mystic_credential_helper::config::Config;
 use mystic_credential_helper::ops::{self, Ctx};
 use mystic_credential_helper::protocol::Selector;
 use mystic_credential_helper::settings::Settings;
-use mystic_credential_helper::store::{Store, StoreKind, StoreOptions};
+use mystic_credential_helper::store::{Store, StoreOptions};
 use serde_json::json;
 
-impl Target for InProcess {
-    fn fresh(env: &[(String, String)]) -> Self {
-        env.iter()
-            .fold(InProcess::new(), |t, (k, v)| t.with_env(k, v))
-    }
-    fn call(&self, args: &[&str], stdin: &[u8]) -> (String, i32, String) {
-        self.run(args, stdin)
-    }
-    fn write_config(&self, text: &str) {
-        InProcess::write_config(self, text);
-    }
-    fn copy_config(&self, from: &Path) {
-        InProcess::copy_config(self, from);
-    }
-    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        common::snapshot(&self.dir)
-    }
-    fn token(&self, url: &str, alias: &str) -> Option<String> {
-        InProcess::token(self, url, alias)
-    }
+fn fresh(env: &[(String, String)]) -> Sandbox {
+    env.iter()
+        .fold(Sandbox::in_process(), |sb, (k, v)| sb.env(k, v))
 }
 
 #[test]
 fn vectors_replay_in_process() {
-    replay::vectors::<InProcess>();
+    replay::vectors(&fresh);
 }
 
 #[test]
 fn hostile_input_corpus_in_process() {
-    replay::hostile::<InProcess>();
+    replay::hostile(&fresh);
 }
 
 #[test]
 fn store_get_list_erase() {
-    let t = InProcess::new();
+    let t = Sandbox::in_process();
     let (json, code) = t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_mem"}"#);
     // A program's store changes the default only when it asks (`"active": true`).
     assert_eq!((json["active"].as_bool(), code), (Some(false), 0));
@@ -57,7 +40,7 @@ fn store_get_list_erase() {
         t.token("https://www.mystic.ai", "a").as_deref(),
         Some("pipeline_sk_mem")
     );
-    assert!(!t.config().unwrap().contains("pipeline_sk_mem"));
+    assert!(!t.config().contains("pipeline_sk_mem"));
     let (json, code) = t.json(&["get"], "");
     assert_eq!(
         (json["token"].as_str(), json["source"].as_str(), code),
@@ -69,8 +52,8 @@ fn store_get_list_erase() {
         json!({"v":1,"active_remote":null,"remotes":[{"alias":"a","url":"https://www.mystic.ai","active":false}]})
     );
     assert_eq!(t.json(&["erase"], r#"{"alias":"a"}"#).1, 0);
-    assert!(t.store.items.borrow().is_empty());
-    let (out, code, err) = t.run(&["get"], br#"{"alias":"a"}"#);
+    assert!(t.memory().items().is_empty());
+    let (out, code, err) = t.run_text(&["get"], br#"{"alias":"a"}"#);
     assert_eq!(code, 1, "{out}");
     assert_eq!(err.lines().count(), 1);
 }
@@ -79,10 +62,10 @@ fn store_get_list_erase() {
 /// url's item goes.
 #[test]
 fn a_remote_moved_to_another_url_keeps_no_old_item() {
-    let t = InProcess::new();
+    let t = Sandbox::in_process();
     let login = |url: &str, token: &[u8]| {
         let args = ["login", "--no-verify", "--alias", "a", "--url", url];
-        let (out, code, err) = t.run(&args, token);
+        let (out, code, err) = t.run_text(&args, token);
         assert_eq!(code, 0, "{err}");
         out
     };
@@ -98,21 +81,21 @@ fn a_remote_moved_to_another_url_keeps_no_old_item() {
         t.token("https://two.example", "a").as_deref(),
         Some("pipeline_sk_two")
     );
-    assert_eq!(t.store.items.borrow().len(), 1);
+    assert_eq!(t.memory().items().len(), 1);
 }
 
 /// git stores what a host asked for under that host: a user name that names a remote at another
 /// origin gets a remote of its own (`name-host`), and the other remote is never touched.
 #[test]
 fn git_never_moves_a_remote() {
-    let t = InProcess::new();
+    let t = Sandbox::in_process();
     t.json(
         &["store"],
         r#"{"alias":"a","url":"https://one.example","token":"t_one","active":true}"#,
     );
     let git = |action: &str, host: &str, password: &str| {
         let input = format!("protocol=https\nhost={host}\nusername=a\npassword={password}\n\n");
-        t.run(&["git", action], input.as_bytes())
+        t.run_text(&["git", action], input.as_bytes())
     };
     assert_eq!(
         git("store", "two.example", "t_two"),
@@ -134,7 +117,7 @@ fn git_never_moves_a_remote() {
     );
     // Each host reads its own credential back under the user name git knows.
     let fill = |host: &str| {
-        t.run(
+        t.run_text(
             &["git", "get"],
             format!("protocol=https\nhost={host}\nusername=a\n").as_bytes(),
         )
@@ -152,24 +135,21 @@ fn git_never_moves_a_remote() {
     );
     assert_eq!(git("erase", "two.example", "t_two").1, 0);
     assert_eq!(t.token("https://two.example", "a-two.example"), None);
-    assert_eq!(t.store.items.borrow().len(), 1);
+    assert_eq!(t.memory().items().len(), 1);
 }
 
 /// A keyring item whose remote is gone from config.yaml is erased when named by alias and url,
 /// and only then.
 #[test]
 fn erase_reaches_orphans_by_alias_and_url() {
-    let t = InProcess::new();
+    let t = Sandbox::in_process();
     t.json(
         &["store"],
         r#"{"alias":"a","url":"https://one.example","token":"t_one"}"#,
     );
     let plant = |url: &str, alias: &str| {
         let token = mystic_credential_helper::protocol::Token::new("t_orphan".into()).unwrap();
-        t.store
-            .items
-            .borrow_mut()
-            .insert(InProcess::key(url, alias), token);
+        t.memory().items().insert(t.key(url, alias), token);
     };
     plant("https://gone.example", "o");
     plant("https://two.example", "a");
@@ -192,18 +172,18 @@ fn erase_reaches_orphans_by_alias_and_url() {
         t.token("https://one.example", "a").as_deref(),
         Some("t_one")
     );
-    assert!(t.config().unwrap().contains("alias: a"));
+    assert!(t.config().contains("alias: a"));
 }
 
 #[test]
 fn use_switches_the_active_remote() {
-    let active = |t: &InProcess| {
+    let active = |t: &Sandbox| {
         Config::load(&t.dir)
             .unwrap()
             .active_remote
             .map(|a| a.to_string())
     };
-    let t = InProcess::new();
+    let t = Sandbox::in_process();
     t.json(&["store"], r#"{"alias":"a","token":"t_a","active":true}"#);
     t.json(
         &["store"],
@@ -215,25 +195,25 @@ fn use_switches_the_active_remote() {
         r#"{"alias":"b","url":"https://b.example","token":"t_b","active":false}"#,
     );
     assert_eq!(active(&t).as_deref(), Some("a"));
-    assert_eq!(t.run(&["use", "b"], b"").1, 0);
+    assert_eq!(t.run_text(&["use", "b"], b"").1, 0);
     assert_eq!(active(&t).as_deref(), Some("b"));
-    let (_, code, err) = t.run(&["use", "c"], b"");
+    let (_, code, err) = t.run_text(&["use", "c"], b"");
     assert_eq!(code, 1, "{err}");
     assert_eq!(active(&t).as_deref(), Some("b"));
 }
 
 #[test]
 fn migrate_dry_run_changes_nothing() {
-    let t = InProcess::new();
+    let t = Sandbox::in_process();
     let plain = "remotes:\n- alias: p\n  url: https://p.example\n  token: pipeline_sk_plain\n";
     t.write_config(plain);
-    let (out, code, err) = t.run(&["migrate", "--dry-run"], b"");
+    let (out, code, err) = t.run_text(&["migrate", "--dry-run"], b"");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("p"), "{out}");
-    assert_eq!(t.config().as_deref(), Some(plain));
-    assert!(t.store.items.borrow().is_empty());
-    assert_eq!(t.run(&["migrate"], b"").1, 0);
-    assert!(!t.config().unwrap().contains("pipeline_sk_plain"));
+    assert_eq!(t.config_if_any().as_deref(), Some(plain));
+    assert!(t.memory().items().is_empty());
+    assert_eq!(t.run_text(&["migrate"], b"").1, 0);
+    assert!(!t.config().contains("pipeline_sk_plain"));
     assert_eq!(
         t.token("https://p.example", "p").as_deref(),
         Some("pipeline_sk_plain")
@@ -242,24 +222,24 @@ fn migrate_dry_run_changes_nothing() {
 
 #[test]
 fn login_names_the_store_and_the_shell_line() {
-    let t = InProcess::new();
-    let (out, code, err) = t.run(&["login", "--no-verify"], b"pipeline_sk_login\n");
+    let t = Sandbox::in_process();
+    let (out, code, err) = t.run_text(&["login", "--no-verify"], b"pipeline_sk_login\n");
     assert_eq!(code, 0, "{err}");
-    let store = mystic_credential_helper::store::describe(StoreKind::Auto);
+    // The keyring that was opened names itself (what `auto` chose).
     assert!(
-        out.contains(&format!("the token is in the {store}.")),
+        out.contains("the token is in the in-memory store."),
         "{out}"
     );
     assert!(out.contains("shell-init bash"), "{out}");
-    let (out, _, _) = t.run(&["login", "--no-verify"], b"pipeline_sk_again\n");
+    let (out, _, _) = t.run_text(&["login", "--no-verify"], b"pipeline_sk_again\n");
     assert!(out.starts_with("Replaced the token of mystic-api"), "{out}");
 }
 
 #[test]
 fn a_locked_store_changes_nothing() {
-    let t = InProcess::new();
+    let t = Sandbox::in_process();
     t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_mem"}"#);
-    let before = t.config();
+    let before = t.config_if_any();
     let locked = t.locked();
     for (action, input) in [
         ("store", r#"{"alias":"b","token":"t"}"#),
@@ -273,7 +253,7 @@ fn a_locked_store_changes_nothing() {
             "{action}"
         );
     }
-    assert_eq!(locked.config(), before);
+    assert_eq!(locked.config_if_any(), before);
     // list never opens the store; nor does erasing an alias config.yaml does not have.
     assert_eq!(locked.json(&["list"], "").1, 0);
     assert_eq!(locked.json(&["erase"], r#"{"alias":"nope"}"#).1, 1);
@@ -281,33 +261,33 @@ fn a_locked_store_changes_nothing() {
 
 #[test]
 fn the_file_store_never_opens_a_keyring() {
-    let t = InProcess::new().with_env("MYSTIC_CREDENTIAL_STORE", "file");
+    let t = Sandbox::in_process().env("MYSTIC_CREDENTIAL_STORE", "file");
     assert_eq!(
         t.json(&["store"], r#"{"alias":"f","token":"pipeline_sk_f"}"#)
             .1,
         0
     );
-    assert!(t.store.items.borrow().is_empty());
-    assert!(t.config().unwrap().contains("pipeline_sk_f"));
+    assert!(t.memory().items().is_empty());
+    assert!(t.config().contains("pipeline_sk_f"));
     let (json, code) = t.json(&["get"], "");
     assert_eq!((json["source"].as_str(), code), (Some("file"), 0));
 }
 
 #[test]
 fn an_environment_token_get_never_opens_a_keyring() {
-    let t = InProcess::new()
+    let t = Sandbox::in_process()
         .locked()
-        .with_env("PIPELINE_API_TOKEN", "pipeline_sk_env");
+        .env("PIPELINE_API_TOKEN", "pipeline_sk_env");
     let (json, code) = t.json(&["get"], "");
     assert_eq!((json["source"].as_str(), code), (Some("env"), 0), "{json}");
-    assert_eq!(t.store.calls.get(), 0);
+    assert_eq!(t.memory().calls(), 0);
 }
 
 #[test]
 fn a_plaintext_token_is_served_with_a_warning_when_the_keyring_is_locked() {
-    let t = InProcess::new().locked();
+    let t = Sandbox::in_process().locked();
     t.write_config("remotes:\n- alias: p\n  url: https://p.example\n  token: pipeline_sk_plain\n");
-    let (out, code, err) = t.run(&["get"], b"");
+    let (out, code, err) = t.run_text(&["get"], b"");
     assert_eq!(code, 0, "{out} {err}");
     assert!(out.contains(r#""source":"file""#), "{out}");
     assert!(
@@ -316,20 +296,20 @@ fn a_plaintext_token_is_served_with_a_warning_when_the_keyring_is_locked() {
     );
     // Without a plaintext copy, the locked keyring is the answer.
     t.write_config("remotes:\n- alias: p\n  url: https://p.example\n");
-    assert_eq!(t.run(&["get"], b"").1, 3);
+    assert_eq!(t.run_text(&["get"], b"").1, 3);
 }
 
 #[test]
 fn debug_of_operation_results_redacts_tokens() {
-    let t = InProcess::new();
+    let t = Sandbox::in_process();
     t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_canary"}"#);
-    let store = t.store.clone();
+    let store = t.memory().clone();
     let opener = move |_: &StoreOptions| Ok(Box::new(store.clone()) as Box<dyn Store>);
-    let settings = Settings::new(t.env.clone(), None);
+    let settings = Settings::new(t.environment(), None);
     let ctx = Ctx::new(&settings, &opener);
     let found = ops::lookup(&ctx, &Selector::default()).unwrap();
     let config = Config::load(&t.dir).unwrap();
-    let items = t.store.items.borrow();
+    let items = t.memory().items();
     for debug in [
         format!("{found:?}"),
         format!("{config:?}"),
@@ -341,13 +321,13 @@ fn debug_of_operation_results_redacts_tokens() {
 
 #[test]
 fn help_version_and_usage_errors() {
-    let t = InProcess::new();
-    let (out, code, _) = t.run(&["--version"], b"");
+    let t = Sandbox::in_process();
+    let (out, code, _) = t.run_text(&["--version"], b"");
     assert_eq!(code, 0);
     assert!(out.starts_with("mystic-credential-helper "));
-    assert_eq!(t.run(&["nope"], b"").1, 2);
-    assert_eq!(t.run(&[], b"").1, 2);
-    let (out, code, _) = t.run(&["--help"], b"");
+    assert_eq!(t.run_text(&["nope"], b"").1, 2);
+    assert_eq!(t.run_text(&[], b"").1, 2);
+    let (out, code, _) = t.run_text(&["--help"], b"");
     assert_eq!(code, 0);
     assert!(out.contains("Examples:"));
 }

@@ -3,14 +3,12 @@
 //! store. It passes everything except what a Mystic API token store cannot mean, each listed
 //! in protocol/PROTOCOL.md.
 
-#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
-
-mod common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::common;
 use common::secret_services::{Daemon, Service};
 use common::*;
 

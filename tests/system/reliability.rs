@@ -1,19 +1,15 @@
 //! Many processes at once, and processes killed mid-write: config.yaml and the keyring must stay
 //! consistent, and nothing may be lost or left half-done.
 
-#![cfg(system_tests)]
 #![cfg(unix)]
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common;
 use common::*;
 use serde_json::Value;
-
-const URL: &str = "https://www.mystic.ai";
 
 fn spawn(sb: &Sandbox, action: &str, stdin: &str) -> Child {
     let mut child = std::process::Command::new(BIN)

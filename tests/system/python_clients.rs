@@ -1,10 +1,7 @@
 //! Python clients: config.yaml must read back in PyYAML (YAML 1.1, FullLoader, as the SDK loads it) with every
 //! value still a string: an alias like `on` or `1e3` must not become a bool or a number.
 
-#![cfg(system_tests)]
-
-mod common;
-
+use crate::common;
 use common::*;
 use serde_json::{Value, json};
 

@@ -2,10 +2,7 @@
 //! config.yaml after `migrate`. A probe calls `pipeline.cloud.http._get_client()` and makes a
 //! request to a real HTTP server on 127.0.0.1, which records what the SDK sent.
 
-#![cfg(system_tests)]
-
-mod common;
-
+use crate::common;
 use common::api::Api;
 use common::*;
 

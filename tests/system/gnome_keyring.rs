@@ -5,11 +5,9 @@
 //! an `OpenSession` served before that aborts the daemon. v1 of this helper opened with
 //! `OpenSession` and brought the daemon down within seconds of parallel `get`s.
 
-#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
 
-mod common;
-
+use crate::common;
 use common::secret_services::{Daemon, Monitor, Service};
 use common::*;
 

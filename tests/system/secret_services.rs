@@ -3,18 +3,14 @@
 //! (scripts/secret-service.sh). What only one of them does is tested at the end (KeePassXC's
 //! prompts) or in tests/gnome_keyring.rs (gnome-keyring's first-call quirk).
 
-#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
-
-mod common;
 
 use std::time::{Duration, Instant};
 
+use crate::common;
 use common::secret_services::{Daemon, Monitor, Service};
 use common::*;
 use serde_json::{Value, json};
-
-const URL: &str = "https://www.mystic.ai";
 
 /// Each test below runs once per Secret Service: `gnome_keyring::round_trip`, and so on.
 macro_rules! for_each_service {

@@ -3,15 +3,13 @@
 //! Mystic API replaced by a local one, `login` pointed at it, and `$TOKEN` set. Blocks that need
 //! the network or are the test command itself (`cargo install`, `scripts/...`) are left out.
 
-#![cfg(system_tests)]
 #![cfg(target_os = "linux")]
 
-mod common;
-
+use crate::common;
 use common::api::Api;
 use common::*;
 
-/// The `sh` blocks, except those marked `<!-- not run by tests/readme.rs: why -->` just before
+/// The `sh` blocks, except those marked `<!-- not run by tests/system/readme.rs: why -->` just before
 /// their opening fence, and those that need the network or are the test command itself.
 fn sh_blocks(markdown: &str) -> Vec<String> {
     let mut blocks = Vec::new();
@@ -22,7 +20,7 @@ fn sh_blocks(markdown: &str) -> Vec<String> {
         match &mut current {
             None if trimmed == "```sh" => {
                 current = Some(String::new());
-                if previous.starts_with("<!-- not run by tests/readme.rs") {
+                if previous.starts_with("<!-- not run by tests/system/readme.rs") {
                     current = Some("#not run\n".into());
                 }
             }

@@ -1,17 +1,10 @@
 //! The human and CI commands (login, logout, use, token, status, migrate, exec, env) on the real
 //! binary, against the private Secret Service and a real HTTP server on 127.0.0.1.
 
-#![cfg(system_tests)]
-
-mod common;
-
+use crate::common;
 use common::api::{Api, closed_port_url};
 use common::*;
 use serde_json::Value;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn login_checks_the_token_and_stores_it() {
@@ -485,7 +478,16 @@ fn exec_hands_the_token_to_the_child_only() {
         ls "$PIPELINE_DIR"; test -d "$PIPELINE_DIR/files" && echo files-ok; cat; echo "$PIPELINE_DIR" >&2; exit 7"#;
     let out = sb
         .cmd()
-        .args(["exec", "--alias", "staging", "--", "sh", "-c", script])
+        .args([
+            "exec",
+            "--no-mask",
+            "--alias",
+            "staging",
+            "--",
+            "sh",
+            "-c",
+            script,
+        ])
         .write_stdin("from-stdin\n")
         .output()
         .unwrap();

@@ -1,12 +1,10 @@
 //! Leak proof: a canary token goes through every command and every error path we can reach.
 //! It may appear only on the stdout of `get`, `token`, `env` (and the $GITHUB_ENV file) and in
-//! the `exec` child's output: never on stderr, in any other output, in a panic or backtrace, or in
-//! config.yaml (the file store excepted).
+//! the output of an `exec --no-mask` child: never on stderr, in any other output (an `exec`
+//! child's relayed output included), in a panic or backtrace, or in config.yaml (the file store
+//! excepted).
 
-#![cfg(system_tests)]
-
-mod common;
-
+use crate::common;
 use common::api::{Api, closed_port_url};
 use common::*;
 
@@ -86,14 +84,31 @@ fn the_canary_appears_only_where_it_belongs() {
             .unwrap()
             .contains(CANARY)
     );
+    // exec's child gets it; what the child prints is concealed unless --no-mask says otherwise.
     assert!(
         c.run(
-            &["exec", "--", "printenv", "PIPELINE_API_TOKEN"],
+            &["exec", "--no-mask", "--", "printenv", "PIPELINE_API_TOKEN"],
             "",
             0,
             true
         )
         .contains(CANARY)
+    );
+    let relayed = c.run(
+        &[
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "printenv PIPELINE_API_TOKEN; printenv PIPELINE_API_TOKEN >&2; echo \"x${PIPELINE_API_TOKEN}x\"",
+        ],
+        "",
+        0,
+        false,
+    );
+    assert_eq!(
+        relayed,
+        "<concealed by mystic-credential-helper>\nx<concealed by mystic-credential-helper>x\n"
     );
     c.run(&["exec", "--", "true"], "", 0, false);
     c.run(&["list"], "", 0, false);

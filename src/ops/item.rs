@@ -1,0 +1,50 @@
+//! One keyring item, named by its service and user, below the remotes: the native protocol's
+//! `item` action. The `windows` store on WSL runs it in the Windows build, so that Windows'
+//! Credential Manager holds the token under the name the Windows build gives it.
+
+use super::{Ctx, Tokens};
+use crate::error::{Error, Result};
+use crate::protocol::Token;
+use crate::store::Key;
+
+#[derive(Debug, PartialEq)]
+pub enum ItemAction {
+    Get,
+    Set(Token),
+    Delete,
+}
+
+/// Whether the item is there (for `Delete`: was), and its token (for `Get`).
+#[derive(Debug, PartialEq)]
+pub struct ItemState {
+    pub found: bool,
+    pub token: Option<Token>,
+}
+
+pub fn item(ctx: &Ctx, key: &Key, action: ItemAction) -> Result<ItemState> {
+    let Tokens::Keyring(store) = ctx.tokens()? else {
+        return Err(Error::invalid(
+            "the file store keeps no keyring items; choose a keyring with --store",
+        ));
+    };
+    Ok(match action {
+        ItemAction::Get => {
+            let token = store.get(key)?;
+            ItemState {
+                found: token.is_some(),
+                token,
+            }
+        }
+        ItemAction::Set(token) => {
+            store.set(key, &token)?;
+            ItemState {
+                found: true,
+                token: None,
+            }
+        }
+        ItemAction::Delete => ItemState {
+            found: store.delete(key)?,
+            token: None,
+        },
+    })
+}

@@ -1,0 +1,248 @@
+//! Windows' Credential Manager from WSL. The Linux build runs the Windows build of the helper
+//! (through WSL's interop) as its keyring: one item per call, as JSON on stdin and stdout (the
+//! native protocol's `item` action). The token never goes into argv or the environment.
+//! config.yaml stays on the Linux side, where the Linux SDK reads it; the Windows build names the
+//! item from the same service and user, so Windows tools see the same token.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use super::{Deadline, Key, Store, StoreOptions, Wsl, credential_manager_fits, unavailable};
+use crate::error::{Error, ErrorKind, Result};
+use crate::protocol::Token;
+use crate::sys;
+
+pub const NAME: &str = "Windows Credential Manager (through WSL)";
+const ADVICE: &str = "Use --store file to keep tokens in plaintext in config.yaml, or --store keyutils for the kernel keyring (forgotten at `wsl --shutdown`); set MYSTIC_CREDENTIAL_STORE to make that choice for every command.";
+/// Replies are a line of JSON; anything longer is not our program.
+const MAX_REPLY: u64 = 64 * 1024;
+
+pub struct WslStore {
+    program: PathBuf,
+    deadline: Deadline,
+}
+
+pub fn open(options: &StoreOptions, deadline: Deadline) -> Result<Box<dyn Store>> {
+    let program = match (&options.windows_helper, options.wsl) {
+        (Some(program), _) => program.clone(),
+        (None, Wsl::No) => {
+            return Err(unavailable(
+                "the windows store runs the Windows build of the helper through WSL, and this is not WSL",
+                "Set MYSTIC_WINDOWS_HELPER to a program that runs it, or choose another store",
+                None,
+            ));
+        }
+        (None, Wsl::InteropOff) => {
+            return Err(unavailable(
+                "WSL's interop is off, so the Windows build of the helper cannot run",
+                "Turn interop on (`[interop] enabled=true` in /etc/wsl.conf, then `wsl --shutdown`), or set MYSTIC_WINDOWS_HELPER to a program that runs it",
+                None,
+            ));
+        }
+        (None, Wsl::Interop) => {
+            return Err(unavailable(
+                "mystic-credential-helper.exe (the Windows build) is not on PATH",
+                "Install it on Windows in a folder on the Windows PATH (WSL appends that PATH), or set MYSTIC_WINDOWS_HELPER to its path",
+                None,
+            ));
+        }
+    };
+    Ok(Box::new(WslStore { program, deadline }))
+}
+
+impl Store for WslStore {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn get(&self, key: &Key) -> Result<Option<Token>> {
+        let reply = self.call(key, "get", None)?;
+        match (&reply["found"], &reply["token"]) {
+            (Value::Bool(false), _) => Ok(None),
+            (Value::Bool(true), Value::String(token)) => Token::new(token.clone())
+                .map(Some)
+                .map_err(|_| self.unexpected("a token that is not valid")),
+            _ => Err(self.unexpected("an answer without the token")),
+        }
+    }
+
+    fn set(&self, key: &Key, token: &Token) -> Result<()> {
+        credential_manager_fits(token)?;
+        self.call(key, "set", Some(token)).map(drop)
+    }
+
+    fn delete(&self, key: &Key) -> Result<bool> {
+        match self.call(key, "delete", None)?["found"] {
+            Value::Bool(found) => Ok(found),
+            _ => Err(self.unexpected("an answer without `found`")),
+        }
+    }
+}
+
+impl WslStore {
+    /// One request to the Windows program, answered within the deadline.
+    fn call(&self, key: &Key, action: &str, token: Option<&Token>) -> Result<Value> {
+        let mut request =
+            json!({"v": 1, "action": action, "service": key.service, "user": key.user});
+        if let Some(token) = token {
+            request["token"] = Value::String(token.expose().to_owned());
+        }
+        let request = Zeroizing::new(request.to_string() + "\n");
+        let mut command = Command::new(&self.program);
+        // In a group of its own, so that a timed-out call ends with everything it started.
+        sys::own_process_group(&mut command);
+        let mut child = command
+            .arg("item")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| self.cannot_run(&e))?;
+        // A request is far smaller than a pipe's buffer: this write never waits for the reader.
+        let written = child
+            .stdin
+            .take()
+            .map(|mut stdin| stdin.write_all(request.as_bytes()));
+        let stdout = read_in_background(child.stdout.take());
+        let stderr = read_in_background(child.stderr.take());
+        let out = match stdout.recv_timeout(self.remaining()) {
+            Ok(out) => out,
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+                sys::kill_process_group(&mut child);
+                return Err(unavailable(
+                    &format!(
+                        "{} did not answer within {}s (a frozen Windows program, or a Credential Manager waiting on a dialog)",
+                        shown(&self.program),
+                        super::TIMEOUT.as_secs()
+                    ),
+                    ADVICE,
+                    None,
+                ));
+            }
+        };
+        let code = self.exit_code(&mut child);
+        let reply = Zeroizing::new(String::from_utf8_lossy(&out).replace('\r', ""));
+        match serde_json::from_str::<Value>(reply.trim()) {
+            Ok(reply) if reply["v"] == 1 => self.answer(reply),
+            _ => {
+                let said = stderr
+                    .recv_timeout(Duration::from_millis(100))
+                    .unwrap_or_default();
+                Err(self.failed(code, &said, written.is_some_and(|w| w.is_err())))
+            }
+        }
+    }
+
+    /// The reply's error, if it is one, as the Windows build reported it.
+    fn answer(&self, reply: Value) -> Result<Value> {
+        let Some(error) = reply.get("error") else {
+            return Ok(reply);
+        };
+        let kind = serde_json::from_value::<ErrorKind>(error["kind"].clone())
+            .unwrap_or(ErrorKind::StoreUnavailable);
+        let message = error["message"].as_str().unwrap_or("no message");
+        Err(Error::new(
+            kind,
+            format!(
+                "the Windows build of the helper ({}): {message}",
+                self.program.display()
+            ),
+        ))
+    }
+
+    fn remaining(&self) -> Duration {
+        self.deadline.at().saturating_duration_since(Instant::now())
+    }
+
+    /// Its exit code, waiting no longer than the deadline (it has closed its stdout already).
+    fn exit_code(&self, child: &mut Child) -> Option<i32> {
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return status.code(),
+                Ok(None) if !self.remaining().is_zero() => {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                _ => {
+                    sys::kill_process_group(child);
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn cannot_run(&self, e: &std::io::Error) -> Error {
+        let situation = match (e.kind(), e.raw_os_error()) {
+            (std::io::ErrorKind::NotFound, _) => format!("{} does not exist", shown(&self.program)),
+            // ENOEXEC: what running a .exe gives where WSL's interop is off.
+            (_, Some(8)) => format!(
+                "{} cannot run here: WSL's interop is off, or it is not a program for this machine",
+                shown(&self.program)
+            ),
+            _ => format!("{} cannot run: {e}", shown(&self.program)),
+        };
+        unavailable(
+            &situation,
+            "Set MYSTIC_WINDOWS_HELPER to the Windows build of mystic-credential-helper (or put mystic-credential-helper.exe on the Windows PATH), and turn WSL's interop on",
+            None,
+        )
+    }
+
+    fn failed(&self, code: Option<i32>, stderr: &[u8], refused_input: bool) -> Error {
+        let how = match code {
+            Some(code) => format!("exited with code {code}"),
+            None => "was killed".to_owned(),
+        };
+        let said = String::from_utf8_lossy(stderr);
+        let first = said
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect::<String>();
+        let detail = match (first.is_empty(), refused_input) {
+            (false, _) => Some(first),
+            (true, true) => Some("it did not read its input".to_owned()),
+            (true, false) => None,
+        };
+        unavailable(
+            &format!(
+                "{} {how} without an answer; is it the Windows build of mystic-credential-helper, of this version?",
+                shown(&self.program)
+            ),
+            ADVICE,
+            detail.as_deref(),
+        )
+    }
+
+    fn unexpected(&self, what: &str) -> Error {
+        unavailable(
+            &format!("{} answered with {what}", shown(&self.program)),
+            ADVICE,
+            None,
+        )
+    }
+}
+
+fn shown(program: &Path) -> String {
+    format!("the Windows helper {}", program.display())
+}
+
+/// Reads a pipe to its end (at most `MAX_REPLY` bytes) on a thread of its own.
+fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> Receiver<Vec<u8>> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    if let Some(pipe) = pipe {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let _ = pipe.take(MAX_REPLY).read_to_end(&mut out);
+            let _ = tx.send(out);
+        });
+    }
+    rx
+}
