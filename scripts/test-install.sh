@@ -88,15 +88,20 @@ kill "$API_PID"
 echo "== the static binary from the release archive"
 tar -C "$work" -xzf dist/x86_64-unknown-linux-musl/mystic-credential-helper-*-x86_64-unknown-linux-musl.tar.gz
 static=$(echo "$work"/mystic-credential-helper-*/mystic-credential-helper)
-ldd "$static" 2>&1 | grep -q 'statically linked' || fail "not statically linked: $(ldd "$static" 2>&1)"
+# Static (no shared libraries, no interpreter) and linked at a fixed address (.cargo/config.toml).
+! readelf -lW "$static" | grep -q INTERP || fail "not statically linked: $(readelf -lW "$static" | grep INTERP)"
+readelf -hW "$static" | grep -q 'Type:.*EXEC' || fail "not a fixed-address executable: $(readelf -hW "$static" | grep Type:)"
 for store in secret-service keyutils; do
     dir="$work/$store"
     printf '{"alias":"static","token":"pipeline_sk_%s"}' "$store" |
         PIPELINE_DIR=$dir "$static" --store "$store" store >/dev/null
     got=$(PIPELINE_DIR=$dir "$static" --store "$store" token --alias static)
     expect "$got" "pipeline_sk_$store" "token from $store"
+    # The child gets the token; exec conceals it in what the child prints.
     got=$(PIPELINE_DIR=$dir "$static" --store "$store" exec -- sh -c 'printf %s "$PIPELINE_API_TOKEN"')
-    expect "$got" "pipeline_sk_$store" "exec with $store"
+    expect "$got" "<concealed by mystic-credential-helper>" "exec with $store"
+    got=$(PIPELINE_DIR=$dir "$static" --store "$store" exec --no-mask -- sh -c 'printf %s "$PIPELINE_API_TOKEN"')
+    expect "$got" "pipeline_sk_$store" "exec --no-mask with $store"
     echo '{"alias":"static"}' | PIPELINE_DIR=$dir "$static" --store "$store" erase >/dev/null
     if PIPELINE_DIR=$dir "$static" --store "$store" token --alias static 2>/dev/null; then
         fail "erase left the token in $store"

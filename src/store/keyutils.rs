@@ -288,9 +288,9 @@ impl ProcKey {
     }
 }
 
+/// The user that keys made by this process belong to (as /proc/keys and key-users show it).
 fn uid() -> u32 {
-    // SAFETY: getuid cannot fail.
-    unsafe { libc::getuid() }
+    crate::sys::user_id().expect("Linux has user ids")
 }
 
 /// Live `user` keys of this user described exactly `description`.

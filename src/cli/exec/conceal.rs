@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 pub const MARKER: &[u8] = b"<concealed by mystic-credential-helper>";
 
 /// Bytes read at a time: large reads keep the relay's cost per byte small.
-const CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 1024 * 1024;
 
 pub struct Concealer {
     token: Zeroizing<Vec<u8>>,
