@@ -31,16 +31,15 @@ pub fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>> {
     read_checked(path, |_| Ok(()))
 }
 
-/// `read_bounded` for a file that decides which token goes where (config.yaml): it and its
-/// folder must also pass `check_trusted`.
-pub fn read_trusted(path: &Path) -> Result<Option<Vec<u8>>> {
-    read_checked(path, |file| {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let meta = fs::metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
-            check_trusted(&meta, dir)?;
-        }
+/// `read_bounded` for config.yaml in `dir`, the file that decides which token goes where: it
+/// and its folder must also pass `check_trusted`.
+pub fn read_config(dir: &Path) -> Result<Option<Vec<u8>>> {
+    let path = dir.join(FILE_NAME);
+    read_checked(&path, |file| {
+        let meta = fs::metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
+        check_trusted(&meta, dir)?;
         let meta = file.metadata().map_err(|e| Error::io(path.display(), &e))?;
-        check_trusted(&meta, path)
+        check_trusted(&meta, &path)
     })
 }
 
@@ -162,7 +161,7 @@ impl Locked {
                 path.display()
             )));
         }
-        read_trusted(&path)
+        read_config(&self.dir)
     }
 
     /// Replaces config.yaml with `bytes`, or removes it for `None` (undoing the creation of a

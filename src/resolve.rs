@@ -64,26 +64,15 @@ pub fn remote<'c>(
                     }),
             }
         }
-        (None, None) => {
-            if let Some(active) = config.active() {
-                return Ok(active);
-            }
-            if let Some(name) = &config.active_remote {
-                return Err(match config.find_refused(name) {
-                    Some(refused) => unusable(refused),
-                    None => Error::not_found(format!(
-                        "active_remote {name:?} names no remote in config.yaml"
-                    )),
-                });
-            }
-            // The SDK's first remote, even when the helper cannot use it: never another one.
-            match config.refused.first().filter(|r| r.position == 1) {
-                Some(refused) => Err(unusable(refused)),
-                None => config.remotes.first().ok_or_else(|| {
-                    Error::not_found("no remotes in config.yaml; store a token first")
-                }),
-            }
-        }
+        // The SDK's remote, even when the helper cannot use it: never another one.
+        (None, None) => match sdk_remote(config) {
+            Some(Ok(remote)) => Ok(remote),
+            Some(Err(refused)) => Err(unusable(refused)),
+            None => Err(Error::not_found(match &config.active_remote {
+                Some(name) => format!("active_remote {name:?} names no remote in config.yaml"),
+                None => "no remotes in config.yaml; store a token first".to_owned(),
+            })),
+        },
     }
 }
 
@@ -227,7 +216,12 @@ mod tests {
         let refused_first = "remotes:\n- alias: \"my\\tcluster\"\n  url: https://m.example\n- alias: good\n  url: https://g.example\n";
         let active_good = format!("active_remote: good\n{refused_first}");
         let active_refused = "active_remote: bad\nremotes:\n- alias: good\n  url: https://g.example\n- alias: bad\n  url: ftp://x\n";
-        let table: [Row; 7] = [
+        // The SDK uses the first entry active_remote names, here one the helper refuses.
+        let twice = "active_remote: a\nremotes:\n- alias: a\n  url: ftp://x\n- alias: a\n  url: https://a.example\n";
+        let twice_good_first = "active_remote: a\nremotes:\n- alias: a\n  url: https://a.example\n- alias: a\n  url: ftp://x\n";
+        let table: [Row; 9] = [
+            (twice, None, None, Err(C)),
+            (twice_good_first, None, None, Ok("a")),
             (refused_first, Some("good"), None, Ok("good")),
             (refused_first, None, Some("https://g.example"), Ok("good")),
             (refused_first, None, None, Err(C)),

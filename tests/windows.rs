@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::api::Api;
 use common::replay;
-use common::{BIN, Sandbox, URL, text};
+use common::{BIN, Sandbox, URL, spawn_fed, text};
 use serde_json::{Value, json};
 
 /// Wine keeps its own settings under HKCU\Software\Wine; Windows has no such key.
@@ -253,21 +253,14 @@ fn config_yaml_is_replaced_atomically_under_the_lock_in_a_private_folder() {
     );
     let children: Vec<_> = (0..8)
         .map(|i| {
-            let mut c = std::process::Command::new(BIN);
-            c.env_clear()
-                .envs(w.envs())
-                .arg("store")
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::null());
-            let mut child = c.spawn().unwrap();
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(format!(r#"{{"alias":"p{i}","token":"pipeline_sk_{i}"}}"#).as_bytes())
-                .unwrap();
-            child
+            spawn_fed(
+                std::process::Command::new(BIN)
+                    .env_clear()
+                    .envs(w.envs())
+                    .arg("store")
+                    .stdout(std::process::Stdio::null()),
+                format!(r#"{{"alias":"p{i}","token":"pipeline_sk_{i}"}}"#),
+            )
         })
         .collect();
     for child in children {

@@ -113,7 +113,7 @@ impl Config {
 
     /// Reads the file without a lock (see `crate::fs`). A missing file is an empty config.
     pub fn load(dir: &Path) -> Result<Self> {
-        match crate::fs::read_trusted(&dir.join(FILE_NAME))? {
+        match crate::fs::read_config(dir)? {
             Some(bytes) => Config::parse(&bytes),
             None => Ok(Config::default()),
         }

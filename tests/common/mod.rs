@@ -18,7 +18,7 @@ pub mod secret_services;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{ExitStatus, Output};
+use std::process::{Child, ExitStatus, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -489,22 +489,22 @@ pub fn secret_tool_lookup_on(bus: &str, service: &str, user: &str) -> Option<Str
 }
 
 pub fn secret_tool_store_on(bus: &str, service: &str, user: &str, secret: &str) {
-    let mut child = std::process::Command::new("secret-tool")
+    let mut command = std::process::Command::new("secret-tool");
+    command
         .args([
             "store", "--label", "test", "service", service, "username", user,
         ])
-        .env("DBUS_SESSION_BUS_ADDRESS", bus)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .env("DBUS_SESSION_BUS_ADDRESS", bus);
+    assert!(spawn_fed(&mut command, secret).wait().unwrap().success());
+}
+
+/// Starts `command` with `stdin` written to it and closed, so the child sees its end.
+pub fn spawn_fed(command: &mut std::process::Command, stdin: impl AsRef<[u8]>) -> Child {
     use std::io::Write;
+    let mut child = command.stdin(Stdio::piped()).spawn().unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.as_ref()).unwrap();
     child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(secret.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
 }
 
 /// Every file in `dir` with its bytes, to prove an operation changed nothing. The empty lock

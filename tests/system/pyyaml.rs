@@ -2,8 +2,6 @@
 //! pipeline-ai 2.8.0 calls it), value for value and type for type, on hand-picked YAML 1.1
 //! cases and on generated scalars; and rewrites that would change what PyYAML reads are refused.
 
-use std::io::Write;
-
 use crate::common;
 use common::*;
 use mystic_credential_helper::config::yaml::{self, Value};
@@ -31,18 +29,12 @@ for doc in json.load(sys.stdin):
     except Exception: out.append("error")
 print(json.dumps(out))
 "#;
-    let mut child = std::process::Command::new(python())
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(json!(docs).to_string().as_bytes())
-        .unwrap();
+    let child = spawn_fed(
+        std::process::Command::new(python())
+            .args(["-c", script])
+            .stdout(std::process::Stdio::piped()),
+        json!(docs).to_string(),
+    );
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     serde_json::from_slice(&out.stdout).unwrap()

@@ -12,23 +12,15 @@ use common::*;
 use serde_json::Value;
 
 fn spawn(sb: &Sandbox, action: &str, stdin: &str) -> Child {
-    let mut child = std::process::Command::new(BIN)
-        .arg(action)
-        .env_clear()
-        .envs(sb.envs())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child
+    spawn_fed(
+        std::process::Command::new(BIN)
+            .arg(action)
+            .env_clear()
+            .envs(sb.envs())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+        stdin,
+    )
 }
 
 /// (exit code, stdout JSON)

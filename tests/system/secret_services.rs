@@ -463,22 +463,15 @@ fn keepassxc_a_persons_prompt_is_waited_for_and_dismissed_on_ctrl_c() {
     assert!(message.contains("no answer came in time"), "{message}");
 
     let monitor = Monitor::start(&daemon);
-    let mut child = std::process::Command::new(BIN)
-        .arg("erase")
-        .env_clear()
-        .envs(sb.envs())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(br#"{"alias":"a"}"#)
-        .unwrap();
+    let mut child = spawn_fed(
+        std::process::Command::new(BIN)
+            .arg("erase")
+            .env_clear()
+            .envs(sb.envs())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+        r#"{"alias":"a"}"#,
+    );
     // Its prompt opens within a fraction of a second and stays open for 7.
     std::thread::sleep(Duration::from_secs(2));
     assert!(
