@@ -87,7 +87,7 @@ pub fn check_trusted(meta: &fs::Metadata, path: &Path) -> Result<()> {
         return Ok(());
     };
     let shown = crate::quote::sh(&path.to_string_lossy());
-    if owner != me && owner != 0 {
+    if foreign(owner, me) {
         return Err(Error::config(format!(
             "{} belongs to another user (uid {owner}), who could have put remotes or tokens in it; if it is yours, take it back with `sudo chown $(id -un) {shown}`, otherwise remove it",
             path.display()
@@ -101,6 +101,12 @@ pub fn check_trusted(meta: &fs::Metadata, path: &Path) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Whether a file owned by `owner` could have been planted by someone other than `me`. Root's
+/// files are trusted, as ssh trusts them: root could change anything anyway.
+fn foreign(owner: u32, me: u32) -> bool {
+    owner != me && owner != 0
 }
 
 /// The exclusive writer lock on a folder. Holding it, a writer may load, change and save.
@@ -260,6 +266,64 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_of_other_users_but_root_are_foreign() {
+        for (owner, me, want) in [
+            (1000, 1000, false),
+            (0, 1000, false),
+            (1001, 1000, true),
+            (0, 0, false),
+            (1001, 0, true),
+        ] {
+            assert_eq!(foreign(owner, me), want, "owner {owner}, me {me}");
+        }
+    }
+
+    /// A config.yaml, or its folder, that group or others can write is refused with its fix.
+    #[cfg(unix)]
+    #[test]
+    fn a_writable_config_or_folder_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        fs::write(&path, "remotes: []\n").unwrap();
+        let mode = |p: &Path, m| fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
+        mode(dir.path(), 0o700);
+        mode(&path, 0o600);
+        assert!(read_config(dir.path()).unwrap().is_some());
+        let refused_for = |loose: &Path| {
+            let e = read_config(dir.path()).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Config);
+            let fix = format!("`chmod go-w {}`", loose.display());
+            assert!(e.message.ends_with(&fix), "{}", e.message);
+        };
+        mode(&path, 0o664);
+        refused_for(&path);
+        mode(&path, 0o600);
+        mode(dir.path(), 0o770);
+        refused_for(dir.path());
+    }
+
+    /// A lock file that is a symbolic link is refused and not followed; any other failure to
+    /// open it is an I/O error.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_lock_file_is_refused_and_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let private = dir.path().join("pipeline");
+        create_private_dir(&private).unwrap();
+        let target = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&target, private.join(LOCK_NAME)).unwrap();
+        let e = Locked::acquire(&private).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::Config);
+        assert!(e.message.contains("is a symbolic link"), "{}", e.message);
+        assert!(!target.exists());
+        fs::remove_file(private.join(LOCK_NAME)).unwrap();
+        fs::create_dir(private.join(LOCK_NAME)).unwrap();
+        let e = Locked::acquire(&private).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::Io, "{}", e.message);
+    }
 
     #[test]
     fn reads_stop_at_the_cap_exactly() {

@@ -129,3 +129,63 @@ impl<'a> Ctx<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Error, ErrorKind};
+    use crate::store::memory::MemoryStore;
+
+    /// A context choosing `store`, whose keyring opens or not.
+    fn with_ctx<R>(store: &str, opens: bool, f: impl FnOnce(&Ctx) -> R) -> R {
+        let env = [
+            ("PIPELINE_DIR", "/nonexistent"),
+            ("MYSTIC_CREDENTIAL_STORE", store),
+        ];
+        let settings = Settings::new(env.into_iter().collect(), None);
+        let opener = move |_: &StoreOptions| match opens {
+            true => Ok(Box::new(std::sync::Arc::new(MemoryStore::default())) as Box<dyn Store>),
+            false => Err(Error::unavailable("no keyring here")),
+        };
+        f(&Ctx::new(&settings, &opener))
+    }
+
+    #[test]
+    fn migrate_advice_names_a_step_that_works_on_this_machine() {
+        let advice = |store, opens| with_ctx(store, opens, |ctx| ctx.migrate_advice());
+        assert_eq!(advice("file", true), None);
+        assert_eq!(
+            advice("secret-service", true).unwrap(),
+            "`mystic-credential-helper migrate` moves it into the in-memory store"
+        );
+        let keyutils_instead = "`mystic-credential-helper --store keyutils migrate`";
+        for store in ["auto", "secret-service"] {
+            let got = advice(store, false).unwrap();
+            assert_eq!(
+                got.contains(keyutils_instead),
+                cfg!(target_os = "linux"),
+                "{store}: {got}"
+            );
+        }
+        // Where the kernel keyring itself cannot be used, it is not the advice.
+        assert_eq!(
+            advice("keyutils", false).unwrap(),
+            "`mystic-credential-helper migrate` can move it once the kernel keyring (keyutils) can be used"
+        );
+    }
+
+    #[test]
+    fn an_unusable_choice_of_store_or_prefix_fails_the_check() {
+        assert!(with_ctx("auto", true, |ctx| ctx.check()).is_ok());
+        let e = with_ctx("bogus", true, |ctx| ctx.check()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Config, "{e:?}");
+        assert!(e.message.starts_with("MYSTIC_CREDENTIAL_STORE"), "{e:?}");
+        let env = [
+            ("PIPELINE_DIR", "/nonexistent"),
+            ("MYSTIC_KEYRING_SERVICE_PREFIX", ""),
+        ];
+        let settings = Settings::new(env.into_iter().collect(), None);
+        let opener = |_: &StoreOptions| -> Result<Box<dyn Store>> { unreachable!() };
+        assert!(Ctx::new(&settings, &opener).check().is_err());
+    }
+}
