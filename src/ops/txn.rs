@@ -511,6 +511,25 @@ mod tests {
         assert_eq!(after.1[0].1, "t_again");
     }
 
+    /// `migrate` removes a plaintext token only once the keyring returns it: a keyring that
+    /// accepts the write but keeps nothing leaves the token where it was, and says so.
+    #[test]
+    fn migrate_keeps_a_plaintext_token_the_keyring_did_not_keep() {
+        let config = "remotes:\n- alias: p\n  token: pipeline_sk_plain\n  url: https://p.example\n";
+        with_ctx(config, |ctx, store, dir| {
+            store.forget_writes(true);
+            let migrated = ops::migrate(ctx, false).unwrap();
+            assert_eq!(migrated.kept.len(), 1);
+            let message = &migrated.kept[0].2.message;
+            assert!(
+                message.contains("did not return the token just written for p"),
+                "{message}"
+            );
+            let file = std::fs::read_to_string(dir.join("config.yaml")).unwrap();
+            assert!(file.contains("token: pipeline_sk_plain"), "{file}");
+        });
+    }
+
     /// A change config.yaml cannot take is refused before the keyring is touched.
     #[test]
     fn an_unwritable_config_never_reaches_the_keyring() {

@@ -1,10 +1,10 @@
 //! An in-memory store for tests (as keyring-core ships its mock): `run()` with this store runs the
-//! whole program in process. It can be locked, or made to fail on its N-th call, to test what
-//! callers do when a keyring fails part-way. `main` never uses it. Shared through an `Arc`, so a
+//! whole program in process. It can be locked, made to fail on its N-th call, or made to lose
+//! what it is given, to test what callers do when a keyring fails part-way or misbehaves. `main` never uses it. Shared through an `Arc`, so a
 //! test keeps it across several `run` calls.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{Key, Store};
@@ -19,6 +19,8 @@ pub struct MemoryStore {
     /// Calls made so far.
     calls: AtomicUsize,
     failing: Mutex<Failing>,
+    /// When set, `set` succeeds but keeps nothing, as a keyring that drops writes.
+    forgetful: AtomicBool,
 }
 
 /// Which call (counting from 1) fails, and whether every call after it fails too, as a keyring
@@ -52,6 +54,11 @@ impl MemoryStore {
         *self.failing.lock().unwrap_or_else(|e| e.into_inner()) = Failing { from, keep };
     }
 
+    /// Makes `set` succeed without keeping the token (or keep it again).
+    pub fn forget_writes(&self, on: bool) {
+        self.forgetful.store(on, Ordering::SeqCst);
+    }
+
     fn check(&self) -> Result<()> {
         let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         let Failing { from, keep } = *self.failing.lock().unwrap_or_else(|e| e.into_inner());
@@ -74,7 +81,9 @@ impl Store for Arc<MemoryStore> {
     }
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
         self.check()?;
-        self.items().insert(key.clone(), token.clone());
+        if !self.forgetful.load(Ordering::SeqCst) {
+            self.items().insert(key.clone(), token.clone());
+        }
         Ok(())
     }
     fn delete(&self, key: &Key) -> Result<bool> {

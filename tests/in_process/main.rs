@@ -337,3 +337,32 @@ fn help_version_and_usage_errors() {
 #[test]
 #[ignore = "the system suites (real Secret Service, kernel keyring, git, the SDK) did not run: run scripts/test.sh"]
 fn system_suites() {}
+
+/// docker's `list`: each origin whose remote has a token (in the keyring or in the file), with
+/// its alias. A remote without a token is left out; a keyring that fails fails the list rather
+/// than hiding remotes.
+#[test]
+fn docker_list_names_the_origins_that_have_tokens() {
+    let config = "remotes:\n- alias: a\n  url: https://a.example\n- alias: none\n  url: https://none.example\n- alias: p\n  url: https://p.example\n  token: pipeline_sk_plain\n";
+    let t = Sandbox::in_process();
+    t.write_config(config);
+    t.ok(
+        &["store"],
+        r#"{"alias":"a","url":"https://a.example","token":"pipeline_sk_a"}"#,
+    );
+    let (out, code, err) = t.run_text(&["docker", "list"], b"");
+    assert_eq!(code, 0, "{err}");
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        listed,
+        json!({"https://a.example": "a", "https://p.example": "p"})
+    );
+    let locked = Sandbox::in_process().locked();
+    locked.write_config(config);
+    // docker's helpers report errors on stdout.
+    let (out, code, _) = locked.run_text(&["docker", "list"], b"");
+    assert_eq!(
+        (out.as_str(), code),
+        ("store-unavailable: memory store is locked\n", 1)
+    );
+}
