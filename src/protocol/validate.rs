@@ -376,6 +376,36 @@ mod tests {
         }
     }
 
+    /// The plain reading is strict on its own, whatever the WHATWG parser accepted: a port
+    /// that is not only digits (Rust would read `+1` as 1), or anything after an IPv6 host's
+    /// `]` but a port, is a disagreement.
+    #[test]
+    fn the_plain_reading_stands_on_its_own() {
+        for (raw, parsed, agree) in [
+            ("https://h.example:1", "https://h.example:1", true),
+            ("https://h.example:+1", "https://h.example:1", false),
+            ("https://[::1]", "https://[::1]", true),
+            ("https://[::1]x", "https://[::1]", false),
+        ] {
+            let url = url::Url::parse(parsed).unwrap();
+            assert_eq!(plain_reading_agrees(raw, &url), agree, "{raw}");
+        }
+    }
+
+    /// A user name alone is named as such (not as a disagreement about the host).
+    #[test]
+    fn credentials_in_urls_are_named() {
+        for url in ["https://user@h.example", "https://:pw@h.example"] {
+            let e = Origin::parse(url).unwrap_err();
+            assert!(
+                e.message
+                    .contains("must not contain a user name or password"),
+                "{url}: {}",
+                e.message
+            );
+        }
+    }
+
     #[test]
     fn tokens() {
         assert!(Token::new("pipeline_sk_abc".into()).is_ok());

@@ -366,3 +366,24 @@ fn docker_list_names_the_origins_that_have_tokens() {
         ("store-unavailable: memory store is locked\n", 1)
     );
 }
+
+/// git's `erase` names the rejected password: only a remote that still holds that token loses
+/// it (another client may have stored a new one since).
+#[test]
+fn git_erase_removes_only_the_rejected_token() {
+    let t = Sandbox::in_process();
+    t.ok(&["store"], r#"{"alias":"a","token":"pipeline_sk_current"}"#);
+    let erase = |password: &str| {
+        let request =
+            format!("protocol=https\nhost=www.mystic.ai\nusername=a\npassword={password}\n\n");
+        let (_, code, err) = t.run_text(&["git", "erase"], request.as_bytes());
+        assert_eq!(code, 0, "{err}");
+    };
+    erase("pipeline_sk_old");
+    assert_eq!(
+        t.token("https://www.mystic.ai", "a").as_deref(),
+        Some("pipeline_sk_current")
+    );
+    erase("pipeline_sk_current");
+    assert_eq!(t.token("https://www.mystic.ai", "a"), None);
+}
