@@ -3,7 +3,7 @@
 # decoding, the write path) with cargo-mutants, against the in-process suites; settings in
 # .cargo/mutants.toml. Mutants that no test can tell apart from the original are listed there,
 # each with its reason (exclude_re). Exits non-zero on any other survivor (timeouts count as
-# caught). About 25 minutes on a 2-core machine, so it is not part of .ci/run;
+# caught). About an hour on a 2-core machine, so it is not part of .ci/run;
 # `scripts/mutants.sh --re src/config/yaml.rs` checks one file.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -89,16 +89,17 @@ pub fn sdk_remote(config: &Config) -> Option<std::result::Result<&Remote, &Refus
             .map(Err)
     };
     match &config.active_remote {
+        // The first entry with that alias, whether the helper can use it or not.
         Some(name) => {
             let valid = config.remotes.iter().find(|r| r.alias.as_str() == name);
             let refused = config.find_refused(name);
-            match (valid, refused) {
-                (Some(remote), Some(refused)) if refused.position < remote.position => {
-                    Some(Err(refused))
-                }
-                (Some(remote), _) => Some(Ok(remote)),
-                (None, refused) => refused.map(Err),
-            }
+            let valid = valid.map(|r| (r.position, Ok(r)));
+            let refused = refused.map(|r| (r.position, Err(r)));
+            [valid, refused]
+                .into_iter()
+                .flatten()
+                .min_by_key(|(position, _)| *position)
+                .map(|(_, entry)| entry)
         }
         None => entry(1).or_else(|| config.remotes.first().map(Ok)),
     }

@@ -386,4 +386,18 @@ fn git_erase_removes_only_the_rejected_token() {
     );
     erase("pipeline_sk_current");
     assert_eq!(t.token("https://www.mystic.ai", "a"), None);
+    // A remote without a token has nothing to erase, and that is no error; a keyring that
+    // fails is one.
+    let request = "protocol=https\nhost=www.mystic.ai\nusername=a\npassword=pipeline_sk_x\n\n";
+    let tokenless = "remotes:\n- alias: a\n  url: https://www.mystic.ai\n";
+    let empty = Sandbox::in_process();
+    empty.write_config(tokenless);
+    let (_, code, err) = empty.run_text(&["git", "erase"], request.as_bytes());
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(empty.config(), tokenless);
+    let locked = Sandbox::in_process().locked();
+    locked.write_config(tokenless);
+    let (_, code, err) = locked.run_text(&["git", "erase"], request.as_bytes());
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains("locked"), "{err}");
 }
