@@ -178,9 +178,9 @@ impl Deadline {
         )
     }
 
-    /// Runs `f` on a worker thread and waits for it until the deadline, for blocking calls (the
-    /// OS keyrings' APIs, a Windows program under WSL). An abandoned call ends with the
-    /// process, which exits soon after.
+    /// Runs `f` on a worker thread and waits for it until the deadline, for the OS keyrings'
+    /// blocking APIs. An abandoned call ends with the process, which exits soon after.
+    #[cfg(any(target_os = "macos", target_os = "windows"))]
     pub fn run<T: Send + 'static>(
         &self,
         name: &str,

@@ -10,7 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::{Deadline, Key, Store, StoreOptions, Wsl, credential_manager_fits, unavailable};
@@ -22,6 +23,17 @@ pub const NAME: &str = "Windows Credential Manager (through WSL)";
 const ADVICE: &str = "Use --store file to keep tokens in plaintext in config.yaml, or --store keyutils for the kernel keyring (forgotten at `wsl --shutdown`); set MYSTIC_CREDENTIAL_STORE to make that choice for every command.";
 /// Replies are a line of JSON; anything longer is not our program.
 const MAX_REPLY: u64 = 64 * 1024;
+
+/// The `item` request the Windows build answers.
+#[derive(Serialize)]
+struct Request<'a> {
+    v: u8,
+    action: &'a str,
+    service: &'a str,
+    user: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<&'a str>,
+}
 
 pub struct WslStore {
     program: PathBuf,
@@ -62,10 +74,11 @@ impl Store for WslStore {
     }
 
     fn get(&self, key: &Key) -> Result<Option<Token>> {
-        let reply = self.call(key, "get", None)?;
-        match (&reply["found"], &reply["token"]) {
+        let mut reply = self.call(key, "get", None)?;
+        // Moved out, not copied: Token zeroizes the one copy when it is dropped.
+        match (reply["found"].take(), reply["token"].take()) {
             (Value::Bool(false), _) => Ok(None),
-            (Value::Bool(true), Value::String(token)) => Token::new(token.clone())
+            (Value::Bool(true), Value::String(token)) => Token::new(token)
                 .map(Some)
                 .map_err(|_| self.unexpected("a token that is not valid")),
             _ => Err(self.unexpected("an answer without the token")),
@@ -88,12 +101,19 @@ impl Store for WslStore {
 impl WslStore {
     /// One request to the Windows program, answered within the deadline.
     fn call(&self, key: &Key, action: &str, token: Option<&Token>) -> Result<Value> {
-        let mut request =
-            json!({"v": 1, "action": action, "service": key.service, "user": key.user});
-        if let Some(token) = token {
-            request["token"] = Value::String(token.expose().to_owned());
-        }
-        let request = Zeroizing::new(request.to_string() + "\n");
+        let request = Request {
+            v: 1,
+            action,
+            service: &key.service,
+            user: &key.user,
+            token: token.map(Token::expose),
+        };
+        // Written once into a buffer that is large enough and zeroized: no stray copy of the token.
+        let mut line = Zeroizing::new(Vec::with_capacity(
+            1024 + key.service.len() + key.user.len() + token.map_or(0, |t| t.expose().len()) * 2,
+        ));
+        serde_json::to_writer(&mut *line, &request).expect("a request serializes");
+        line.push(b'\n');
         let mut command = Command::new(&self.program);
         // In a group of its own, so that a timed-out call ends with everything it started.
         sys::own_process_group(&mut command);
@@ -105,10 +125,7 @@ impl WslStore {
             .spawn()
             .map_err(|e| self.cannot_run(&e))?;
         // A request is far smaller than a pipe's buffer: this write never waits for the reader.
-        let written = child
-            .stdin
-            .take()
-            .map(|mut stdin| stdin.write_all(request.as_bytes()));
+        let written = child.stdin.take().map(|mut stdin| stdin.write_all(&line));
         let stdout = read_in_background(child.stdout.take());
         let stderr = read_in_background(child.stderr.take());
         let out = match stdout.recv_timeout(self.remaining()) {
@@ -234,12 +251,13 @@ fn shown(program: &Path) -> String {
     format!("the Windows helper {}", program.display())
 }
 
-/// Reads a pipe to its end (at most `MAX_REPLY` bytes) on a thread of its own.
-fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> Receiver<Vec<u8>> {
+/// Reads a pipe to its end (at most `MAX_REPLY` bytes) on a thread of its own, into a buffer
+/// that never grows (so leaves no copy behind) and is zeroized: stdout carries the token.
+fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> Receiver<Zeroizing<Vec<u8>>> {
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     if let Some(pipe) = pipe {
         std::thread::spawn(move || {
-            let mut out = Vec::new();
+            let mut out = Zeroizing::new(Vec::with_capacity(MAX_REPLY as usize + 1));
             let _ = pipe.take(MAX_REPLY).read_to_end(&mut out);
             let _ = tx.send(out);
         });
