@@ -44,11 +44,32 @@ pub fn run(args: Vec<OsString>, env: &Environment, mut io: Io, opener: &Opener) 
                 true => (&mut io.stderr, Exit::Usage),
                 false => (&mut io.stdout, Exit::Success),
             };
-            let _ = write!(out, "{}", e.render());
+            let _ = write!(out, "{}", without_values(&e));
             return exit;
         }
     };
     let settings = Settings::new(env.clone(), cli.store);
     let ctx = Ctx::new(&settings, opener);
     cli.command.run(&ctx, &mut io)
+}
+
+/// clap's message, without the words it quotes from the command line: a token pasted where an
+/// alias, a command or an option goes must not reach a log. Options (`--alais`) stay, so that
+/// a typo is still shown.
+fn without_values(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let mut text = e.render().to_string();
+    for kind in [
+        ContextKind::InvalidValue,
+        ContextKind::InvalidArg,
+        ContextKind::InvalidSubcommand,
+    ] {
+        if let Some(ContextValue::String(value)) = e.get(kind)
+            && !value.is_empty()
+            && !value.starts_with(['-', '<'])
+        {
+            text = text.replace(&format!("'{value}'"), "(the word given, not repeated)");
+        }
+    }
+    text
 }

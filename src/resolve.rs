@@ -31,7 +31,7 @@ pub fn remote<'c>(
                     .find(alias)
                     .ok_or_else(|| match config.find_refused(alias.as_str()) {
                         Some(refused) => unusable(refused),
-                        None => Error::not_found(format!("no remote named {alias} in config.yaml")),
+                        None => no_such_alias(config),
                     })?;
             match url {
                 Some(url) if *url != remote.url => Err(Error::not_found(format!(
@@ -74,6 +74,25 @@ pub fn remote<'c>(
             })),
         },
     }
+}
+
+/// `not-found` for an alias config.yaml does not have. It names the aliases there are (what a
+/// person needs next), never what was asked for: a token pasted where an alias goes must not
+/// reach a log.
+pub fn no_such_alias(config: &Config) -> Error {
+    const SHOWN: usize = 20;
+    let names: Vec<&str> = config.remotes.iter().map(|r| r.alias.as_str()).collect();
+    let more = match names.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    Error::not_found(match names.len() {
+        0 => "no remote by that name: config.yaml has no remotes".to_owned(),
+        _ => format!(
+            "no remote by that name in config.yaml; its remotes are {}{more}",
+            names[..names.len().min(SHOWN)].join(", ")
+        ),
+    })
 }
 
 /// The remote the SDK itself uses (pipeline-ai 2.8.0): the first entry `active_remote` names,

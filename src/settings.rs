@@ -89,23 +89,31 @@ impl Settings {
                 false => Duration::ZERO,
             },
             wsl: self.wsl,
-            windows_helper: self.windows_helper(),
+            windows_helper: self.windows_helper(kind)?,
         })
     }
 
-    /// `MYSTIC_WINDOWS_HELPER`, else on WSL that can run it, `mystic-credential-helper.exe` on
-    /// PATH (which WSL ends with the Windows PATH). Looked up only when a keyring is opened:
-    /// each folder of the Windows PATH is slow to ask.
-    fn windows_helper(&self) -> Option<PathBuf> {
+    /// `MYSTIC_WINDOWS_HELPER` (an absolute path), else on WSL that can run it,
+    /// `mystic-credential-helper.exe` in an absolute folder on PATH (which WSL ends with the
+    /// Windows PATH). Looked up only for the stores that use it: each folder of the Windows PATH
+    /// is slow to ask.
+    fn windows_helper(&self, kind: StoreKind) -> Result<Option<PathBuf>> {
+        if !matches!(kind, StoreKind::Windows | StoreKind::Auto) {
+            return Ok(None);
+        }
         if let Some(program) = self.env.path("MYSTIC_WINDOWS_HELPER") {
-            return Some(program);
+            return match program.is_absolute() {
+                true => Ok(Some(program)),
+                false => Err(Error::config(
+                    "MYSTIC_WINDOWS_HELPER must be an absolute path: a relative one would run whatever the current folder holds",
+                )),
+            };
         }
         if self.wsl != Wsl::Interop {
-            return None;
+            return Ok(None);
         }
-        std::env::split_paths(self.path.as_ref()?)
-            .map(|dir| dir.join("mystic-credential-helper.exe"))
-            .find(|program| program.is_file())
+        let name = std::ffi::OsStr::new("mystic-credential-helper.exe");
+        Ok(crate::sys::find_program(name, self.path.as_deref()))
     }
 }
 

@@ -16,6 +16,7 @@ use crate::ops::{self, Ctx};
 use crate::protocol::Origin;
 use crate::quote;
 use crate::streams::Io;
+use crate::sys;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Tool {
@@ -107,7 +108,10 @@ fn git(ctx: &Ctx, origins: &BTreeSet<Origin>, unset: bool, out: &mut dyn Write) 
 
 /// Runs git with the caller's environment; "no such key" (exit 1) is an empty answer.
 fn run_git(ctx: &Ctx, args: &[&str]) -> Result<String> {
-    let output = Command::new("git")
+    // Never a `git` from the current folder: this runs inside repositories.
+    let git = sys::find_program("git".as_ref(), ctx.settings.path.as_deref())
+        .ok_or_else(|| Error::config("git is not in any absolute folder on PATH"))?;
+    let output = Command::new(git)
         .args(args)
         .env_clear()
         .envs(ctx.settings.env.iter())

@@ -151,9 +151,7 @@ pub fn erase_credentials(
 pub fn set_active(ctx: &Ctx, alias: &Alias) -> Result<()> {
     let mut tx = Txn::begin(ctx)?;
     if tx.config().find(alias).is_none() {
-        return Err(Error::not_found(format!(
-            "no remote named {alias} in config.yaml"
-        )));
+        return Err(resolve::no_such_alias(tx.config()));
     }
     tx.set_active(Some(alias))?;
     tx.commit().map(drop)

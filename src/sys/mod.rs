@@ -3,10 +3,12 @@
 //! between those two, and `windows`. Everything else in the crate is written once. This module
 //! uses nothing else of the crate's.
 
+mod program;
 #[cfg(unix)]
 mod terminal;
 #[cfg(unix)]
 mod unix;
+pub use program::{find_program, only_in_relative_entry};
 #[cfg(unix)]
 pub use terminal::read_hidden;
 #[cfg(unix)]

@@ -401,3 +401,56 @@ fn git_erase_removes_only_the_rejected_token() {
     assert_ne!(code, 0, "{err}");
     assert!(err.contains("locked"), "{err}");
 }
+
+/// A token typed (or pasted) where an alias, a command or an option's value goes is never
+/// printed back, in any command: the error names the remotes there are instead.
+#[test]
+fn a_token_typed_where_an_alias_goes_is_never_printed_back() {
+    let t = Sandbox::in_process();
+    t.run_text(
+        &["store"],
+        br#"{"alias":"prod","url":"https://p.example","token":"pipeline_sk_real"}"#,
+    );
+    // Valid as an alias, and not: too long, and with a control character.
+    let long = format!("pipeline_sk_{}", "x".repeat(140));
+    for typed in [
+        "pipeline_sk_typed_here_1234",
+        long.as_str(),
+        "pipeline_sk_\u{7}bell",
+    ] {
+        let get = format!(r#"{{"alias":"{}"}}"#, typed.replace('\u{7}', "\\u0007"));
+        let cases: Vec<(Vec<&str>, &str)> = vec![
+            (vec!["token", "--alias", typed], ""),
+            (vec!["token", typed], ""),
+            (vec!["logout", typed], ""),
+            (vec!["use", typed], ""),
+            (vec!["exec", "--alias", typed, "--", "true"], ""),
+            (vec!["env", "--alias", typed], ""),
+            (vec!["get"], &get),
+            (vec!["erase"], &get),
+            (vec![typed], ""),
+            (vec!["--store", typed, "list"], ""),
+        ];
+        for (args, stdin) in cases {
+            let (out, code, err) = t.run_text(&args, stdin.as_bytes());
+            assert_ne!(code, 0, "{args:?}");
+            let printed = format!("{out}{err}");
+            let head = &typed[..typed.len().min(20)];
+            assert!(
+                !printed.contains(&typed[12..]) && !printed.contains(head),
+                "{args:?} printed it back: {printed}"
+            );
+            if code == 1 {
+                assert!(
+                    printed.contains("its remotes are prod"),
+                    "{args:?}: {printed}"
+                );
+            }
+        }
+    }
+    // With no remotes at all, the error says so.
+    let empty = Sandbox::in_process();
+    let (_, code, err) = empty.run_text(&["token", "--alias", "pipeline_sk_typed"], b"");
+    assert_eq!(code, 1);
+    assert!(err.contains("config.yaml has no remotes"), "{err}");
+}

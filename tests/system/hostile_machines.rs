@@ -484,3 +484,162 @@ fn configure_docker_reads_config_json_bounded() {
     big.set_len(300 << 20).unwrap();
     refused("a 300 MB file", "larger than 4 MiB");
 }
+
+/// A cloned repository that ships programs named like the ones the helper runs. Each writes a
+/// marker when run (and reads its stdin, where a token would come), so a test can tell.
+fn hostile_repository(sb: &Sandbox) -> std::path::PathBuf {
+    let repo = sb.root.path().join("cloned");
+    std::fs::create_dir(&repo).unwrap();
+    for name in ["mystic-credential-helper.exe", "git", "pipeline-tool"] {
+        let program = repo.join(name);
+        std::fs::write(
+            &program,
+            format!(
+                "#!/bin/sh\ncat > \"{0}/stolen\"; touch \"{0}/ran-{name}\"\necho '{{\"v\":1,\"found\":true,\"token\":\"pipeline_sk_attacker\"}}'\n",
+                repo.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    repo
+}
+
+/// What in the repository ran (its markers).
+fn ran(repo: &Path) -> Vec<String> {
+    std::fs::read_dir(repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("ran-") || n == "stolen")
+        .collect()
+}
+
+/// On WSL with no Secret Service, `auto` runs mystic-credential-helper.exe from PATH. Inside a
+/// repository that ships that file, an empty PATH entry (in the middle or at the end) or `.`
+/// must not find it: git runs helpers there, and the file would get every token stored.
+#[test]
+fn a_repository_shipping_the_windows_helper_is_never_run() {
+    let sb = Sandbox::without_bus()
+        .env("WSL_DISTRO_NAME", "Test")
+        .env("WSL_INTEROP", "/run/WSL/1_interop");
+    let repo = hostile_repository(&sb);
+    sb.write_config("remotes:\n- alias: w\n  url: https://w.example\n");
+    let system = std::env::var("PATH").unwrap();
+    let store = r#"{"alias":"w","url":"https://w.example","token":"pipeline_sk_wsl_secret"}"#;
+    for path in [
+        format!("{system}::/nonexistent"),
+        format!("{system}:"),
+        format!("{system}:."),
+    ] {
+        let cases = [
+            ("auto", "store", store),
+            ("auto", "get", r#"{"alias":"w"}"#),
+        ];
+        let windows = [
+            ("windows", "store", store),
+            ("windows", "get", r#"{"alias":"w"}"#),
+        ];
+        for (kind, action, stdin) in cases.into_iter().chain(windows) {
+            let out = sb
+                .cmd()
+                .current_dir(&repo)
+                .env("PATH", &path)
+                .args(["--store", kind, action])
+                .write_stdin(stdin)
+                .output()
+                .unwrap();
+            let err = text(&out.stderr);
+            assert!(
+                ran(&repo).is_empty(),
+                "PATH={path} {action}: {:?}",
+                ran(&repo)
+            );
+            assert_eq!(out.status.code(), Some(3), "PATH={path} {action}: {err}");
+            if kind == "windows" {
+                assert!(err.contains("is not on PATH"), "{err}");
+            }
+            assert!(!text(&out.stdout).contains("attacker"));
+        }
+    }
+    // Given by name, it is refused outright: a relative MYSTIC_WINDOWS_HELPER is a config error.
+    let helper = "mystic-credential-helper.exe";
+    for given in [helper, "./mystic-credential-helper.exe"] {
+        let out = sb
+            .cmd()
+            .current_dir(&repo)
+            .env("MYSTIC_WINDOWS_HELPER", given)
+            .args(["--store", "windows", "store"])
+            .write_stdin(store)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("MYSTIC_WINDOWS_HELPER must be an absolute path"));
+        assert!(ran(&repo).is_empty());
+    }
+    // Through git, in that repository: git's own lookup finds the helper by absolute path.
+    let out = sb
+        .program("git")
+        .current_dir(&repo)
+        .env("PATH", format!("{system}::"))
+        .args(["-c", &format!("credential.helper=!{BIN} git")])
+        .args(["credential", "fill"])
+        .write_stdin("protocol=https\nhost=w.example\nusername=w\npassword=x\n\n")
+        .output()
+        .unwrap();
+    assert!(ran(&repo).is_empty(), "{}", text(&out.stderr));
+}
+
+/// The other programs the helper runs by name: `configure git` runs git, `exec` runs CMD. Neither
+/// comes from the current folder through an empty or relative PATH entry.
+#[test]
+fn programs_are_never_found_in_the_current_folder() {
+    let sb = Sandbox::new();
+    let repo = hostile_repository(&sb);
+    sb.ok(
+        &["store"],
+        r#"{"alias":"a","url":"https://a.example","token":"pipeline_sk_exec_secret"}"#,
+    );
+    for path in [
+        "/nonexistent::/nonexistent2",
+        "/nonexistent:",
+        ".",
+        "cloned",
+    ] {
+        let dir = match path {
+            "cloned" => sb.root.path(),
+            _ => repo.as_path(),
+        };
+        let out = sb
+            .cmd()
+            .current_dir(dir)
+            .env("PATH", path)
+            .args(["exec", "--", "pipeline-tool"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(127), "PATH={path}");
+        assert!(
+            text(&out.stderr).contains("only in a relative PATH entry"),
+            "{}",
+            text(&out.stderr)
+        );
+        let out = sb
+            .cmd()
+            .current_dir(dir)
+            .env("PATH", path)
+            .args(["configure", "git"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(4), "PATH={path}");
+        assert!(text(&out.stderr).contains("git is not in any absolute folder on PATH"));
+        assert!(ran(&repo).is_empty(), "PATH={path}: {:?}", ran(&repo));
+    }
+    // Named as a path, CMD runs: that is the person's choice.
+    let out = sb
+        .cmd()
+        .current_dir(&repo)
+        .args(["exec", "--", "./pipeline-tool"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(ran(&repo).contains(&"ran-pipeline-tool".to_owned()));
+}

@@ -119,7 +119,9 @@ fn spawn(
     args: &[OsString],
     (stdout, stderr): (Stdio, Stdio),
 ) -> std::io::Result<(Child, bool)> {
-    let mut command = Command::new(program);
+    let mut command = Command::new(locate(ctx, program)?);
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::arg0(&mut command, program);
     sys::restore_core_dumps_in_child(&mut command);
     let isolated = sys::isolate_child(&mut command);
     command
@@ -133,6 +135,26 @@ fn spawn(
         .stderr(stderr)
         .spawn()
         .map(|child| (child, isolated))
+}
+
+/// CMD as given when it names a path; a bare name in an absolute folder on PATH only. A shell
+/// would also search the current folder for an empty or relative entry: exec never does.
+fn locate(ctx: &Ctx, program: &OsStr) -> std::io::Result<std::path::PathBuf> {
+    if cfg!(windows) || program.as_encoded_bytes().contains(&b'/') {
+        return Ok(program.into());
+    }
+    let path = ctx.settings.path.as_deref();
+    if let Some(found) = sys::find_program(program, path) {
+        return Ok(found);
+    }
+    let cwd = ctx.settings.env.cwd.as_deref();
+    let why = match cwd.is_some_and(|cwd| sys::only_in_relative_entry(program, path, cwd)) {
+        true => {
+            "it is only in a relative PATH entry (the current folder), which exec never searches; name it as ./CMD to run it"
+        }
+        false => "not found in any absolute folder on PATH",
+    };
+    Err(std::io::Error::new(std::io::ErrorKind::NotFound, why))
 }
 
 /// 127 for a command that is not found, 126 for one found but not runnable (not executable, a
