@@ -148,6 +148,9 @@ pub fn exit_code_markdown() -> String {
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
+    /// A keyring write that was sent and then not answered: it may or may not have happened,
+    /// and an undo must not assume either.
+    pub unknown_outcome: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -157,7 +160,13 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            unknown_outcome: false,
         }
+    }
+    /// This error, for a write whose outcome is not known.
+    pub fn outcome_unknown(mut self) -> Self {
+        self.unknown_outcome = true;
+        self
     }
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, message)

@@ -126,7 +126,7 @@ mod tests {
         ),
         (
             "MYSTIC_WINDOWS_HELPER",
-            "The program the windows store runs as its keyring from WSL: the Windows build of the helper (default: mystic-credential-helper.exe on PATH, on WSL only).",
+            "The program the windows store runs as its keyring from WSL: the Windows build of the helper, as an absolute path (a relative one is a config error, exit 4). Default, on WSL only: mystic-credential-helper.exe in the first absolute folder on PATH; empty and relative PATH entries (the current folder) are never searched.",
         ),
         (
             "WSL_DISTRO_NAME, WSL_INTEROP",

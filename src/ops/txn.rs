@@ -108,11 +108,18 @@ impl<'c, 'a> Txn<'c, 'a> {
         let before = store.get(&key)?;
         let had_token = before.is_some();
         if before.as_ref() != Some(token) {
-            store.set(&key, token)?;
+            let written = match store.set(&key, token) {
+                Err(e) if !e.unknown_outcome => return Err(e),
+                written => written,
+            };
+            // Done, or perhaps done: either way it is undone like a write.
             self.journal.push(Step::Wrote {
                 key: key.clone(),
                 before,
             });
+            if let Err(e) = written {
+                return Err(self.undo(e));
+            }
         }
         if read_back == ReadBack::Compare {
             self.compare(store, &key, alias, token)?;
@@ -146,8 +153,8 @@ impl<'c, 'a> Txn<'c, 'a> {
             .iter()
             .rposition(|step| matches!(step, Step::Wrote { key: k, .. } if k == key));
         let steps = at.map(|at| self.journal.split_off(at)).unwrap_or_default();
-        let failed = self.undo_steps(steps);
-        Err(with_failures(err, failed))
+        let undone = self.undo_steps(steps);
+        Err(with_state(err, undone))
     }
 
     /// The keyring item of `alias` at `url` is retired once config.yaml no longer names it. (A
@@ -179,11 +186,16 @@ impl<'c, 'a> Txn<'c, 'a> {
             self.journal.push(Step::Published);
         }
         for (key, token) in retiring {
-            let retired = self.keyring().and_then(|store| store.delete(&key));
-            if let Err(e) = retired {
-                return Err(self.undo(e));
+            match self.keyring().and_then(|store| store.delete(&key)) {
+                Ok(_) => self.journal.push(Step::Retired { key, token }),
+                // Perhaps deleted: config.yaml, which no longer names it, stays.
+                Err(e) if e.unknown_outcome => {
+                    self.journal.clear();
+                    let left = format!("{} may remain, for no remote", item(&key));
+                    return Err(with_state(e, Undone::Kept(vec![left])));
+                }
+                Err(e) => return Err(self.undo(e)),
             }
-            self.journal.push(Step::Retired { key, token });
         }
         Ok(self
             .journal
@@ -211,28 +223,44 @@ impl<'c, 'a> Txn<'c, 'a> {
         }
     }
 
-    /// Undoes the whole journal; returns `err`, naming anything that could not be restored.
+    /// Undoes the whole journal; returns `err`, saying what state it left.
     fn undo(&mut self, err: Error) -> Error {
         let steps = std::mem::take(&mut self.journal);
-        let failed = self.undo_steps(steps);
-        with_failures(err, failed)
+        let undone = self.undo_steps(steps);
+        with_state(err, undone)
     }
 
-    /// Undoes `steps`, newest first; names each that could not be undone.
-    fn undo_steps(&mut self, steps: Vec<Step>) -> Vec<String> {
+    /// Undoes `steps`, newest first, as far as that is safe. config.yaml goes back only when
+    /// every keyring step after it was undone: otherwise it would name an item that is gone, so
+    /// it keeps the change, and so do the items it names.
+    fn undo_steps(&mut self, steps: Vec<Step>) -> Undone {
         let mut failed = Vec::new();
         for step in steps.into_iter().rev() {
             let undone = match &step {
-                Step::Published => self
-                    .lock
-                    .write(self.original.as_deref())
-                    .map_err(|e| format!("config.yaml: {}", e.message)),
-                Step::Wrote { key, before } => self.restore(key, before.as_ref()),
-                Step::Retired { key, token } => self.restore(key, Some(token)),
+                Step::Published if !failed.is_empty() => return Undone::Kept(failed),
+                Step::Published => match self.lock.write(self.original.as_deref()) {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        failed.push(format!("config.yaml could not be put back ({})", e.message));
+                        return Undone::Kept(failed);
+                    }
+                },
+                Step::Wrote { key, before } => self.restore(key, before.as_ref()).map_err(|e| {
+                    match before {
+                        Some(_) => format!("{} holds the new token or the old one ({e})", item(key)),
+                        None => format!("{} may hold the new token, for no remote: erase it with both alias and url ({e})", item(key)),
+                    }
+                }),
+                Step::Retired { key, token } => self
+                    .restore(key, Some(token))
+                    .map_err(|e| format!("{} stays deleted ({e})", item(key))),
             };
             failed.extend(undone.err());
         }
-        failed
+        match failed.is_empty() {
+            true => Undone::All,
+            false => Undone::Partly(failed),
+        }
     }
 
     /// Puts an item back as it was (`None`: it did not exist).
@@ -241,24 +269,39 @@ impl<'c, 'a> Txn<'c, 'a> {
             Some(token) => store.set(key, token),
             None => store.delete(key).map(drop),
         });
-        restored.map_err(|e| {
-            format!(
-                "the keyring item {} at {}: {}",
-                key.user, key.service, e.message
-            )
-        })
+        restored.map_err(|e| e.message)
     }
 }
 
-/// `err`, naming anything that could not be restored after it.
-fn with_failures(mut err: Error, failed: Vec<String>) -> Error {
-    if !failed.is_empty() {
-        err.message = format!(
-            "{}; restoring also failed for {}",
-            err.message,
+/// A keyring item, as messages name it.
+fn item(key: &Key) -> String {
+    format!("the keyring item {} at {}", key.user, key.service)
+}
+
+/// What an undo left.
+enum Undone {
+    /// Everything as it was.
+    All,
+    /// config.yaml as it was; these keyring steps could not be undone.
+    Partly(Vec<String>),
+    /// config.yaml keeps the change (and the items it names); these could not be undone.
+    Kept(Vec<String>),
+}
+
+/// `err`, saying what state the failed change left: nothing to add when all was undone.
+fn with_state(mut err: Error, undone: Undone) -> Error {
+    let said = match undone {
+        Undone::All => return err,
+        Undone::Partly(failed) => format!(
+            "config.yaml is unchanged; restoring also failed: {}",
             failed.join("; ")
-        );
-    }
+        ),
+        Undone::Kept(failed) => format!(
+            "config.yaml keeps the change, so every remote it names has its token; {}",
+            failed.join("; ")
+        ),
+    };
+    err.message = format!("{}; {said}", err.message);
     err
 }
 
@@ -281,7 +324,7 @@ mod tests {
     use crate::protocol::Selector;
     use crate::settings::Settings;
     use crate::store::StoreOptions;
-    use crate::store::memory::MemoryStore;
+    use crate::store::memory::{Failing, MemoryStore};
 
     fn alias(s: &str) -> Alias {
         Alias::new(s).unwrap()
@@ -315,12 +358,10 @@ mod tests {
     }
 
     /// Runs `op` against a folder holding a config with remotes `a` and `p` (a plaintext token),
-    /// and a store holding items for both (`p`'s is stale); the store fails on call `fail_on`
-    /// (and, with `keep_failing`, on every call after it). Returns what `op` returned, the state
-    /// before and after, and the calls `op` made.
+    /// and a store holding items for both (`p`'s is stale); the store fails as `failing` says.
+    /// Returns what `op` returned, the state before and after, and the calls `op` made.
     fn attempt(
-        fail_on: usize,
-        keep_failing: bool,
+        failing: Failing,
         op: impl Fn(&Ctx) -> Result<()>,
     ) -> (Result<()>, State, State, usize) {
         let config = "active_remote: a\nremotes:\n- alias: a\n  url: https://a.example\n- alias: p\n  token: pipeline_sk_plain\n  url: https://p.example\nextra: [1, 2]\n";
@@ -341,10 +382,10 @@ mod tests {
                 (std::fs::read(dir.join("config.yaml")).unwrap(), items)
             };
             let before = snapshot();
-            store.fail_on(Some(fail_on), keep_failing);
+            store.fail(failing);
             let result = op(ctx);
             let calls = store.calls();
-            store.fail_on(None, false);
+            store.fail(Failing::default());
             (result, before, snapshot(), calls)
         })
     }
@@ -423,7 +464,7 @@ mod tests {
         for (name, op, done) in writers() {
             let mut failures = 0;
             for fail_on in 1..20 {
-                let (result, before, after, calls) = attempt(fail_on, false, &op);
+                let (result, before, after, calls) = attempt(on(fail_on, false, false), &op);
                 let Err(e) = result else {
                     assert!(done(&after), "{name}: succeeded with the wrong result");
                     assert!(
@@ -444,38 +485,104 @@ mod tests {
         }
     }
 
+    fn on(from: usize, keep: bool, late: bool) -> Failing {
+        Failing {
+            from: Some(from),
+            keep,
+            late,
+        }
+    }
+
+    /// Whether every remote config.yaml names has a token: plaintext, or its keyring item.
+    fn every_remote_has_a_token(s: &State) -> bool {
+        let config = Config::parse(&s.0).unwrap();
+        config.remotes.iter().all(|r| {
+            r.token.is_some()
+                || s.1
+                    .iter()
+                    .any(|(k, _)| k.user == r.alias.as_str() && k.service.ends_with(r.url.as_str()))
+        })
+    }
+
+    /// Every writer, failing at each call in turn as `failing` says: no remote is ever left
+    /// without a token, and the error says what was left exactly when something was. Returns
+    /// how many failures left something.
+    fn left_behind(failing: impl Fn(usize) -> Failing) -> usize {
+        let mut left = 0;
+        for (name, op, _) in writers() {
+            for fail_on in 1..20 {
+                let (result, before, after, _) = attempt(failing(fail_on), &op);
+                let Err(e) = result else { break };
+                let at = format!("{name} failing at {fail_on}: {}", e.message);
+                assert!(every_remote_has_a_token(&after), "{at}");
+                let kept = e.message.contains("config.yaml keeps the change");
+                let claimed = kept || e.message.contains("; restoring also failed:");
+                assert_eq!(claimed, before != after, "{at}");
+                assert_eq!(kept, before.0 != after.0, "{at}");
+                left += usize::from(claimed);
+            }
+        }
+        left
+    }
+
     /// A keyring that goes away part-way cannot be restored either: then, and only then, the
     /// error says what was left behind.
     #[test]
     fn a_keyring_that_goes_away_names_what_it_left() {
-        let mut left = 0;
-        for (name, op, _) in writers() {
-            for fail_on in 1..20 {
-                let (result, before, after, _) = attempt(fail_on, true, &op);
-                let Err(e) = result else { break };
-                let claimed = e
-                    .message
-                    .contains("; restoring also failed for the keyring item");
-                assert_eq!(
-                    claimed,
-                    before != after,
-                    "{name} at {fail_on}: {}",
-                    e.message
-                );
-                assert_eq!(
-                    before.0, after.0,
-                    "{name} at {fail_on}: config.yaml changed"
-                );
-                left += usize::from(claimed);
-            }
-        }
-        assert!(left > 0, "no case left anything behind");
+        assert!(left_behind(|n| on(n, true, false)) > 0);
+    }
+
+    /// A call that is carried out but whose reply is lost (it came after the deadline) has an
+    /// unknown outcome: the undo never assumes it did not happen. With the keyring back for the
+    /// undo, only a retired item's deletion is left in place (config.yaml no longer names it).
+    #[test]
+    fn a_lost_reply_never_leaves_a_remote_without_its_token() {
+        assert!(left_behind(|n| on(n, false, true)) > 0);
+        assert!(left_behind(|n| on(n, true, true)) > 0);
+    }
+
+    /// The three cases seen against a slow gnome-keyring, each with the state it must leave.
+    #[test]
+    fn lost_replies_leave_the_old_or_the_new_token() {
+        // erase: the item's deletion was done; config.yaml keeps the remote erased.
+        let erase: Op =
+            Box::new(|c| ops::erase(c, &Selector::new(Some(alias("a")), None)).map(drop));
+        let (result, _, after, _) = attempt(on(2, true, true), &erase);
+        let message = result.unwrap_err().message;
+        assert!(
+            message.contains("config.yaml keeps the change"),
+            "{message}"
+        );
+        assert!(!String::from_utf8_lossy(&after.0).contains("alias: a\n"));
+        // replace: the new token went in and cannot be taken back; the item holds one of the two.
+        let (result, _, after, _) = attempt(
+            on(2, true, true),
+            store_op("a", "https://a.example", "t_new"),
+        );
+        let message = result.unwrap_err().message;
+        assert!(
+            message.contains("holds the new token or the old one"),
+            "{message}"
+        );
+        assert!(has(&after, "a.example", "a", "t_new"));
+        // move: the old item's deletion was lost; the remote is at its new url with its token.
+        let (result, _, after, _) = attempt(
+            on(4, true, true),
+            store_op("a", "https://moved.example", "t_moved"),
+        );
+        let message = result.unwrap_err().message;
+        assert!(
+            message.contains("a.example may remain, for no remote"),
+            "{message}"
+        );
+        assert!(String::from_utf8_lossy(&after.0).contains("moved.example"));
+        assert!(has(&after, "moved.example", "a", "t_moved"));
     }
 
     /// The safety net for an error between a write and `commit`.
     #[test]
     fn a_transaction_dropped_without_commit_leaves_the_keyring_as_it_was() {
-        let (result, before, after, _) = attempt(usize::MAX, false, |c| {
+        let (result, before, after, _) = attempt(Failing::default(), |c| {
             let mut tx = Txn::begin(c)?;
             tx.put_token(
                 &alias("b"),
@@ -498,7 +605,7 @@ mod tests {
     /// A keyring item superseded and then written again in one transaction is kept.
     #[test]
     fn an_item_written_after_being_superseded_survives() {
-        let (result, _, after, _) = attempt(usize::MAX, false, |c| {
+        let (result, _, after, _) = attempt(Failing::default(), |c| {
             let mut tx = Txn::begin(c)?;
             let (a, u) = (alias("a"), url("https://a.example"));
             tx.remove_token(&a, &u)?;

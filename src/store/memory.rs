@@ -1,7 +1,8 @@
 //! An in-memory store for tests (as keyring-core ships its mock): `run()` with this store runs the
-//! whole program in process. It can be locked, made to fail on its N-th call, or made to lose
-//! what it is given, to test what callers do when a keyring fails part-way or misbehaves. `main` never uses it. Shared through an `Arc`, so a
-//! test keeps it across several `run` calls.
+//! whole program in process. It can be locked, made to fail on its N-th call (before or after
+//! doing it, as a keyring whose reply comes after the deadline), or made to lose what it is
+//! given, to test what callers do when a keyring fails part-way or misbehaves. `main` never uses
+//! it. Shared through an `Arc`, so a test keeps it across several `run` calls.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -23,12 +24,14 @@ pub struct MemoryStore {
     forgetful: AtomicBool,
 }
 
-/// Which call (counting from 1) fails, and whether every call after it fails too, as a keyring
-/// that went away.
+/// Which call (counting from 1) fails, whether every call after it fails too (a keyring that
+/// went away), and whether that one call is done first (its reply lost, the outcome unknown:
+/// after a deadline, nothing more is sent).
 #[derive(Default, Clone, Copy)]
-struct Failing {
-    from: Option<usize>,
-    keep: bool,
+pub struct Failing {
+    pub from: Option<usize>,
+    pub keep: bool,
+    pub late: bool,
 }
 
 impl MemoryStore {
@@ -48,10 +51,10 @@ impl MemoryStore {
         self.calls.load(Ordering::SeqCst)
     }
 
-    /// Counts calls from zero again; call `from` fails (and, with `keep`, every later one).
-    pub fn fail_on(&self, from: Option<usize>, keep: bool) {
+    /// Counts calls from zero again, and fails them as `failing` says.
+    pub fn fail(&self, failing: Failing) {
         self.calls.store(0, Ordering::SeqCst);
-        *self.failing.lock().unwrap_or_else(|e| e.into_inner()) = Failing { from, keep };
+        *self.failing.lock().unwrap_or_else(|e| e.into_inner()) = failing;
     }
 
     /// Makes `set` succeed without keeping the token (or keep it again).
@@ -59,14 +62,21 @@ impl MemoryStore {
         self.forgetful.store(on, Ordering::SeqCst);
     }
 
-    fn check(&self) -> Result<()> {
+    /// Runs one call: `Err` when it fails before being done; `do_it`'s result, or an error of
+    /// unknown outcome when it fails after.
+    fn call<T>(&self, do_it: impl FnOnce() -> T) -> Result<T> {
         let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-        let Failing { from, keep } = *self.failing.lock().unwrap_or_else(|e| e.into_inner());
+        let Failing { from, keep, late } = *self.failing.lock().unwrap_or_else(|e| e.into_inner());
         let failing = from.is_some_and(|n| call == n || (keep && call > n));
-        if self.locked || failing {
+        let lost_reply = late && from == Some(call);
+        if self.locked || (failing && !lost_reply) {
             return Err(Error::unavailable("memory store is locked"));
         }
-        Ok(())
+        let done = do_it();
+        match lost_reply {
+            true => Err(Error::unavailable("memory store did not answer").outcome_unknown()),
+            false => Ok(done),
+        }
     }
 }
 
@@ -76,18 +86,16 @@ impl Store for Arc<MemoryStore> {
     }
 
     fn get(&self, key: &Key) -> Result<Option<Token>> {
-        self.check()?;
-        Ok(self.items().get(key).cloned())
+        self.call(|| self.items().get(key).cloned())
     }
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
-        self.check()?;
-        if !self.forgetful.load(Ordering::SeqCst) {
-            self.items().insert(key.clone(), token.clone());
-        }
-        Ok(())
+        self.call(|| {
+            if !self.forgetful.load(Ordering::SeqCst) {
+                self.items().insert(key.clone(), token.clone());
+            }
+        })
     }
     fn delete(&self, key: &Key) -> Result<bool> {
-        self.check()?;
-        Ok(self.items().remove(key).is_some())
+        self.call(|| self.items().remove(key).is_some())
     }
 }

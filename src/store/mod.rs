@@ -25,6 +25,9 @@ use crate::protocol::{Alias, Origin, Token};
 pub const DEFAULT_SERVICE_PREFIX: &str = "mystic:";
 /// The most a keyring call may take before we give up, instead of waiting on an unlock prompt.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
+/// Once per command, after a write the deadline cut short: how long a read may take to learn
+/// whether the write happened.
+pub const GRACE: Duration = Duration::from_secs(5);
 
 /// A keyring item: service `<prefix><origin>`, user name `<alias>`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

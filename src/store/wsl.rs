@@ -140,7 +140,8 @@ impl WslStore {
                     ),
                     ADVICE,
                     None,
-                ));
+                )
+                .outcome_unknown());
             }
         };
         let code = self.exit_code(&mut child);

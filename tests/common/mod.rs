@@ -15,6 +15,8 @@ pub mod pty;
 pub mod replay;
 #[cfg(target_os = "linux")]
 pub mod secret_services;
+#[cfg(target_os = "linux")]
+pub mod slow_bus;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

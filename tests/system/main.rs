@@ -23,5 +23,6 @@ mod reliability;
 mod sdk;
 mod secret_service;
 mod secret_services;
+mod slow_keyring;
 mod vectors;
 mod workflows;

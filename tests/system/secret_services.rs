@@ -436,6 +436,43 @@ fn keepassxc_a_deletion_needing_a_person_is_dismissed_where_none_can_answer() {
     assert!(sb.config().contains("alias: a"), "the remote stays");
 }
 
+/// A move whose old item's deletion is refused (its confirmation dismissed) is undone as far
+/// as the keyring lets it: config.yaml goes back and keeps the old token, and the error says
+/// which item was left at the new url, never "nothing was changed".
+#[test]
+fn keepassxc_a_move_whose_old_item_cannot_be_deleted_says_what_it_left() {
+    let daemon = Daemon::start_with(
+        Service::KeePassXc,
+        &[],
+        &[("MYSTIC_TEST_KEEPASSXC_CONFIRM", "delete")],
+    );
+    let sb = Sandbox::new().on(&daemon);
+    sb.ok(
+        &["store"],
+        r#"{"alias":"a","url":"https://old.example","token":"pipeline_sk_before_move"}"#,
+    );
+    let message = sb.fails(
+        &["store"],
+        r#"{"alias":"a","url":"https://new.example","token":"pipeline_sk_after_move"}"#,
+        "store-unavailable",
+        3,
+    );
+    assert!(!message.contains("nothing was changed"), "{message}");
+    assert!(
+        message.contains("config.yaml is unchanged; restoring also failed: the keyring item a at")
+            && message.contains("new.example may hold the new token, for no remote"),
+        "{message}"
+    );
+    let got = sb.ok(&["get"], r#"{"alias":"a"}"#);
+    assert_eq!(got["token"], "pipeline_sk_before_move");
+    assert_eq!(got["url"], "https://old.example");
+    assert_eq!(
+        secret_tool_lookup_on(&daemon.bus, &sb.service("https://new.example"), "a").as_deref(),
+        Some("pipeline_sk_after_move"),
+        "the item the message names"
+    );
+}
+
 /// Where a person can answer (a desktop session: DISPLAY), the prompt is waited for up to
 /// MYSTIC_PROMPT_TIMEOUT, then dismissed; Ctrl-C during the wait dismisses it too, the erase is
 /// undone, and the helper dies of the signal.

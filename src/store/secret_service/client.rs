@@ -34,7 +34,7 @@ use zeroize::Zeroizing;
 
 use super::dh;
 use super::prompt::{Prompts, Waiting};
-use crate::store::Encryption;
+use crate::store::{Encryption, GRACE};
 
 const SERVICE: &str = "org.freedesktop.secrets";
 const PATH: &str = "/org/freedesktop/secrets";
@@ -136,6 +136,8 @@ pub struct Client {
     session: OnceLock<Session>,
     /// When the command's keyring time is up; a prompt a person can answer moves it.
     pub(super) deadline: Cell<Instant>,
+    /// Whether `grant_grace` was used.
+    graced: Cell<bool>,
     pub(super) prompts: Prompts,
 }
 
@@ -168,6 +170,7 @@ impl Client {
             encryption,
             session: OnceLock::new(),
             deadline: Cell::new(deadline),
+            graced: Cell::new(false),
             prompts,
         })
     }
@@ -189,6 +192,16 @@ impl Client {
             self.expired().await;
             Err(Fault::Timeout)
         }))
+    }
+
+    /// Moves the deadline once per command by `GRACE` from now, to learn the outcome of a write
+    /// the deadline cut short; false when the grace was used already.
+    pub fn grant_grace(&self) -> bool {
+        if self.graced.replace(true) {
+            return false;
+        }
+        self.deadline.set(Instant::now() + GRACE);
+        true
     }
 
     /// Waits until the deadline, following it when a prompt moves it.

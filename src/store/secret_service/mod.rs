@@ -15,6 +15,7 @@ mod dh;
 mod prompt;
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use client::{Client, Fault, ItemInfo};
 use prompt::Prompts;
@@ -82,7 +83,7 @@ fn fail(fault: Fault) -> Error {
         ),
         Fault::PromptTimeout(waiting) => unavailable(
             &format!(
-                "the Secret Service asked a person {}, and no answer came in time; the prompt was dismissed and nothing was changed. Answer the prompt when it shows (MYSTIC_PROMPT_TIMEOUT sets how many seconds to wait where someone can answer; the default is 60), or turn that confirmation off (KeePassXC: Tools > Settings > Secret Service Integration)",
+                "the Secret Service asked a person {}, and no answer came in time; the prompt was dismissed. Answer the prompt when it shows (MYSTIC_PROMPT_TIMEOUT sets how many seconds to wait where someone can answer; the default is 60), or turn that confirmation off (KeePassXC: Tools > Settings > Secret Service Integration)",
                 waiting.describe()
             ),
             ADVICE,
@@ -90,7 +91,7 @@ fn fail(fault: Fault) -> Error {
         ),
         Fault::Dismissed(waiting) => unavailable(
             &format!(
-                "the Secret Service's prompt {} was dismissed, so nothing was changed",
+                "the Secret Service's prompt {} was dismissed",
                 waiting.describe()
             ),
             ADVICE,
@@ -128,10 +129,31 @@ fn invalid_item(key: &Key) -> Error {
 }
 
 impl SecretServiceStore {
-    /// Runs `op` on the connection under the deadline.
+    /// Runs `op` on the connection under the deadline. One that the deadline cut short after it
+    /// started may have been carried out: its error says the outcome is unknown.
     fn call<T>(&self, key: &Key, op: impl AsyncFnOnce(&Client, &Key) -> Result<T>) -> Result<T> {
+        let started = Instant::now() < self.client.deadline.get();
         let outcome = self.client.run(async { Ok(op(&self.client, key).await) });
-        outcome.map_err(fail)?
+        match outcome {
+            Err(Fault::Timeout) if started => Err(fail(Fault::Timeout).outcome_unknown()),
+            other => other.map_err(fail)?,
+        }
+    }
+
+    /// A write the deadline cut short: read the item again, once, within the grace, and tell
+    /// what happened. `landed` says whether what is there now is what the write meant.
+    fn settle(&self, key: &Key, err: Error, landed: impl Fn(Option<&Token>) -> bool) -> Result<()> {
+        if !err.unknown_outcome || !self.client.grant_grace() {
+            return Err(err);
+        }
+        match self.get(key) {
+            Ok(now) if landed(now.as_ref()) => Ok(()),
+            Ok(_) => Err(Error::unavailable(format!(
+                "{}; read again, the item shows the change was not made",
+                err.message
+            ))),
+            Err(_) => Err(err),
+        }
     }
 }
 
@@ -216,6 +238,23 @@ impl Store for SecretServiceStore {
     }
 
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
+        let sent = self.write(key, token);
+        sent.or_else(|e| self.settle(key, e, |now| now == Some(token)))
+    }
+
+    fn delete(&self, key: &Key) -> Result<bool> {
+        let sent = self.call(key, async |client, key| {
+            let items = matches(client, key).await.map_err(fail)?;
+            delete_all(client, &items).await.map_err(fail)?;
+            Ok(!items.is_empty())
+        });
+        sent.or_else(|e| self.settle(key, e, |now| now.is_none()).map(|()| true))
+    }
+}
+
+impl SecretServiceStore {
+    /// `set`'s calls: the item's secret replaced, or a new item.
+    fn write(&self, key: &Key, token: &Token) -> Result<()> {
         self.call(key, async |client, key| {
             let secret = token.expose().as_bytes();
             for _ in 0..RACES {
@@ -239,14 +278,6 @@ impl Store for SecretServiceStore {
                 }
             }
             Err(fail(Fault::Gone))
-        })
-    }
-
-    fn delete(&self, key: &Key) -> Result<bool> {
-        self.call(key, async |client, key| {
-            let items = matches(client, key).await.map_err(fail)?;
-            delete_all(client, &items).await.map_err(fail)?;
-            Ok(!items.is_empty())
         })
     }
 }
