@@ -36,11 +36,58 @@ pub fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>> {
 pub fn read_config(dir: &Path) -> Result<Option<Vec<u8>>> {
     let path = dir.join(FILE_NAME);
     read_checked(&path, |file| {
-        let meta = fs::metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
-        check_trusted(&meta, dir)?;
+        check_folder(dir)?;
         let meta = file.metadata().map_err(|e| Error::io(path.display(), &e))?;
-        check_trusted(&meta, &path)
+        check_trusted(&meta, &path)?;
+        // A link to a config.yaml elsewhere: the folder that really holds it counts too.
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                check_links(&path)?;
+                let real = fs::canonicalize(&path).map_err(|e| Error::io(path.display(), &e))?;
+                check_folder(real.parent().unwrap_or(&real))
+            }
+            _ => Ok(()),
+        }
     })
+}
+
+/// `check_trusted` for a folder that holds config.yaml or its lock, and ssh's rule for the path
+/// to it: no symbolic link on the way that another user could point elsewhere, and no folder
+/// above it (up to `/`, as the path really goes) that is another user's or that others can write,
+/// unless it is sticky (as /tmp), where no one else can rename or remove what is ours.
+pub fn check_folder(dir: &Path) -> Result<()> {
+    let meta = fs::metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
+    check_trusted(&meta, dir)?;
+    if sys::user_id().is_none() {
+        return Ok(());
+    }
+    check_links(dir)?;
+    let real = fs::canonicalize(dir).map_err(|e| Error::io(dir.display(), &e))?;
+    for above in real.ancestors().skip(1) {
+        let meta = fs::metadata(above).map_err(|e| Error::io(above.display(), &e))?;
+        let sticky = sys::owner_and_mode(&meta).is_some_and(|(_, mode)| mode & 0o1000 != 0);
+        if !sticky {
+            check_trusted(&meta, above)?;
+        } else {
+            check_owner(&meta, above)?;
+        }
+    }
+    Ok(())
+}
+
+/// Each symbolic link on `path` as it is written must be ours or root's.
+fn check_links(path: &Path) -> Result<()> {
+    let mut prefix = PathBuf::new();
+    for part in path.components() {
+        prefix.push(part);
+        let Ok(meta) = fs::symlink_metadata(&prefix) else {
+            break;
+        };
+        if meta.file_type().is_symlink() {
+            check_owner(&meta, &prefix)?;
+        }
+    }
+    Ok(())
 }
 
 fn read_checked(path: &Path, check: impl FnOnce(&File) -> Result<()>) -> Result<Option<Vec<u8>>> {
@@ -83,16 +130,11 @@ pub fn check_regular(file: &File, path: &Path) -> Result<()> {
 /// could have been planted by someone else, and is refused with the command that fixes it.
 /// (Windows has no owner and mode bits; the private folder's owner-only ACL does this job.)
 pub fn check_trusted(meta: &fs::Metadata, path: &Path) -> Result<()> {
-    let (Some((owner, mode)), Some(me)) = (sys::owner_and_mode(meta), sys::user_id()) else {
+    check_owner(meta, path)?;
+    let Some((_, mode)) = sys::owner_and_mode(meta) else {
         return Ok(());
     };
     let shown = crate::quote::sh(&path.to_string_lossy());
-    if foreign(owner, me) {
-        return Err(Error::config(format!(
-            "{} belongs to another user (uid {owner}), who could have put remotes or tokens in it; if it is yours, take it back with `sudo chown $(id -un) {shown}`, otherwise remove it",
-            path.display()
-        )));
-    }
     if mode & 0o022 != 0 {
         return Err(Error::config(format!(
             "{} can be written by its group or by others (mode {:o}), so another user could put remotes or tokens in it; remove that with `chmod go-w {shown}`",
@@ -101,6 +143,25 @@ pub fn check_trusted(meta: &fs::Metadata, path: &Path) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The owner half of `check_trusted`.
+fn check_owner(meta: &fs::Metadata, path: &Path) -> Result<()> {
+    let (Some((owner, _)), Some(me)) = (sys::owner_and_mode(meta), sys::user_id()) else {
+        return Ok(());
+    };
+    if !foreign(owner, me) {
+        return Ok(());
+    }
+    let what = match meta.file_type().is_symlink() {
+        true => "is a symbolic link that belongs to another user",
+        false => "belongs to another user",
+    };
+    Err(Error::config(format!(
+        "{} {what} (uid {owner}), who could have put remotes or tokens in it or point it elsewhere; if it is yours, take it back with `sudo chown -h $(id -un) {}`, otherwise remove it",
+        path.display(),
+        crate::quote::sh(&path.to_string_lossy())
+    )))
 }
 
 /// Whether a file owned by `owner` could have been planted by someone other than `me`. Root's
@@ -122,8 +183,7 @@ impl Locked {
 
     fn acquire_within(dir: &Path, timeout: Duration) -> Result<Locked> {
         create_private_dir(dir)?;
-        let meta = fs::metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
-        check_trusted(&meta, dir)?;
+        check_folder(dir)?;
         let path = dir.join(LOCK_NAME);
         let lock = open_lock(&path)?;
         let deadline = Instant::now() + timeout;
@@ -224,6 +284,8 @@ fn open_lock(path: &Path) -> Result<File> {
             path.display()
         )));
     }
+    // Another user who can write the lock file can hold it (through a handle opened meanwhile).
+    check_trusted(&meta, path)?;
     Ok(lock)
 }
 
@@ -303,6 +365,80 @@ mod tests {
         mode(&path, 0o600);
         mode(dir.path(), 0o770);
         refused_for(dir.path());
+    }
+
+    /// ssh's rule for the path to config.yaml: a folder above it that others can write (unless
+    /// sticky, as /tmp), a config.yaml linked from a folder others can write, a lock file others
+    /// can write, and a symbolic link on the way that another user owns are refused with the fix.
+    #[cfg(unix)]
+    #[test]
+    fn the_path_to_config_yaml_is_trusted_as_ssh_does() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path, m| fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        let dir = home.join(".pipeline");
+        fs::create_dir_all(&dir).unwrap();
+        mode(&dir, 0o700);
+        fs::write(dir.join(FILE_NAME), "remotes: []\n").unwrap();
+        mode(&dir.join(FILE_NAME), 0o600);
+        let refused = |e: Error, loose: &Path, fix: &str| {
+            assert_eq!(e.kind, ErrorKind::Config);
+            assert!(
+                e.message.starts_with(&loose.display().to_string()),
+                "{}",
+                e.message
+            );
+            assert!(e.message.contains(fix), "{}", e.message);
+        };
+        // A world-writable home above ~/.pipeline; sticky, as /tmp, it is fine.
+        mode(&home, 0o777);
+        refused(read_config(&dir).unwrap_err(), &home, "`chmod go-w");
+        refused(Locked::acquire(&dir).err().unwrap(), &home, "`chmod go-w");
+        mode(&home, 0o1777);
+        assert!(read_config(&dir).unwrap().is_some());
+        mode(&home, 0o755);
+        // config.yaml, a link to a file in a folder others can write.
+        let shared = root.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        fs::write(shared.join("real.yaml"), "remotes: []\n").unwrap();
+        mode(&shared.join("real.yaml"), 0o600);
+        fs::remove_file(dir.join(FILE_NAME)).unwrap();
+        std::os::unix::fs::symlink(shared.join("real.yaml"), dir.join(FILE_NAME)).unwrap();
+        mode(&shared, 0o777);
+        refused(
+            read_config(&dir).unwrap_err(),
+            &fs::canonicalize(&shared).unwrap(),
+            "`chmod go-w",
+        );
+        mode(&shared, 0o700);
+        assert!(read_config(&dir).unwrap().is_some());
+        // A lock file others can write.
+        drop(Locked::acquire(&dir).unwrap());
+        mode(&dir.join(LOCK_NAME), 0o666);
+        refused(
+            Locked::acquire(&dir).err().unwrap(),
+            &dir.join(LOCK_NAME),
+            "`chmod go-w",
+        );
+        mode(&dir.join(LOCK_NAME), 0o600);
+        // PIPELINE_DIR through a symbolic link that another user owns (root can make one).
+        if sys::user_id() == Some(0) {
+            let link = root.path().join("link");
+            std::os::unix::fs::symlink(&dir, &link).unwrap();
+            assert!(read_config(&link).unwrap().is_some());
+            std::os::unix::fs::lchown(&link, Some(12345), None).unwrap();
+            refused(
+                read_config(&link).unwrap_err(),
+                &link,
+                "is a symbolic link that belongs to another user",
+            );
+            refused(
+                Locked::acquire(&link).err().unwrap(),
+                &link,
+                "`sudo chown -h",
+            );
+        }
     }
 
     /// A lock file that is a symbolic link is refused and not followed; any other failure to

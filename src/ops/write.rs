@@ -36,7 +36,10 @@ pub fn store(
     token: &Token,
     activate: Activate,
 ) -> Result<Stored> {
-    save(Txn::begin(ctx)?, alias, url, token, activate)
+    let tx = Txn::begin(ctx)?;
+    // git's and docker's passwords may be short (git's own tests store `pass1`); ours may not.
+    token.check_storable()?;
+    save(tx, alias, url, token, activate)
 }
 
 /// git's and docker's store: the credential of `username` at `url`, under the alias
@@ -189,9 +192,10 @@ pub fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
     // The first thing a real migrate does: read the keyring.
     store.get(&key)?;
     for (alias, url, token) in plaintext {
-        let moved = match dry_run {
-            true => Ok(()),
-            false => tx
+        let moved = match (token.check_storable(), dry_run) {
+            (Err(e), _) => Err(e),
+            (Ok(()), true) => Ok(()),
+            (Ok(()), false) => tx
                 .put_token(&alias, &url, &token, ReadBack::Compare)
                 .map(drop),
         };

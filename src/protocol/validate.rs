@@ -205,7 +205,26 @@ impl Token {
     pub fn expose(&self) -> &str {
         self.0.expose()
     }
+
+    /// Whether `exec` can conceal it in output without mangling the rest: one or two letters
+    /// would replace every such letter.
+    pub fn concealable(&self) -> bool {
+        self.expose().len() >= MIN_STORED_TOKEN_LEN
+    }
+
+    /// `store`, `login` and `migrate` keep only tokens that can be concealed.
+    pub fn check_storable(&self) -> Result<()> {
+        match self.concealable() {
+            true => Ok(()),
+            false => Err(Error::invalid(format!(
+                "token is shorter than {MIN_STORED_TOKEN_LEN} bytes, which is not a Mystic token (and exec could not conceal it in output without mangling it); nothing was stored"
+            ))),
+        }
+    }
 }
+
+/// The fewest bytes `store`, `login` and `migrate` keep as a token.
+pub const MIN_STORED_TOKEN_LEN: usize = 8;
 
 #[cfg(test)]
 mod tests {

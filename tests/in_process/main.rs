@@ -91,7 +91,7 @@ fn git_never_moves_a_remote() {
     let t = Sandbox::in_process();
     t.json(
         &["store"],
-        r#"{"alias":"a","url":"https://one.example","token":"t_one","active":true}"#,
+        r#"{"alias":"a","url":"https://one.example","token":"tok_one_1","active":true}"#,
     );
     let git = |action: &str, host: &str, password: &str| {
         let input = format!("protocol=https\nhost={host}\nusername=a\npassword={password}\n\n");
@@ -103,7 +103,7 @@ fn git_never_moves_a_remote() {
     );
     assert_eq!(
         t.token("https://one.example", "a").as_deref(),
-        Some("t_one")
+        Some("tok_one_1")
     );
     assert_eq!(
         t.token("https://two.example", "a-two.example").as_deref(),
@@ -123,7 +123,7 @@ fn git_never_moves_a_remote() {
         )
         .0
     };
-    assert_eq!(fill("one.example"), "username=a\npassword=t_one\n");
+    assert_eq!(fill("one.example"), "username=a\npassword=tok_one_1\n");
     assert_eq!(
         fill("two.example"),
         "username=a-two.example\npassword=t_two\n"
@@ -145,7 +145,7 @@ fn erase_reaches_orphans_by_alias_and_url() {
     let t = Sandbox::in_process();
     t.json(
         &["store"],
-        r#"{"alias":"a","url":"https://one.example","token":"t_one"}"#,
+        r#"{"alias":"a","url":"https://one.example","token":"tok_one_1"}"#,
     );
     let plant = |url: &str, alias: &str| {
         let token = mystic_credential_helper::protocol::Token::new("t_orphan".into()).unwrap();
@@ -170,7 +170,7 @@ fn erase_reaches_orphans_by_alias_and_url() {
     assert_eq!(t.token("https://two.example", "a"), None);
     assert_eq!(
         t.token("https://one.example", "a").as_deref(),
-        Some("t_one")
+        Some("tok_one_1")
     );
     assert!(t.config().contains("alias: a"));
 }
@@ -184,15 +184,18 @@ fn use_switches_the_active_remote() {
             .map(|a| a.to_string())
     };
     let t = Sandbox::in_process();
-    t.json(&["store"], r#"{"alias":"a","token":"t_a","active":true}"#);
     t.json(
         &["store"],
-        r#"{"alias":"b","url":"https://b.example","token":"t_b"}"#,
+        r#"{"alias":"a","token":"tok_aaaa","active":true}"#,
+    );
+    t.json(
+        &["store"],
+        r#"{"alias":"b","url":"https://b.example","token":"tok_bbbb"}"#,
     );
     assert_eq!(active(&t).as_deref(), Some("a"));
     t.json(
         &["store"],
-        r#"{"alias":"b","url":"https://b.example","token":"t_b","active":false}"#,
+        r#"{"alias":"b","url":"https://b.example","token":"tok_bbbb","active":false}"#,
     );
     assert_eq!(active(&t).as_deref(), Some("a"));
     assert_eq!(t.run_text(&["use", "b"], b"").1, 0);
@@ -242,7 +245,7 @@ fn a_locked_store_changes_nothing() {
     let before = t.config_if_any();
     let locked = t.locked();
     for (action, input) in [
-        ("store", r#"{"alias":"b","token":"t"}"#),
+        ("store", r#"{"alias":"b","token":"tok_tttt"}"#),
         ("erase", r#"{"alias":"a"}"#),
         ("get", r#"{"alias":"a"}"#),
     ] {
@@ -453,4 +456,31 @@ fn a_token_typed_where_an_alias_goes_is_never_printed_back() {
     let (_, code, err) = empty.run_text(&["token", "--alias", "pipeline_sk_typed"], b"");
     assert_eq!(code, 1);
     assert!(err.contains("config.yaml has no remotes"), "{err}");
+}
+
+/// A token of fewer than 8 bytes is not a Mystic token, and exec could not conceal it without
+/// mangling output: `store`, `login` and `migrate` refuse it (migrate keeps it where it is);
+/// git's own store still takes short passwords (its test suite stores `pass1`).
+#[test]
+fn tokens_too_short_to_conceal_are_refused_where_they_come_in() {
+    let t = Sandbox::in_process();
+    let (out, code, _) = t.run_text(&["store"], br#"{"alias":"a","token":"7_bytes"}"#);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("shorter than 8 bytes"), "{out}");
+    let (_, code, err) = t.run_text(&["login", "--no-verify", "--alias", "a"], b"7_bytes\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(t.memory().items().is_empty());
+    assert_eq!(t.config_if_any(), None);
+    // Eight bytes are enough.
+    let (_, code, err) = t.run_text(&["store"], br#"{"alias":"a","token":"8_bytes_"}"#);
+    assert_eq!(code, 0, "{err}");
+    // migrate leaves a short plaintext token in config.yaml and says why.
+    t.write_config("remotes:\n- alias: p\n  token: short\n  url: https://p.example\n");
+    let (out, code, err) = t.run_text(&["migrate"], b"");
+    assert_ne!(code, 0);
+    assert!(out.contains("shorter than 8 bytes"), "{out}{err}");
+    assert!(t.config().contains("token: short"));
+    let git = b"protocol=https\nhost=g.example\nusername=g\npassword=pass1\n\n";
+    assert_eq!(t.run_text(&["git", "store"], git).1, 0);
+    assert_eq!(t.token("https://g.example", "g").as_deref(), Some("pass1"));
 }

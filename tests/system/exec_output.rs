@@ -238,3 +238,42 @@ fn the_helper_waits_for_what_the_child_left_behind_and_stays_killable() {
         Some(libc::SIGTERM)
     );
 }
+
+/// A debug log's forms of the token: an `Authorization: Basic` header (base64 at each alignment),
+/// a percent-encoded query and a JSON body, as the child prints them into a pipe.
+#[test]
+fn encoded_forms_of_the_token_are_concealed() {
+    let sb = sandbox();
+    let script = format!(
+        "import base64, json, urllib.parse\n\
+         t = {TOKEN:?}\n\
+         for user in ('', 'a', 'ab'):\n    print('Authorization: Basic', base64.b64encode((user + ':' + t).encode()).decode())\n\
+         print('GET /?token=' + urllib.parse.quote(t + '/x'))\n\
+         print(json.dumps({{'token': t + '\"'}}))\n"
+    );
+    let args = ["exec", "--", &python(), "-c", &script];
+    let (code, out, err) = into_files(&sb, &args, false);
+    assert_eq!(code, Some(0), "{}", text(&err));
+    let out = text(&out);
+    assert_eq!(out.matches(MARKER).count(), 5, "{out}");
+    // Nothing left decodes to the token: at most a few characters it shares with its neighbours.
+    for line in out.lines() {
+        let rest = line.replace(MARKER, "");
+        assert!(rest.len() <= "Authorization: Basic ".len() + 8, "{line}");
+    }
+}
+
+/// A token too short to conceal without mangling output (not a Mystic token; git's store takes
+/// short passwords) is relayed unchanged, with a warning.
+#[test]
+fn a_token_too_short_to_conceal_is_relayed_unchanged_with_a_warning() {
+    let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "abc");
+    let (code, out, err) = into_files(&sb, &["exec", "--", "echo", "a b c abc"], false);
+    assert_eq!(code, Some(0), "{}", text(&err));
+    assert_eq!(text(&out), "a b c abc\n");
+    assert!(
+        text(&err).contains("too short to conceal"),
+        "{}",
+        text(&err)
+    );
+}

@@ -278,15 +278,15 @@ fn error_paths_never_show_the_token() {
         format!(r#"{{"alias":"{CANARY}\u0007","token":"{CANARY}"}}"#),
         format!(r#"{{"alias":"a","token":"{CANARY} "}}"#),
         format!(r#"{{"alias":"a","token":"{CANARY}\n"}}"#),
-        format!(r#"{{"alias":"a","url":"https://{CANARY}@x.example","token":"t"}}"#),
-        format!(r#"{{"alias":"a","url":"https://x.example/?t={CANARY}","token":"t"}}"#),
-        format!(r#"{{"alias":"a","url":"https://x.example/#{CANARY}","token":"t"}}"#),
-        format!(r#"{{"alias":"a","token":"t","{CANARY}":1}}"#),
-        format!(r#"{{"alias":"a","token":"t","{CANARY}":"{CANARY}"}}"#),
+        format!(r#"{{"alias":"a","url":"https://{CANARY}@x.example","token":"tok_tttt"}}"#),
+        format!(r#"{{"alias":"a","url":"https://x.example/?t={CANARY}","token":"tok_tttt"}}"#),
+        format!(r#"{{"alias":"a","url":"https://x.example/#{CANARY}","token":"tok_tttt"}}"#),
+        format!(r#"{{"alias":"a","token":"tok_tttt","{CANARY}":1}}"#),
+        format!(r#"{{"alias":"a","token":"tok_tttt","{CANARY}":"{CANARY}"}}"#),
         format!(r#"{{"alias":"a","token":["{CANARY}"]}}"#),
         format!(r#"{{"alias":"a","token":{{"{CANARY}":1}}}}"#),
         format!(r#"{{"alias":"a","token":null,"{CANARY}":null}}"#),
-        format!(r#"{{"v":"{CANARY}","alias":"a","token":"t"}}"#),
+        format!(r#"{{"v":"{CANARY}","alias":"a","token":"tok_tttt"}}"#),
         format!(r#"{{"alias":"a","token":"{CANARY}"#),
         format!(r#""{CANARY}""#),
         format!("{}{}", store, " ".repeat(70_000)),
@@ -371,7 +371,7 @@ fn migrate_and_broken_files_never_leak() {
                 .sb
                 .cmd()
                 .args(args)
-                .write_stdin(r#"{"alias":"q","token":"t"}"#)
+                .write_stdin(r#"{"alias":"q","token":"tok_tttt"}"#)
                 .output()
                 .unwrap();
             let all = String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).into_owned();

@@ -33,14 +33,14 @@ fn same_alias_in_two_folders_with_different_urls_never_collide() {
     b.prefix = a.prefix.clone();
     a.ok(
         &["store"],
-        r#"{"alias":"work","url":"https://a.example","token":"tok_a"}"#,
+        r#"{"alias":"work","url":"https://a.example","token":"tok_aaaa"}"#,
     );
     b.ok(
         &["store"],
-        r#"{"alias":"work","url":"https://b.example","token":"tok_b"}"#,
+        r#"{"alias":"work","url":"https://b.example","token":"tok_bbbb"}"#,
     );
-    assert_eq!(a.ok(&["get"], r#"{"alias":"work"}"#)["token"], "tok_a");
-    assert_eq!(b.ok(&["get"], r#"{"alias":"work"}"#)["token"], "tok_b");
+    assert_eq!(a.ok(&["get"], r#"{"alias":"work"}"#)["token"], "tok_aaaa");
+    assert_eq!(b.ok(&["get"], r#"{"alias":"work"}"#)["token"], "tok_bbbb");
 }
 
 #[test]
@@ -48,19 +48,19 @@ fn selection_rules() {
     let sb = Sandbox::new();
     sb.ok(
         &["store"],
-        r#"{"alias":"one","url":"https://shared.example","token":"t1","active":true}"#,
+        r#"{"alias":"one","url":"https://shared.example","token":"tok_one1","active":true}"#,
     );
     sb.ok(
         &["store"],
-        r#"{"alias":"two","url":"https://shared.example","token":"t2","active":false}"#,
+        r#"{"alias":"two","url":"https://shared.example","token":"tok_two2","active":false}"#,
     );
     sb.ok(
         &["store"],
-        r#"{"alias":"three","url":"https://other.example","token":"t3"}"#,
+        r#"{"alias":"three","url":"https://other.example","token":"tok_three"}"#,
     );
     // `one` was made active; later stores did not take over.
     assert_eq!(sb.ok(&["get"], "{}")["alias"], "one");
-    assert_eq!(sb.ok(&["get"], r#"{"alias":"two"}"#)["token"], "t2");
+    assert_eq!(sb.ok(&["get"], r#"{"alias":"two"}"#)["token"], "tok_two2");
     // Two aliases share the origin: the active one wins.
     assert_eq!(
         sb.ok(&["get"], r#"{"url":"https://shared.example"}"#)["alias"],
@@ -69,7 +69,7 @@ fn selection_rules() {
     // Make `three` active: now the shared origin is ambiguous, and the error names aliases only.
     sb.ok(
         &["store"],
-        r#"{"alias":"three","url":"https://other.example","token":"t3","active":true}"#,
+        r#"{"alias":"three","url":"https://other.example","token":"tok_three","active":true}"#,
     );
     let msg = sb.fails(
         &["get"],
@@ -78,7 +78,7 @@ fn selection_rules() {
         5,
     );
     assert!(
-        msg.contains("one") && msg.contains("two") && !msg.contains("t1"),
+        msg.contains("one") && msg.contains("two") && !msg.contains("tok_one1"),
         "{msg}"
     );
     // alias + url must agree.
@@ -209,18 +209,21 @@ fn malformed_or_oversized_input_changes_nothing() {
     sb.ok(&["store"], r#"{"alias":"a","token":"pipeline_sk_keep"}"#);
     let before = snapshot(&sb.dir);
     let padded = format!(
-        "{{\"alias\":\"a\",\"token\":\"x\"}}{}",
+        "{{\"alias\":\"a\",\"token\":\"tok_xxxx\"}}{}",
         " ".repeat(70 * 1024)
     );
     for (input, kind) in [
         ("{\"alias\":\"a\",\"token\":", "invalid-request"),
         (
-            r#"{"alias":"a","token":"x","aliass":"b"}"#,
+            r#"{"alias":"a","token":"tok_xxxx","aliass":"b"}"#,
             "invalid-request",
         ),
         (r#"{"alias":"a","token":"x\ny"}"#, "invalid-request"),
         (r#"{"alias":"a","token":""}"#, "invalid-request"),
-        (r#"{"v":2,"alias":"a","token":"x"}"#, "unsupported-version"),
+        (
+            r#"{"v":2,"alias":"a","token":"tok_xxxx"}"#,
+            "unsupported-version",
+        ),
         (padded.as_str(), "invalid-request"),
     ] {
         sb.fails(&["store"], input, kind, 2);
@@ -384,7 +387,7 @@ fn list_and_errors_never_show_tokens() {
         format!(r#"{{"alias":"k","token":"{canary}","active":"{canary}"}}"#),
         format!(r#"{{"alias":"{canary}\u0007","token":"{canary}"}}"#),
         format!(r#"{{"alias":"k","token":"{canary} "}}"#),
-        format!(r#"{{"alias":"k","url":"https://{canary}@x.example","token":"t"}}"#),
+        format!(r#"{{"alias":"k","url":"https://{canary}@x.example","token":"tok_tttt"}}"#),
     ] {
         let out = sb.run(&["store"], input);
         assert_eq!(out.status.code(), Some(2));
@@ -434,9 +437,19 @@ fn storing_what_is_already_there_rewrites_nothing() {
 #[test]
 fn an_unknown_session_encryption_is_a_config_error() {
     let bad = Sandbox::new().env("MYSTIC_SECRET_SERVICE_ENCRYPTION", "rot13");
-    bad.fails(&["store"], r#"{"alias":"x","token":"t"}"#, "config", 4);
+    bad.fails(
+        &["store"],
+        r#"{"alias":"x","token":"tok_tttt"}"#,
+        "config",
+        4,
+    );
     let bad = Sandbox::new().env("MYSTIC_PROMPT_TIMEOUT", "soon");
-    let message = bad.fails(&["store"], r#"{"alias":"x","token":"t"}"#, "config", 4);
+    let message = bad.fails(
+        &["store"],
+        r#"{"alias":"x","token":"tok_tttt"}"#,
+        "config",
+        4,
+    );
     assert!(message.contains("MYSTIC_PROMPT_TIMEOUT"), "{message}");
 }
 

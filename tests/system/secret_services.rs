@@ -126,16 +126,16 @@ fn a_remote_moved_to_another_url_keeps_no_old_item(service: Service) {
     let sb = sandbox(&daemon);
     sb.ok(
         &["store"],
-        r#"{"alias":"a","url":"https://old.example","token":"tok_old"}"#,
+        r#"{"alias":"a","url":"https://old.example","token":"tok_old_1"}"#,
     );
     sb.ok(
         &["store"],
-        r#"{"alias":"a","url":"https://new.example","token":"tok_new"}"#,
+        r#"{"alias":"a","url":"https://new.example","token":"tok_new_1"}"#,
     );
     assert_eq!(sb.lookup("https://old.example", "a"), None);
     assert_eq!(
         sb.lookup("https://new.example", "a").as_deref(),
-        Some("tok_new")
+        Some("tok_new_1")
     );
     assert_eq!(
         sb.ok(&["list"], "")["remotes"],

@@ -87,7 +87,10 @@ impl Run for Exec {
         // Listening starts before the spawn: a signal sent once the child runs must not find
         // us with the default action (die, leaving the child and the private folder behind).
         let signals = sys::Signals::listen().map_err(|e| Error::io("listening for signals", &e))?;
-        let outputs = match self.no_mask {
+        if !self.no_mask && !found.token.concealable() {
+            io.warn("the token is too short to conceal without mangling CMD's output (no Mystic token is), so the output is relayed unchanged; store the real token");
+        }
+        let outputs = match self.no_mask || !found.token.concealable() {
             true => Outputs::inherited(),
             false => Outputs::concealing(found.token.expose().as_bytes())
                 .map_err(|e| Error::io("relaying the command's output", &e))?,
