@@ -151,6 +151,8 @@ pub struct Error {
     /// A keyring write that was sent and then not answered: it may or may not have happened,
     /// and an undo must not assume either.
     pub unknown_outcome: bool,
+    /// The store is full (the kernel's key quota): what to remove comes after `MAKE_ROOM`.
+    pub store_full: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -161,7 +163,13 @@ impl Error {
             kind,
             message: message.into(),
             unknown_outcome: false,
+            store_full: false,
         }
+    }
+    /// This error, for a store that is full.
+    pub fn store_full(mut self) -> Self {
+        self.store_full = true;
+        self
     }
     /// This error, for a write whose outcome is not known.
     pub fn outcome_unknown(mut self) -> Self {

@@ -403,3 +403,10 @@ fn a_killed_exec_takes_its_child_with_it() {
         "the child kept running after its helper was killed"
     );
 }
+
+/// Orphans in Credential Manager: enumerated, named from each credential's user name (the
+/// target name's dots cannot tell), and pruned.
+#[test]
+fn orphans_are_listed_and_pruned() {
+    common::orphans_are_listed_and_pruned(&Sandbox::new());
+}

@@ -286,3 +286,14 @@ fn a_token_too_long_for_credential_manager_is_refused_before_anything_is_written
     assert_eq!(windows_get(&sb, "long").as_deref(), Some(fits.as_str()));
     sb.ok(&["--store", "windows", "erase"], r#"{"alias":"long"}"#);
 }
+
+/// Orphans in Credential Manager, listed by the Windows build (`item` with `list`) and pruned
+/// from Linux; each item is looked up by the Windows build itself.
+#[test]
+fn orphans_are_listed_and_pruned_in_credential_manager() {
+    let sb = wsl().env("MYSTIC_CREDENTIAL_STORE", "windows");
+    common::orphans_pruned_from(&sb, &|url, alias| {
+        let request = json!({"action": "get", "service": sb.service(url), "user": alias});
+        windows_side(&sb, &["item"], &request.to_string()).0["found"] == true
+    });
+}

@@ -7,6 +7,7 @@ mod env;
 mod exec;
 mod login;
 mod migrate;
+mod prune;
 mod remote;
 mod shell_init;
 mod status;
@@ -70,6 +71,7 @@ pub enum Command {
     Token(remote::Token),
     Status(status::Status),
     Migrate(migrate::Migrate),
+    Prune(prune::Prune),
     Exec(exec::Exec),
     Env(env::Env),
     Configure(configure::Configure),
@@ -126,6 +128,7 @@ impl Command {
             Command::Token(c) => human(Checked(c), ctx, io),
             Command::Status(c) => human(Checked(c), ctx, io),
             Command::Migrate(c) => human(Checked(c), ctx, io),
+            Command::Prune(c) => human(Checked(c), ctx, io),
             Command::Exec(c) => human(Checked(c), ctx, io),
             Command::Env(c) => human(Checked(c), ctx, io),
             Command::Configure(c) => human(Checked(c), ctx, io),

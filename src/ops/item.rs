@@ -5,7 +5,16 @@
 use super::{Ctx, Tokens};
 use crate::error::{Error, Result};
 use crate::protocol::Token;
-use crate::store::Key;
+use crate::store::{Key, Store};
+
+fn keyring<'c>(ctx: &'c Ctx) -> Result<&'c dyn Store> {
+    match ctx.tokens()? {
+        Tokens::Keyring(store) => Ok(store),
+        Tokens::Plaintext => Err(Error::invalid(
+            "the file store keeps no keyring items; choose a keyring with --store",
+        )),
+    }
+}
 
 #[derive(Debug, PartialEq)]
 pub enum ItemAction {
@@ -21,12 +30,13 @@ pub struct ItemState {
     pub token: Option<Token>,
 }
 
+/// The items whose service starts with `prefix`, by name.
+pub fn items(ctx: &Ctx, prefix: &str) -> Result<Vec<Key>> {
+    keyring(ctx)?.list(prefix)
+}
+
 pub fn item(ctx: &Ctx, key: &Key, action: ItemAction) -> Result<ItemState> {
-    let Tokens::Keyring(store) = ctx.tokens()? else {
-        return Err(Error::invalid(
-            "the file store keeps no keyring items; choose a keyring with --store",
-        ));
-    };
+    let store = keyring(ctx)?;
     Ok(match action {
         ItemAction::Get => {
             let token = store.get(key)?;

@@ -3,14 +3,16 @@
 
 mod item;
 mod lookup;
+mod orphans;
 mod txn;
 mod write;
 
 use std::cell::OnceCell;
 use std::path::Path;
 
-pub use item::{ItemAction, ItemState, item};
+pub use item::{ItemAction, ItemState, item, items};
 pub use lookup::{Found, Listing, config, credentials, list, lookup, lookup_credential, token_of};
+pub use orphans::{describe as describe_orphans, orphans, prune};
 pub use txn::Txn;
 pub use write::{
     Activate, Migration, Stored, erase, erase_credentials, migrate, set_active, store,

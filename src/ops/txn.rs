@@ -75,6 +75,11 @@ impl<'c, 'a> Txn<'c, 'a> {
         &self.config
     }
 
+    /// Whether config.yaml existed when the transaction began.
+    pub fn config_exists(&self) -> bool {
+        self.original.is_some()
+    }
+
     pub fn remove_remote(&mut self, alias: &Alias) -> Result<bool> {
         self.config.remove(alias)
     }
@@ -191,7 +196,7 @@ impl<'c, 'a> Txn<'c, 'a> {
                 // Perhaps deleted: config.yaml, which no longer names it, stays.
                 Err(e) if e.unknown_outcome => {
                     self.journal.clear();
-                    let left = format!("{} may remain, for no remote", item(&key));
+                    let left = format!("{} may remain, for no remote ({ORPHAN})", item(&key));
                     return Err(with_state(e, Undone::Kept(vec![left])));
                 }
                 Err(e) => return Err(self.undo(e)),
@@ -245,12 +250,18 @@ impl<'c, 'a> Txn<'c, 'a> {
                         return Undone::Kept(failed);
                     }
                 },
-                Step::Wrote { key, before } => self.restore(key, before.as_ref()).map_err(|e| {
-                    match before {
-                        Some(_) => format!("{} holds the new token or the old one ({e})", item(key)),
-                        None => format!("{} may hold the new token, for no remote: erase it with both alias and url ({e})", item(key)),
-                    }
-                }),
+                Step::Wrote { key, before } => {
+                    self.restore(key, before.as_ref())
+                        .map_err(|e| match before {
+                            Some(_) => {
+                                format!("{} holds the new token or the old one ({e})", item(key))
+                            }
+                            None => format!(
+                                "{} may hold the new token, for no remote ({ORPHAN}; {e})",
+                                item(key)
+                            ),
+                        })
+                }
                 Step::Retired { key, token } => self
                     .restore(key, Some(token))
                     .map_err(|e| format!("{} stays deleted ({e})", item(key))),
@@ -272,6 +283,9 @@ impl<'c, 'a> Txn<'c, 'a> {
         restored.map_err(|e| e.message)
     }
 }
+
+/// What a message says of an item it leaves for no remote.
+const ORPHAN: &str = "an orphan: `mystic-credential-helper prune` removes it";
 
 /// A keyring item, as messages name it.
 fn item(key: &Key) -> String {
@@ -408,23 +422,23 @@ mod tests {
 
     fn writers() -> Vec<Writer> {
         vec![
-            ("new", store_op("b", "https://b.example", "t_b"), |s| {
-                has(s, "b.example", "b", "t_b") && s.1.len() == 3
+            ("new", store_op("b", "https://b.example", "tok_bbbb"), |s| {
+                has(s, "b.example", "b", "tok_bbbb") && s.1.len() == 3
             }),
             (
                 "replace",
-                store_op("a", "https://a.example", "t_new"),
-                |s| has(s, "a.example", "a", "t_new") && s.1.len() == 2,
+                store_op("a", "https://a.example", "tok_new_1"),
+                |s| has(s, "a.example", "a", "tok_new_1") && s.1.len() == 2,
             ),
             (
                 "move",
-                store_op("a", "https://moved.example", "t_moved"),
-                |s| has(s, "moved.example", "a", "t_moved") && s.1.len() == 2,
+                store_op("a", "https://moved.example", "tok_moved"),
+                |s| has(s, "moved.example", "a", "tok_moved") && s.1.len() == 2,
             ),
             (
                 "plaintext",
-                store_op("p", "https://p.example", "t_p"),
-                |s| has(s, "p.example", "p", "t_p") && !s.0.windows(5).any(|w| w == b"token"),
+                store_op("p", "https://p.example", "tok_pppp"),
+                |s| has(s, "p.example", "p", "tok_pppp") && !s.0.windows(5).any(|w| w == b"token"),
             ),
             (
                 "erase",
@@ -557,18 +571,18 @@ mod tests {
         // replace: the new token went in and cannot be taken back; the item holds one of the two.
         let (result, _, after, _) = attempt(
             on(2, true, true),
-            store_op("a", "https://a.example", "t_new"),
+            store_op("a", "https://a.example", "tok_new_1"),
         );
         let message = result.unwrap_err().message;
         assert!(
             message.contains("holds the new token or the old one"),
             "{message}"
         );
-        assert!(has(&after, "a.example", "a", "t_new"));
+        assert!(has(&after, "a.example", "a", "tok_new_1"));
         // move: the old item's deletion was lost; the remote is at its new url with its token.
         let (result, _, after, _) = attempt(
             on(4, true, true),
-            store_op("a", "https://moved.example", "t_moved"),
+            store_op("a", "https://moved.example", "tok_moved"),
         );
         let message = result.unwrap_err().message;
         assert!(
@@ -576,7 +590,7 @@ mod tests {
             "{message}"
         );
         assert!(String::from_utf8_lossy(&after.0).contains("moved.example"));
-        assert!(has(&after, "moved.example", "a", "t_moved"));
+        assert!(has(&after, "moved.example", "a", "tok_moved"));
     }
 
     /// The safety net for an error between a write and `commit`.
@@ -587,13 +601,13 @@ mod tests {
             tx.put_token(
                 &alias("b"),
                 &url("https://b.example"),
-                &token("t_b"),
+                &token("tok_bbbb"),
                 ReadBack::No,
             )?;
             tx.put_token(
                 &alias("a"),
                 &url("https://a.example"),
-                &token("t_a2"),
+                &token("tok_aaa2"),
                 ReadBack::No,
             )?;
             Err(Error::invalid("abandoned"))
@@ -610,12 +624,12 @@ mod tests {
             let (a, u) = (alias("a"), url("https://a.example"));
             tx.remove_token(&a, &u)?;
             tx.remove_token(&alias("p"), &url("https://p.example"))?;
-            tx.put_token(&a, &u, &token("t_again"), ReadBack::No)?;
+            tx.put_token(&a, &u, &token("tok_again"), ReadBack::No)?;
             tx.commit().map(drop)
         });
         result.unwrap();
         assert_eq!(after.1.len(), 1);
-        assert_eq!(after.1[0].1, "t_again");
+        assert_eq!(after.1[0].1, "tok_again");
     }
 
     /// `migrate` removes a plaintext token only once the keyring returns it: a keyring that
@@ -641,7 +655,7 @@ mod tests {
     #[test]
     fn an_unwritable_config_never_reaches_the_keyring() {
         with_ctx("remotes: []\nx: !!binary eA==\n", |ctx, store, _| {
-            let e = store_op("b", "https://b.example", "t_b")(ctx).unwrap_err();
+            let e = store_op("b", "https://b.example", "tok_bbbb")(ctx).unwrap_err();
             assert!(e.message.contains("!!binary"), "{}", e.message);
             assert_eq!(store.calls(), 0);
         });

@@ -5,6 +5,7 @@ use super::{Ctx, Tokens, Txn};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{Alias, Origin, Selector, Token};
 use crate::resolve;
+use crate::store::MAKE_ROOM;
 
 /// Whether a store makes its remote the active one (the default of the SDK and of `get`).
 /// Defaults change only when a person says so: `login` (when none is active, or with
@@ -39,7 +40,27 @@ pub fn store(
     let tx = Txn::begin(ctx)?;
     // git's and docker's passwords may be short (git's own tests store `pass1`); ours may not.
     token.check_storable()?;
-    save(tx, alias, url, token, activate)
+    save(tx, alias, url, token, activate).map_err(|e| orphans_first(ctx, e))
+}
+
+/// A full store's error, with this folder's orphans as the first thing to remove.
+fn orphans_first(ctx: &Ctx, mut err: Error) -> Error {
+    if !err.store_full {
+        return err;
+    }
+    let orphans = super::config(ctx).and_then(|config| super::orphans(ctx, &config));
+    let Some(orphans) = orphans.ok().filter(|o| !o.is_empty()) else {
+        return err;
+    };
+    let first = format!(
+        "first remove the {} orphan item(s) that no remote in config.yaml names ({}) with `mystic-credential-helper prune`; then ",
+        orphans.len(),
+        super::describe_orphans(&orphans, 5)
+    );
+    err.message = err
+        .message
+        .replacen(MAKE_ROOM, &format!("{MAKE_ROOM}{first}"), 1);
+    err
 }
 
 /// git's and docker's store: the credential of `username` at `url`, under the alias
@@ -47,7 +68,7 @@ pub fn store(
 pub fn store_credential(ctx: &Ctx, username: &Alias, url: Origin, token: &Token) -> Result<Stored> {
     let tx = Txn::begin(ctx)?;
     let alias = resolve::credential_alias(tx.config(), username, &url)?;
-    save(tx, alias, url, token, Activate::No)
+    save(tx, alias, url, token, Activate::No).map_err(|e| orphans_first(ctx, e))
 }
 
 /// The store itself. A store under an alias that belongs to another url moves that remote (and

@@ -24,7 +24,7 @@ use linux_keyutils::{
 };
 use zeroize::Zeroizing;
 
-use super::{Key, Store, unavailable};
+use super::{Key, MAKE_ROOM, Store, unavailable};
 use crate::error::{Error, Result};
 use crate::protocol::Token;
 use crate::protocol::validate::MAX_TOKEN_LEN;
@@ -117,6 +117,10 @@ impl Store for KeyutilsStore {
         added
             .set_perms(permissions())
             .map_err(|e| fail("open up", e))
+    }
+
+    fn list(&self, prefix: &str) -> Result<Vec<Key>> {
+        Ok(ours(prefix))
     }
 
     fn delete(&self, key: &Key) -> Result<bool> {
@@ -305,6 +309,30 @@ fn visible(description: &str) -> Vec<KeySerialId> {
         .collect()
 }
 
+/// Live `user` keys of this user named as the helper names them, with a service that starts
+/// with `prefix`.
+fn ours(prefix: &str) -> Vec<Key> {
+    let uid = uid();
+    let mut keys: Vec<Key> = proc_keys()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|k| k.uid == uid && k.kind == "user" && k.live())
+        .filter_map(|k| {
+            let named = k.rest.rsplit_once(": ").map_or(k.rest.as_str(), |(d, _)| d);
+            let (user, service) = named
+                .strip_prefix("keyring:")?
+                .rsplit_once(&format!("@{prefix}"))?;
+            Some(Key {
+                service: format!("{prefix}{service}"),
+                user: user.to_owned(),
+            })
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 fn payload_len(id: KeySerialId) -> Option<usize> {
     proc_keys()?
         .into_iter()
@@ -389,8 +417,9 @@ fn quota_full(quota: &Quota, needed: Option<usize>) -> Error {
         ),
     };
     Error::unavailable(format!(
-        "the kernel's key quota for your user is full ({usage}{needed}), so no new key can be stored. Erase tokens you no longer need (`mystic-credential-helper logout ALIAS`) or {remove}; or have root raise the sysctls kernel.keys.maxkeys and kernel.keys.maxbytes; --store file keeps tokens in plaintext in config.yaml instead"
+        "the kernel's key quota for your user is full ({usage}{needed}), so no new key can be stored. {MAKE_ROOM}erase tokens you no longer need (`mystic-credential-helper logout ALIAS`) or {remove}; or have root raise the sysctls kernel.keys.maxkeys and kernel.keys.maxbytes; --store file keeps tokens in plaintext in config.yaml instead"
     ))
+    .store_full()
 }
 
 #[cfg(test)]

@@ -98,4 +98,11 @@ impl Store for Arc<MemoryStore> {
     fn delete(&self, key: &Key) -> Result<bool> {
         self.call(|| self.items().remove(key).is_some())
     }
+    fn list(&self, prefix: &str) -> Result<Vec<Key>> {
+        let items = self.items();
+        self.call(|| {
+            let keys = items.keys().filter(|k| k.service.starts_with(prefix));
+            keys.cloned().collect()
+        })
+    }
 }

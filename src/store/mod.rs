@@ -23,6 +23,9 @@ use crate::error::{Error, Result};
 use crate::protocol::{Alias, Origin, Token};
 
 pub const DEFAULT_SERVICE_PREFIX: &str = "mystic:";
+/// Where a full store's error lists what to remove; the operations put this folder's orphans
+/// first in that list.
+pub const MAKE_ROOM: &str = "To make room: ";
 /// The most a keyring call may take before we give up, instead of waiting on an unlock prompt.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 /// Once per command, after a write the deadline cut short: how long a read may take to learn
@@ -30,7 +33,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(5);
 pub const GRACE: Duration = Duration::from_secs(5);
 
 /// A keyring item: service `<prefix><origin>`, user name `<alias>`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct Key {
     pub service: String,
     pub user: String,
@@ -52,6 +55,8 @@ pub trait Store {
     fn set(&self, key: &Key, token: &Token) -> Result<()>;
     /// Returns whether there was an item to delete.
     fn delete(&self, key: &Key) -> Result<bool>;
+    /// The items whose service starts with `prefix`, by name: no secret is read.
+    fn list(&self, prefix: &str) -> Result<Vec<Key>>;
 }
 
 /// The Secret Service transfer session (`MYSTIC_SECRET_SERVICE_ENCRYPTION`).

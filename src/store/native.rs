@@ -71,6 +71,24 @@ impl NativeStore {
     }
 }
 
+/// An item's service and user. Credential Manager's target name is `<user>.<service>`, which
+/// keyring-core splits at the last dot (a url has dots): its user name field says where.
+#[cfg(target_os = "windows")]
+fn named(entry: &Entry) -> Option<(String, String)> {
+    let attributes = entry.get_attributes().ok()?;
+    let user = attributes.get("username")?;
+    let service = attributes
+        .get("target_name")?
+        .strip_prefix(&format!("{user}."))?;
+    Some((service.to_owned(), user.clone()))
+}
+
+/// An item's service and user (the Keychain's service and account).
+#[cfg(target_os = "macos")]
+fn named(entry: &Entry) -> Option<(String, String)> {
+    entry.get_specifiers()
+}
+
 impl Store for NativeStore {
     fn name(&self) -> &'static str {
         NAME
@@ -92,6 +110,23 @@ impl Store for NativeStore {
         let token = token.clone();
         self.call(key, move |entry| entry.set_password(token.expose()))?
             .map_err(|e| self.fail(key, e))
+    }
+
+    fn list(&self, prefix: &str) -> Result<Vec<Key>> {
+        let store = self.inner.clone();
+        let found = self.deadline.run(NAME, ADVICE, move || {
+            store.search(&std::collections::HashMap::new())
+        })?;
+        let mut keys: Vec<Key> = found
+            .map_err(|e| failed(&e))?
+            .iter()
+            .filter_map(named)
+            .filter(|(service, _)| service.starts_with(prefix))
+            .map(|(service, user)| Key { service, user })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        Ok(keys)
     }
 
     fn delete(&self, key: &Key) -> Result<bool> {

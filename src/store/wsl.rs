@@ -30,6 +30,7 @@ struct Request<'a> {
     v: u8,
     action: &'a str,
     service: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
     user: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<&'a str>,
@@ -95,6 +96,29 @@ impl Store for WslStore {
             Value::Bool(found) => Ok(found),
             _ => Err(self.unexpected("an answer without `found`")),
         }
+    }
+
+    fn list(&self, prefix: &str) -> Result<Vec<Key>> {
+        let all = Key {
+            service: prefix.to_owned(),
+            user: String::new(),
+        };
+        let reply = self.call(&all, "list", None)?;
+        let Some(items) = reply["items"].as_array() else {
+            return Err(self.unexpected("an answer without `items`"));
+        };
+        items
+            .iter()
+            .map(
+                |item| match (item["service"].as_str(), item["user"].as_str()) {
+                    (Some(service), Some(user)) if service.starts_with(prefix) => Ok(Key {
+                        service: service.to_owned(),
+                        user: user.to_owned(),
+                    }),
+                    _ => Err(self.unexpected("an item that is not one it was asked for")),
+                },
+            )
+            .collect()
     }
 }
 

@@ -45,6 +45,10 @@ pub enum Request {
         key: Key,
         action: ItemAction,
     },
+    /// `item` with the action `list`: the items whose service starts with `service`.
+    ItemList {
+        prefix: String,
+    },
 }
 
 /// A successful answer, inside the envelope.
@@ -83,6 +87,9 @@ pub enum Response {
             skip_serializing_if = "Option::is_none"
         )]
         token: Option<Token>,
+    },
+    Items {
+        items: Vec<Key>,
     },
 }
 
@@ -209,6 +216,9 @@ fn answer(ctx: &Ctx, request: Request) -> Result<Answered<Response>> {
             let ItemState { found, token } = ops::item(ctx, &key, action)?;
             Answered::plain(Response::Item { found, token })
         }
+        Request::ItemList { prefix } => Answered::plain(Response::Items {
+            items: ops::items(ctx, &prefix)?,
+        }),
     })
 }
 
@@ -348,9 +358,21 @@ impl Fields {
         })
     }
 
-    /// `item`: the action, the item's name, and a token exactly when the action is `set`.
+    /// `item`: the action, the item's name, and a token exactly when the action is `set`; for
+    /// `list`, the start of the services (in `service`) and nothing else.
     fn item(&mut self) -> Result<Request> {
         let name = self.text("action", Ok)?.ok_or_else(|| missing("action"))?;
+        if name == "list" {
+            let prefix = self.text("service", item_name("service"))?;
+            if self.take("user").is_some() || self.take("token").is_some() {
+                return Err(Error::invalid(
+                    "`list` takes only `service`, the start of the services to list",
+                ));
+            }
+            return Ok(Request::ItemList {
+                prefix: prefix.ok_or_else(|| missing("service"))?,
+            });
+        }
         let key = Key {
             service: self
                 .text("service", item_name("service"))?
@@ -368,7 +390,7 @@ impl Fields {
             ("get" | "delete", Some(_)) => {
                 return Err(Error::invalid("`token` goes only with the action set"));
             }
-            _ => return Err(Error::invalid("`action` must be get, set or delete")),
+            _ => return Err(Error::invalid("`action` must be get, set, delete or list")),
         };
         Ok(Request::Item { key, action })
     }

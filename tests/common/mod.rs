@@ -533,3 +533,63 @@ pub fn mode(path: &Path) -> u32 {
 
 pub const SDK_FIXTURE: &str = include_str!("../fixtures/pipeline-ai-2.8.0-config.yaml");
 pub const EXTRA_FIXTURE: &str = include_str!("../fixtures/config-with-extra-keys.yaml");
+
+/// Orphans, on any runner's store: two remotes stored, then one dropped from config.yaml as a
+/// killed or failed write leaves it. `status` names the orphan (never a token) under the warning
+/// `orphan-items`; `prune --dry-run` lists it and removes nothing; `prune` removes it and
+/// nothing else, and then finds none. Without a config.yaml, `prune` removes nothing.
+pub fn orphans_are_listed_and_pruned(sb: &Sandbox) {
+    orphans_pruned_from(sb, &|url, alias| sb.token(url, alias).is_some());
+}
+
+/// `orphans_are_listed_and_pruned`, with `exists` telling whether the store holds an item.
+pub fn orphans_pruned_from(sb: &Sandbox, exists: &dyn Fn(&str, &str) -> bool) {
+    for (alias, url) in [
+        ("kept", "https://kept.example"),
+        ("gone", "https://gone.example"),
+    ] {
+        let stdin =
+            format!(r#"{{"alias":"{alias}","url":"{url}","token":"pipeline_sk_orphan_{alias}"}}"#);
+        sb.ok(&["store"], &stdin);
+    }
+    sb.write_config("remotes:\n- alias: kept\n  url: https://kept.example\n");
+    let (status, code) = sb.json(&["status", "--json"], "");
+    assert_eq!(code, 0, "{status}");
+    assert_eq!(
+        status["orphans"],
+        serde_json::json!([{"service": sb.service("https://gone.example"), "user": "gone"}]),
+        "{status}"
+    );
+    let warning = status["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "orphan-items")
+        .unwrap_or_else(|| panic!("{status}"));
+    assert!(
+        warning["message"].as_str().unwrap().contains("gone at"),
+        "{warning}"
+    );
+    assert!(!status.to_string().contains("pipeline_sk_"), "{status}");
+    let (out, code, err) = sb.run_text(&["prune", "--dry-run"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Would remove gone at"), "{out}");
+    assert!(
+        exists("https://gone.example", "gone"),
+        "a dry run removes nothing"
+    );
+    let (out, code, err) = sb.run_text(&["prune"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Removed 1 orphan(s)"), "{out}");
+    assert!(!exists("https://gone.example", "gone"));
+    assert!(exists("https://kept.example", "kept"));
+    let (status, _) = sb.json(&["status", "--json"], "");
+    assert!(status.get("orphans").is_none(), "{status}");
+    assert!(sb.run_text(&["prune"], b"").0.starts_with("No orphans"));
+    // No config.yaml: nothing says which items are orphans, so nothing is removed.
+    std::fs::remove_file(sb.config_path()).unwrap();
+    let (_, code, err) = sb.run_text(&["prune"], b"");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no config.yaml"), "{err}");
+    assert!(exists("https://kept.example", "kept"));
+}

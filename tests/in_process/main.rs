@@ -484,3 +484,37 @@ fn tokens_too_short_to_conceal_are_refused_where_they_come_in() {
     assert_eq!(t.run_text(&["git", "store"], git).1, 0);
     assert_eq!(t.token("https://g.example", "g").as_deref(), Some("pass1"));
 }
+
+#[test]
+fn orphans_are_listed_and_pruned() {
+    common::orphans_are_listed_and_pruned(&Sandbox::in_process());
+}
+
+/// Only items of this prefix are orphans; an item under the alias of a remote config.yaml
+/// refuses is not one either (whose it is cannot be told).
+#[test]
+fn prune_leaves_other_prefixes_and_refused_remotes_alone() {
+    let t = Sandbox::in_process();
+    t.write_config("remotes:\n- alias: \"bad\\u0007\"\n  url: https://r.example\n");
+    let store = t.memory();
+    for (service, user) in [
+        ("someone-else:https://x.example".to_owned(), "x"),
+        (t.service("https://r.example"), "bad\u{7}"),
+    ] {
+        let key = mystic_credential_helper::store::Key {
+            service,
+            user: user.into(),
+        };
+        store
+            .set(
+                &key,
+                &mystic_credential_helper::protocol::Token::new("pipeline_sk_other".into())
+                    .unwrap(),
+            )
+            .unwrap();
+    }
+    let (out, code, err) = t.run_text(&["prune"], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("No orphans"), "{out}");
+    assert_eq!(store.items().len(), 2);
+}

@@ -34,6 +34,8 @@ fn full_key_quota(fill: &str, test: &str) {
         used() {{ awk -v u="$(id -u):" '$1==u{{print $4 " " $5}}' /proc/key-users; }}
         H="$BIN --store keyutils"
         printf '%s' '{{"alias":"q","url":"https://q.example","token":"pipeline_sk_quota"}}' | $H store >/dev/null; echo "stored=$?"
+        printf '%s' '{{"alias":"orph","url":"https://q.example","token":"pipeline_sk_orphan"}}' | $H store >/dev/null
+        printf 'remotes:\n- alias: q\n  url: https://q.example\n' >"$PIPELINE_DIR/config.yaml"
         n=0; {fill}
         echo "full=$(used)"
         printf '%s' '{{"alias":"q"}}' | $H get; echo "get=$?"
@@ -76,6 +78,10 @@ fn full_key_quota(fill: &str, test: &str) {
             && ours.contains("logout ALIAS"),
         "{ours}"
     );
+    // The orphan the store left comes first among what to remove.
+    let first = "To make room: first remove the 1 orphan item(s) that no remote in config.yaml names (orph at ";
+    assert!(ours.contains(first), "{ours}");
+    assert!(ours.find(first) < ours.find("logout ALIAS"), "{ours}");
     assert_eq!(field(&out, "erase"), "0", "{err}");
     assert!(!err.contains("pipeline_sk_"), "{err}");
 }

@@ -210,3 +210,13 @@ fn the_environment_selects_keyutils() {
     sb.ok(&["erase"], r#"{"alias":"envsel"}"#);
     assert!(sb.kernel_keys().is_empty());
 }
+
+/// Orphans in the kernel keyring: listed from /proc/keys, pruned, and no other key touched.
+#[test]
+fn orphans_are_listed_and_pruned_in_the_kernel_keyring() {
+    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
+    orphans_pruned_from(&sb, &|url, alias| {
+        let description = format!("keyring:{alias}@{}", sb.service(url));
+        sb.kernel_keys().contains(&description)
+    });
+}

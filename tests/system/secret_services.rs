@@ -37,7 +37,14 @@ for_each_service!(
     a_locked_collection_fails_at_once_and_keeps_the_item,
     a_frozen_service_fails_within_one_deadline,
     a_stopped_bus_fails_within_one_deadline,
+    orphans_are_listed_and_pruned,
 );
+
+/// Listing every item (SearchItems with no attributes) works on each service.
+fn orphans_are_listed_and_pruned(service: Service) {
+    let daemon = Daemon::for_test(service);
+    common::orphans_are_listed_and_pruned(&sandbox(&daemon));
+}
 
 /// A sandbox on the test's daemon (see `Daemon::for_test`), which it must outlive.
 fn sandbox(daemon: &Daemon) -> Sandbox {

@@ -61,6 +61,9 @@ _mystic__credential__helper() {
             mystic__credential__helper,migrate)
                 cmd="mystic__credential__helper__subcmd__migrate"
                 ;;
+            mystic__credential__helper,prune)
+                cmd="mystic__credential__helper__subcmd__prune"
+                ;;
             mystic__credential__helper,shell-init)
                 cmd="mystic__credential__helper__subcmd__shell__subcmd__init"
                 ;;
@@ -121,6 +124,9 @@ _mystic__credential__helper() {
             mystic__credential__helper__subcmd__help,migrate)
                 cmd="mystic__credential__helper__subcmd__help__subcmd__migrate"
                 ;;
+            mystic__credential__helper__subcmd__help,prune)
+                cmd="mystic__credential__helper__subcmd__help__subcmd__prune"
+                ;;
             mystic__credential__helper__subcmd__help,shell-init)
                 cmd="mystic__credential__helper__subcmd__help__subcmd__shell__subcmd__init"
                 ;;
@@ -143,7 +149,7 @@ _mystic__credential__helper() {
 
     case "${cmd}" in
         mystic__credential__helper)
-            opts="-h -V --store --help --version get store erase list item login logout use token status migrate exec env configure shell-init git docker completions man help"
+            opts="-h -V --store --help --version get store erase list item login logout use token status migrate prune exec env configure shell-init git docker completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,7 +323,7 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__help)
-            opts="get store erase list item login logout use token status migrate exec env configure shell-init git docker completions man help"
+            opts="get store erase list item login logout use token status migrate prune exec env configure shell-init git docker completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +546,20 @@ _mystic__credential__helper() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__help__subcmd__shell__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -713,6 +733,24 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__migrate)
+            opts="-h --dry-run --store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__prune)
             opts="-h --dry-run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

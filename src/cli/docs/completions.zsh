@@ -166,6 +166,18 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(prune)
+_arguments "${_arguments_options[@]}" : \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
+'--dry-run[List the orphans; remove nothing]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (exec)
 _arguments "${_arguments_options[@]}" : \
 '--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
@@ -328,6 +340,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(prune)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (exec)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -387,6 +403,7 @@ _mystic-credential-helper_commands() {
 'token:Print only the token and a newline, for \`Authorization\: Bearer \$(... token)\`' \
 'status:Show each remote, where its token lives, and which token \`get\` and the SDK will use' \
 'migrate:Move plaintext tokens from config.yaml into the keyring' \
+'prune:Remove keyring items that no remote in config.yaml names (left by killed or failed writes)' \
 'exec:Run a command that authenticates as a remote, with no token written to disk' \
 'env:Print PIPELINE_API_TOKEN and PIPELINE_API_URL, for scripts and CI' \
 'configure:Make git or docker use this helper for every remote in config.yaml' \
@@ -453,6 +470,7 @@ _mystic-credential-helper__subcmd__help_commands() {
 'token:Print only the token and a newline, for \`Authorization\: Bearer \$(... token)\`' \
 'status:Show each remote, where its token lives, and which token \`get\` and the SDK will use' \
 'migrate:Move plaintext tokens from config.yaml into the keyring' \
+'prune:Remove keyring items that no remote in config.yaml names (left by killed or failed writes)' \
 'exec:Run a command that authenticates as a remote, with no token written to disk' \
 'env:Print PIPELINE_API_TOKEN and PIPELINE_API_URL, for scripts and CI' \
 'configure:Make git or docker use this helper for every remote in config.yaml' \
@@ -540,6 +558,11 @@ _mystic-credential-helper__subcmd__help__subcmd__migrate_commands() {
     local commands; commands=()
     _describe -t commands 'mystic-credential-helper help migrate commands' commands "$@"
 }
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__prune_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__prune_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help prune commands' commands "$@"
+}
 (( $+functions[_mystic-credential-helper__subcmd__help__subcmd__shell-init_commands] )) ||
 _mystic-credential-helper__subcmd__help__subcmd__shell-init_commands() {
     local commands; commands=()
@@ -594,6 +617,11 @@ _mystic-credential-helper__subcmd__man_commands() {
 _mystic-credential-helper__subcmd__migrate_commands() {
     local commands; commands=()
     _describe -t commands 'mystic-credential-helper migrate commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__prune_commands] )) ||
+_mystic-credential-helper__subcmd__prune_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper prune commands' commands "$@"
 }
 (( $+functions[_mystic-credential-helper__subcmd__shell-init_commands] )) ||
 _mystic-credential-helper__subcmd__shell-init_commands() {

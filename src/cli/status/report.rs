@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{self, Ctx};
 use crate::protocol::{Selector, Source};
 use crate::resolve;
-use crate::store::StoreKind;
+use crate::store::{Key, StoreKind};
 use crate::verify;
 use crate::wire::json::VERSION;
 
@@ -27,6 +27,9 @@ pub struct Report {
     pub get: Choice,
     /// What the unmodified SDK will send.
     pub sdk: SdkChoice,
+    /// Keyring items of this helper's naming scheme that no remote names (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub orphans: Vec<Key>,
     pub warnings: Vec<Warning>,
 }
 
@@ -143,6 +146,21 @@ impl Report {
                 message: resolve::unusable(refused).message,
             });
         }
+        let orphans = match (&store_error, dir.join(config::FILE_NAME).exists()) {
+            (None, true) => ops::orphans(ctx, &config).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if !orphans.is_empty() {
+            warnings.push(Warning {
+                code: "orphan-items",
+                message: format!(
+                    "the {} holds {} item(s) that no remote in config.yaml names: {}; `mystic-credential-helper prune` removes them",
+                    ctx.store_name(),
+                    orphans.len(),
+                    ops::describe_orphans(&orphans, 10)
+                ),
+            });
+        }
         if let Some(message) = store_error {
             warnings.push(Warning {
                 code: "store-unavailable",
@@ -160,6 +178,7 @@ impl Report {
             env,
             get,
             sdk,
+            orphans,
             warnings,
         })
     }

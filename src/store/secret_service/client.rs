@@ -456,6 +456,41 @@ impl Client {
     }
 
     /// `Modified` and `Attributes`, for choosing among several items that match one remote.
+    /// Every item of every collection (the spec's `Collections` and `Items` properties; an empty
+    /// `SearchItems` is not answered alike: KeePassXC finds nothing).
+    pub async fn all_items(&self) -> Result<Vec<OwnedObjectPath>> {
+        let collections: Vec<OwnedObjectPath> =
+            self.property(PATH, SERVICE_IFACE, "Collections").await?;
+        let mut items = Vec::new();
+        for collection in collections {
+            match self
+                .property(collection.as_str(), COLLECTION_IFACE, "Items")
+                .await
+            {
+                Ok(found) => items.extend::<Vec<OwnedObjectPath>>(found),
+                // A collection deleted meanwhile holds nothing of ours.
+                Err(Fault::NoSuchObject | Fault::UnknownMethod(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(items)
+    }
+
+    /// One property of the object at `path`.
+    async fn property<T: TryFrom<OwnedValue>>(
+        &self,
+        path: &str,
+        iface: &str,
+        name: &str,
+    ) -> Result<T> {
+        let reply = self
+            .call(path, PROPERTIES_IFACE, "Get", &(iface, name))
+            .await?;
+        let (value,): (OwnedValue,) = body(&reply)?;
+        T::try_from(value)
+            .map_err(|_| Fault::Other(format!("the {name} property has another type")))
+    }
+
     pub async fn item_info(&self, item: &OwnedObjectPath) -> Result<ItemInfo> {
         let reply = self
             .on_item_iface(item, PROPERTIES_IFACE, "GetAll", &(ITEM_IFACE,))

@@ -250,6 +250,40 @@ impl Store for SecretServiceStore {
         });
         sent.or_else(|e| self.settle(key, e, |now| now.is_none()).map(|()| true))
     }
+
+    fn list(&self, prefix: &str) -> Result<Vec<Key>> {
+        let all = Key {
+            service: prefix.to_owned(),
+            user: String::new(),
+        };
+        self.call(&all, async |client, _| {
+            // gnome-keyring knows a caller only after its first message: SearchItems, which
+            // retries until it does (see client.rs).
+            client.search(&attributes(&all)).await.map_err(fail)?;
+            let mut keys = Vec::new();
+            for item in &client.all_items().await.map_err(fail)? {
+                let info = match client.item_info(item).await {
+                    Err(Fault::Gone | Fault::NoSuchObject) => continue,
+                    other => other.map_err(fail)?,
+                };
+                let named = (
+                    info.attributes.get("service"),
+                    info.attributes.get("username"),
+                );
+                if let (Some(service), Some(user)) = named
+                    && service.starts_with(prefix)
+                {
+                    keys.push(Key {
+                        service: service.clone(),
+                        user: user.clone(),
+                    });
+                }
+            }
+            keys.sort();
+            keys.dedup();
+            Ok(keys)
+        })
+    }
 }
 
 impl SecretServiceStore {
