@@ -65,6 +65,12 @@ case "$target" in
 *) tar -C "$stage" -czf "$out/$name.tar.gz" "$name" ;;
 esac
 
+# Every Linux binary shipped (in the archive and the wheel) is PIE, with full RELRO and a
+# non-executable stack.
+case "$target" in
+*-linux-*) scripts/check-hardening.sh "$out"/*.tar.gz $(compgen -G "$out/*.whl" || true) ;;
+esac
+
 # The release job gathers every target's SHA256SUMS into one.
 (cd "$out" && python3 -c '
 import hashlib, pathlib

@@ -88,9 +88,19 @@ kill "$API_PID"
 echo "== the static binary from the release archive"
 tar -C "$work" -xzf dist/x86_64-unknown-linux-musl/mystic-credential-helper-*-x86_64-unknown-linux-musl.tar.gz
 static=$(echo "$work"/mystic-credential-helper-*/mystic-credential-helper)
-# Static (no shared libraries, no interpreter) and linked at a fixed address (.cargo/config.toml).
+# Static (no shared libraries, no interpreter) and position-independent (static-pie), with full
+# RELRO and a non-executable stack; a fixed-address build must fail the hardening check.
 ! readelf -lW "$static" | grep -q INTERP || fail "not statically linked: $(readelf -lW "$static" | grep INTERP)"
-readelf -hW "$static" | grep -q 'Type:.*EXEC' || fail "not a fixed-address executable: $(readelf -hW "$static" | grep Type:)"
+scripts/check-hardening.sh "$static" || fail "the release binary is not hardened"
+# The check itself refuses each weakness on its own.
+echo 'int main(void) { return 0; }' >"$work/probe.c"
+for flags in "-no-pie -z relro -z now" "-pie -fPIE -z norelro -z now" "-pie -fPIE -z relro -z lazy" "-pie -fPIE -z relro -z now -z execstack"; do
+    # shellcheck disable=SC2086 # several flags
+    gcc $flags -o "$work/probe" "$work/probe.c"
+    ! scripts/check-hardening.sh "$work/probe" >/dev/null 2>&1 || fail "check-hardening.sh passed a binary built with $flags"
+done
+gcc -pie -fPIE -z relro -z now -o "$work/probe" "$work/probe.c"
+scripts/check-hardening.sh "$work/probe" >/dev/null || fail "check-hardening.sh refused a hardened binary"
 for store in secret-service keyutils; do
     dir="$work/$store"
     printf '{"alias":"static","token":"pipeline_sk_%s"}' "$store" |

@@ -92,6 +92,11 @@ impl Origin {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(bad("must not contain a query or fragment"));
         }
+        if lookalike_host(value) {
+            return Err(bad(
+                "writes its host with characters that only look like ASCII (fullwidth letters, ideographic full stops); write the host in plain ASCII, or an internationalised name as itself or as xn--",
+            ));
+        }
         if !plain_reading_agrees(value, &url) {
             return Err(bad(
                 "writes its host in a form that URL readers disagree on; write it as scheme://host[:port]",
@@ -131,6 +136,28 @@ impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Whether the host of `raw` (an absolute URL) becomes ASCII only through IDNA's mapping: a
+/// dot other than `.` (`。`, `．`, `｡`), or a non-ASCII label whose IDNA form is not punycode
+/// (`ＷＷＷ` is read as `www`). Such a host looks like another one, and gets its token.
+fn lookalike_host(raw: &str) -> bool {
+    let Some((_, rest)) = raw.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    if host.is_ascii() {
+        return false;
+    }
+    host.contains(['\u{3002}', '\u{ff0e}', '\u{ff61}'])
+        || host.split('.').any(|label| {
+            !label.is_ascii()
+                && url::Host::parse(label)
+                    .map_or(true, |mapped| !mapped.to_string().starts_with("xn--"))
+        })
 }
 
 /// Whether a plain RFC 3986 reading of `raw` (what Python's `urlsplit` and most other readers
@@ -376,6 +403,12 @@ mod tests {
             "https://[::1]x",
             "https://h.example:99999",
             "https://h.example:8a",
+            // Hosts that become www.mystic.ai only through IDNA's mapping.
+            "https://www\u{3002}mystic\u{3002}ai",
+            "https://www\u{ff0e}mystic\u{ff61}ai",
+            "https://\u{ff37}\u{ff37}\u{ff37}.mystic.ai",
+            "https://www.ｍystic.ai",
+            "https://www.mystic.ai\u{3002}",
         ] {
             let e = Origin::parse(ambiguous).unwrap_err();
             assert_eq!(
@@ -389,6 +422,14 @@ mod tests {
             ("https://h.example:/", "https://h.example"),
             ("http://[0:0::1]:80", "http://[::1]"),
             ("https://bücher.example", "https://xn--bcher-kva.example"),
+            (
+                "https://xn--bcher-kva.example",
+                "https://xn--bcher-kva.example",
+            ),
+            (
+                "https://bücher.例え.jp",
+                "https://xn--bcher-kva.xn--r8jz45g.jp",
+            ),
             ("https://h.example.", "https://h.example."),
         ] {
             assert_eq!(Origin::parse(plain).unwrap().as_str(), origin, "{plain}");

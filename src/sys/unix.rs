@@ -169,3 +169,101 @@ pub fn raise_deferred_signal() {
         let _ = signal_hook::low_level::emulate_default_handler(signal);
     }
 }
+
+/// A small process that outlives a helper killed with SIGKILL (which nothing can catch) and then
+/// ends what `exec` started: CMD's whole process group where CMD has one of its own, else CMD. It
+/// holds the reading end of a pipe whose writing end only the helper has; end of file without the
+/// helper's word means the helper died. (In CMD's own group, what CMD started dies too, unless
+/// it left the group, as a daemon does.)
+pub struct Guard {
+    pid: libc::pid_t,
+    word: Option<std::os::fd::OwnedFd>,
+}
+
+impl Guard {
+    /// Starts guarding `child`, which `isolated` says has a process group of its own. Without a
+    /// guard (fork failed) the command still runs, as it would have before.
+    pub fn start(child: u32, isolated: bool) -> Guard {
+        let target = match isolated {
+            true => -(child as libc::pid_t),
+            false => child as libc::pid_t,
+        };
+        let mut fds = [0; 2];
+        // SAFETY: pipe(2) into a local array.
+        if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+            return Guard { pid: 0, word: None };
+        }
+        let [read, write] = fds;
+        // SAFETY: after fork the child calls only async-signal-safe functions (dup2, close,
+        // read, kill, _exit), as a multi-threaded process's child must.
+        match unsafe { libc::fork() } {
+            0 => unsafe { guard(read, target) },
+            pid => {
+                // SAFETY: closing our copy of the reading end; the writing end is owned below.
+                unsafe { libc::close(read) };
+                let word = (pid > 0).then(|| {
+                    // SAFETY: `write` is a descriptor we own, and only here.
+                    unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(write) }
+                });
+                if pid < 0 {
+                    // SAFETY: as above, the fork failed: nothing else has it.
+                    unsafe { libc::close(write) };
+                }
+                Guard { pid, word }
+            }
+        }
+    }
+
+    /// The helper ends as planned (CMD has exited): the guard leaves whatever is left running.
+    pub fn release(mut self) {
+        if let Some(word) = self.word.take() {
+            let mut pipe = File::from(word);
+            let _ = std::io::Write::write_all(&mut pipe, b"x");
+        }
+        if self.pid > 0 {
+            // SAFETY: reaping our own child.
+            unsafe { libc::waitpid(self.pid, std::ptr::null_mut(), 0) };
+        }
+    }
+}
+
+/// The guard's whole life, in the forked child.
+unsafe fn guard(read: libc::c_int, target: libc::pid_t) -> ! {
+    // SAFETY (all below): async-signal-safe calls on descriptors this process owns.
+    unsafe {
+        // Nothing else of the helper's stays open here: no pipe of exec's relay waits on us.
+        libc::dup2(read, 0);
+        close_from(1);
+        let mut word = 0u8;
+        let n = loop {
+            let n = libc::read(0, (&mut word as *mut u8).cast(), 1);
+            let interrupted = std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR);
+            if n >= 0 || !interrupted {
+                break n;
+            }
+        };
+        if n == 0 {
+            libc::kill(target, libc::SIGKILL);
+        }
+        libc::_exit(0)
+    }
+}
+
+/// Closes every descriptor from `first` on (async-signal-safe).
+#[cfg(target_os = "linux")]
+unsafe fn close_from(first: libc::c_uint) {
+    // SAFETY: close_range(2) takes plain integers; without it (before Linux 5.9), one by one.
+    if unsafe { libc::syscall(libc::SYS_close_range, first, libc::c_uint::MAX, 0) } != 0 {
+        for fd in first..4096 {
+            unsafe { libc::close(fd as libc::c_int) };
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+unsafe fn close_from(first: libc::c_uint) {
+    for fd in first..4096 {
+        // SAFETY: close(2) on numbers that may or may not be open.
+        unsafe { libc::close(fd as libc::c_int) };
+    }
+}

@@ -198,6 +198,17 @@ pub fn disable_core_dumps() {}
 pub fn restore_core_dumps_in_child(_command: &mut std::process::Command) {}
 
 /// The child of `exec` stays in the helper's console and job (see `ChildGuard`).
+/// Windows needs no guard: exec's job object ends CMD and everything it started when the helper
+/// dies, however it dies.
+pub struct Guard;
+
+impl Guard {
+    pub fn start(_child: u32, _isolated: bool) -> Guard {
+        Guard
+    }
+    pub fn release(self) {}
+}
+
 pub fn isolate_child(_command: &mut std::process::Command) -> bool {
     false
 }

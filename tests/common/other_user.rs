@@ -27,6 +27,16 @@ impl OtherUser {
             + NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % 10;
         let bin = sb.root.path().join("mystic-credential-helper");
         std::fs::copy(BIN, &bin).unwrap();
+        // A process another test thread forked while the copy was open for writing holds it
+        // until it execs: until then, running the copy fails with ETXTBSY ("text file busy").
+        for _ in 0..200 {
+            match Command::new(&bin).arg("--version").output() {
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                _ => break,
+            }
+        }
         let user = OtherUser { uid, bin };
         user.chown(sb.root.path());
         Some(user)

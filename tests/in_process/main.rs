@@ -518,3 +518,39 @@ fn prune_leaves_other_prefixes_and_refused_remotes_alone() {
     assert!(out.starts_with("No orphans"), "{out}");
     assert_eq!(store.items().len(), 2);
 }
+
+/// Hosts that read as www.mystic.ai only through IDNA's mapping (ideographic full stops,
+/// fullwidth letters) get no token from any front end; punycode is a host as any other.
+#[test]
+fn lookalike_hosts_get_no_token() {
+    let t = Sandbox::in_process();
+    t.run_text(
+        &["store"],
+        br#"{"alias":"prod","url":"https://www.mystic.ai","token":"pipeline_sk_lookalike"}"#,
+    );
+    for host in [
+        "www\u{3002}mystic\u{3002}ai",
+        "\u{ff37}\u{ff37}\u{ff37}.mystic.ai",
+    ] {
+        let json = format!(r#"{{"url":"https://{host}"}}"#);
+        let git = format!("protocol=https\nhost={host}\n\n");
+        for (args, stdin) in [
+            (&["get"][..], json.as_bytes()),
+            (&["git", "get"][..], git.as_bytes()),
+            (&["docker", "get"][..], host.as_bytes()),
+        ] {
+            let (out, _, err) = t.run_text(args, stdin);
+            assert!(
+                !out.contains("pipeline_sk_lookalike"),
+                "{args:?} {host}: {out}{err}"
+            );
+        }
+    }
+    t.run_text(
+        &["store"],
+        br#"{"alias":"idn","url":"https://xn--bcher-kva.example","token":"pipeline_sk_punycode"}"#,
+    );
+    let (out, code, err) = t.run_text(&["get"], br#"{"url":"https://b\u00fccher.example"}"#);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("pipeline_sk_punycode"), "{out}");
+}

@@ -191,6 +191,14 @@ fn config_files_another_user_could_write_are_refused_with_the_fix() {
     ) else {
         return;
     };
+    // This test runs the helper as root: the folders above config.yaml are root's again (a home
+    // another user owns is refused before anything in it).
+    let ok = std::process::Command::new("chown")
+        .args(["-R", "0:0"])
+        .arg(sb.root.path())
+        .status()
+        .unwrap();
+    assert!(ok.success());
     sb.ok(
         &["--store", "file", "store"],
         r#"{"alias":"a","token":"pipeline_sk_mine","active":true}"#,
@@ -227,7 +235,7 @@ fn config_files_another_user_could_write_are_refused_with_the_fix() {
     other.chown(&sb.config_path());
     let message = get(&format!("belongs to another user (uid {})", other.uid));
     assert!(
-        message.contains(&format!("`sudo chown $(id -un) {file}`")),
+        message.contains(&format!("`sudo chown -h $(id -un) {file}`")),
         "{message}"
     );
     assert!(!message.contains("pipeline_sk_planted"));
@@ -372,7 +380,6 @@ fn exec_exit_codes_for_commands_that_cannot_run() {
 /// is forwarded. A killed helper takes the child with it.
 #[test]
 fn exec_passes_each_signal_on_once() {
-    use std::os::unix::process::CommandExt;
     let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "pipeline_sk_sig");
     let log = sb.root.path().join("terms");
     let script = format!(
@@ -387,7 +394,7 @@ fn exec_passes_each_signal_on_once() {
         .stdout(std::process::Stdio::piped());
     // A session of its own: no controlling terminal, and its own process group.
     unsafe {
-        helper.pre_exec(|| {
+        std::os::unix::process::CommandExt::pre_exec(&mut helper, || {
             libc::setsid();
             Ok(())
         });
@@ -431,6 +438,79 @@ fn exec_passes_each_signal_on_once() {
         !alive
     });
     assert!(gone, "the child outlived the killed helper");
+}
+
+/// What CMD started in its process group holds the token too: a helper killed with SIGKILL
+/// (which it cannot catch) takes it along, through its guard. A helper that ends normally leaves
+/// it running, as a shell does.
+#[test]
+fn exec_killed_with_sigkill_takes_what_cmd_started_with_it() {
+    let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "pipeline_sk_grandchild");
+    let pidfile = sb.root.path().join("grandchild.pid");
+    let script = format!(
+        "sleep 300 >/dev/null 2>&1 & echo $! >{0}.tmp; mv {0}.tmp {0}; wait",
+        pidfile.display()
+    );
+    let started = |helper: &mut std::process::Child| -> i32 {
+        for _ in 0..500 {
+            if let Ok(pid) = std::fs::read_to_string(&pidfile) {
+                return pid.trim().parse().unwrap();
+            }
+            assert!(helper.try_wait().unwrap().is_none(), "exec ended early");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("CMD never started its child");
+    };
+    let alive = |pid: i32| unsafe { libc::kill(pid, 0) } == 0 && !zombie(pid);
+    let mut helper = detached(&sb, &script);
+    let grandchild = started(&mut helper);
+    unsafe { libc::kill(helper.id() as i32, libc::SIGKILL) };
+    let _ = helper.wait();
+    let gone = (0..250).any(|_| {
+        std::thread::sleep(Duration::from_millis(20));
+        !alive(grandchild)
+    });
+    assert!(gone, "what CMD started outlived the killed helper");
+    // A normal end leaves it running.
+    std::fs::remove_file(&pidfile).unwrap();
+    let script = format!(
+        "sleep 300 >/dev/null 2>&1 & echo $! >{0}.tmp; mv {0}.tmp {0}",
+        pidfile.display()
+    );
+    let mut helper = detached(&sb, &script);
+    let grandchild = started(&mut helper);
+    assert!(helper.wait().unwrap().success());
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        alive(grandchild),
+        "a normal end killed what CMD left running"
+    );
+    unsafe { libc::kill(grandchild, libc::SIGKILL) };
+}
+
+/// `exec -- sh -c SCRIPT` in a session of its own (no controlling terminal, as CI runs it).
+fn detached(sb: &Sandbox, script: &str) -> std::process::Child {
+    let mut helper = std::process::Command::new(BIN);
+    helper
+        .args(["exec", "--", "sh", "-c", script])
+        .env_clear()
+        .envs(sb.envs())
+        .stdout(std::process::Stdio::null());
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut helper, || {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    helper.spawn().unwrap()
+}
+
+/// Whether `pid` is a zombie (dead, not yet reaped by whoever adopted it).
+fn zombie(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('Z'))
+    })
 }
 
 /// A helper that died without cleaning up (SIGKILL, a crash) leaves its private folder; the next

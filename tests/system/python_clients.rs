@@ -52,7 +52,7 @@ fn yaml_1_1_lookalikes_stay_strings_in_pyyaml() {
     for alias in aliases {
         sb.ok(
             &["store"],
-            &json!({"alias": alias, "url": "http://127.0.0.1:8080", "token": "0", "active": true})
+            &json!({"alias": alias, "url": "http://127.0.0.1:8080", "token": "00000000", "active": true})
                 .to_string(),
         );
     }
@@ -63,8 +63,8 @@ fn yaml_1_1_lookalikes_stay_strings_in_pyyaml() {
     for (remote, alias) in remotes.iter().zip(aliases) {
         assert_eq!(remote["alias"], json!(alias), "{doc}");
         assert_eq!(remote["url"], json!("http://127.0.0.1:8080"));
-        // A token of "0" stays the string "0" too.
-        assert_eq!(remote["token"], json!("0"));
+        // A token of "00000000" (an octal 0 to YAML 1.1) stays that string too.
+        assert_eq!(remote["token"], json!("00000000"));
     }
 }
 

@@ -106,7 +106,10 @@ impl Run for Exec {
             Ok(child) => child,
             Err(e) => return cannot_run(program, &e, io.stderr),
         };
+        // Ends what CMD started if the helper is killed with SIGKILL (nothing else can be caught).
+        let guard = sys::Guard::start(child.id(), isolated);
         let status = signals.forward_until_exit(child, isolated);
+        guard.release();
         relays.finish();
         let status = status.map_err(|e| Error::io("waiting for the command", &e))?;
         drop(private);
