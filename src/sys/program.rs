@@ -5,11 +5,18 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-/// `name` in the first absolute folder of `path` that holds it as a runnable file.
+/// `name` in the first absolute folder of `path` that holds it as a runnable file (on Windows,
+/// also `name.exe`).
 pub fn find_program(name: &OsStr, path: Option<&OsStr>) -> Option<PathBuf> {
+    let mut names = vec![name.to_owned()];
+    if !std::env::consts::EXE_SUFFIX.is_empty() && Path::new(name).extension().is_none() {
+        let mut exe = name.to_owned();
+        exe.push(std::env::consts::EXE_SUFFIX);
+        names.push(exe);
+    }
     std::env::split_paths(path?)
         .filter(|dir| dir.is_absolute())
-        .map(|dir| dir.join(name))
+        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
         .find(|program| runnable(program))
 }
 
@@ -51,6 +58,7 @@ mod tests {
         dir
     }
 
+    #[cfg(unix)]
     #[test]
     fn relative_entries_are_never_searched() {
         let dir = folder_with_tool();
@@ -123,6 +131,7 @@ mod tests {
     }
 
     /// `to` relative to `from` (both absolute), as `../..` steps and the rest.
+    #[cfg(unix)]
     fn pathdiff(to: &Path, from: &Path) -> String {
         let ups = from.components().count() - 1;
         let rest = to.strip_prefix("/").unwrap();
