@@ -71,22 +71,28 @@ impl NativeStore {
     }
 }
 
-/// An item's service and user. Credential Manager's target name is `<user>.<service>`, which
-/// keyring-core splits at the last dot (a url has dots): its user name field says where.
+/// Every item's service and user. A Credential Manager target name is `<user>.<service>`; its
+/// user name field says where the user ends (a url has dots).
 #[cfg(target_os = "windows")]
-fn named(entry: &Entry) -> Option<(String, String)> {
-    let attributes = entry.get_attributes().ok()?;
-    let user = attributes.get("username")?;
-    let service = attributes
-        .get("target_name")?
-        .strip_prefix(&format!("{user}."))?;
-    Some((service.to_owned(), user.clone()))
+fn names(_store: &CredentialStore) -> Result<Vec<(String, String)>> {
+    let all = crate::sys::credentials()
+        .map_err(|e| unavailable(&format!("the {NAME} failed"), ADVICE, Some(&e.to_string())))?;
+    Ok(all
+        .into_iter()
+        .filter_map(|(target, user)| {
+            let service = target.strip_prefix(&format!("{user}."))?.to_owned();
+            Some((service, user))
+        })
+        .collect())
 }
 
-/// An item's service and user (the Keychain's service and account).
+/// Every item's service and user (the Keychain's service and account).
 #[cfg(target_os = "macos")]
-fn named(entry: &Entry) -> Option<(String, String)> {
-    entry.get_specifiers()
+fn names(store: &CredentialStore) -> Result<Vec<(String, String)>> {
+    let found = store
+        .search(&std::collections::HashMap::new())
+        .map_err(|e| failed(&e))?;
+    Ok(found.iter().filter_map(Entry::get_specifiers).collect())
 }
 
 impl Store for NativeStore {
@@ -114,13 +120,11 @@ impl Store for NativeStore {
 
     fn list(&self, prefix: &str) -> Result<Vec<Key>> {
         let store = self.inner.clone();
-        let found = self.deadline.run(NAME, ADVICE, move || {
-            store.search(&std::collections::HashMap::new())
-        })?;
+        let found = self
+            .deadline
+            .run(NAME, ADVICE, move || names(store.as_ref()))??;
         let mut keys: Vec<Key> = found
-            .map_err(|e| failed(&e))?
-            .iter()
-            .filter_map(named)
+            .into_iter()
             .filter(|(service, _)| service.starts_with(prefix))
             .map(|(service, user)| Key { service, user })
             .collect();

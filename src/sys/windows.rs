@@ -303,3 +303,48 @@ pub fn wsl_kernel() -> bool {
 pub fn wsl_interop() -> bool {
     false
 }
+
+/// Every generic credential's target name and user name, for `prune`. (keyring-core's search
+/// reads Credential Manager's array of pointers as aligned, which Wine's is not: each pointer and
+/// each field here is read unaligned.)
+pub fn credentials() -> std::io::Result<Vec<(String, String)>> {
+    use windows_sys::Win32::Foundation::{ERROR_NOT_FOUND, GetLastError};
+    use windows_sys::Win32::Security::Credentials::{
+        CRED_TYPE_GENERIC, CREDENTIALW, CredEnumerateW, CredFree,
+    };
+    let mut count = 0u32;
+    let mut creds: *mut *mut CREDENTIALW = std::ptr::null_mut();
+    // SAFETY: CredEnumerateW fills `count` and `creds`, which CredFree releases below.
+    if unsafe { CredEnumerateW(std::ptr::null(), 0, &mut count, &mut creds) } == 0 {
+        // SAFETY: reads this thread's last error.
+        return match unsafe { GetLastError() } {
+            ERROR_NOT_FOUND => Ok(Vec::new()),
+            code => Err(std::io::Error::from_raw_os_error(code as i32)),
+        };
+    }
+    let mut found = Vec::new();
+    for i in 0..count as usize {
+        // SAFETY: `creds` holds `count` pointers to credentials, valid until CredFree.
+        let cred = unsafe { creds.add(i).read_unaligned().read_unaligned() };
+        if cred.Type == CRED_TYPE_GENERIC {
+            // SAFETY: both are null-terminated strings inside the same allocation.
+            found.push(unsafe { (from_wide(cred.TargetName), from_wide(cred.UserName)) });
+        }
+    }
+    // SAFETY: the array CredEnumerateW allocated, freed once.
+    unsafe { CredFree(creds.cast()) };
+    Ok(found)
+}
+
+/// A null-terminated UTF-16 string (empty for null), read unaligned.
+unsafe fn from_wide(text: *const u16) -> String {
+    if text.is_null() {
+        return String::new();
+    }
+    let mut units = Vec::new();
+    // SAFETY: the caller passes a null-terminated string.
+    while let unit @ 1.. = unsafe { text.add(units.len()).read_unaligned() } {
+        units.push(unit);
+    }
+    String::from_utf16_lossy(&units)
+}
