@@ -289,3 +289,260 @@ fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> Receiver<Zero
     }
     rx
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    /// A stand-in for the Windows build: a script that saves its request in `request` and runs
+    /// `body` (its answer) in a folder of its own.
+    struct Fake {
+        dir: tempfile::TempDir,
+    }
+
+    impl Fake {
+        fn new(body: &str) -> (Fake, Box<dyn Store>) {
+            let dir = tempfile::tempdir().unwrap();
+            let program = dir.path().join("windows-helper");
+            let script = format!(
+                "#!/bin/sh\n[ \"$1\" = item ] || exit 9\ncat >'{}/request'\n{body}\n",
+                dir.path().display()
+            );
+            std::fs::write(&program, script).unwrap();
+            std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let options = options(Some(program));
+            let store = open(&options, Deadline::start()).unwrap();
+            (Fake { dir }, store)
+        }
+
+        /// The request it got, as JSON.
+        fn request(&self) -> Value {
+            let text = std::fs::read_to_string(self.dir.path().join("request")).unwrap();
+            assert!(text.ends_with('\n'), "one line: {text}");
+            serde_json::from_str(&text).unwrap()
+        }
+    }
+
+    fn options(windows_helper: Option<PathBuf>) -> StoreOptions {
+        StoreOptions {
+            kind: crate::store::StoreKind::Windows,
+            bus: None,
+            encryption: crate::store::Encryption::Plain,
+            person: false,
+            prompt_wait: Duration::ZERO,
+            wsl: Wsl::Interop,
+            windows_helper,
+        }
+    }
+
+    fn key() -> Key {
+        Key {
+            service: "mystic:https://w.example".into(),
+            user: "w".into(),
+        }
+    }
+
+    fn answering(reply: &str) -> (Fake, Box<dyn Store>) {
+        Fake::new(&format!("printf '%s\\r\\n' '{reply}'"))
+    }
+
+    #[test]
+    fn each_call_is_one_request_and_its_answer() {
+        let (fake, store) = answering(r#"{"v":1,"found":true,"token":"pipeline_sk_from_windows"}"#);
+        let got = store.get(&key()).unwrap().unwrap();
+        assert_eq!(got.expose(), "pipeline_sk_from_windows");
+        assert_eq!(
+            fake.request(),
+            serde_json::json!({"v":1,"action":"get","service":"mystic:https://w.example","user":"w"})
+        );
+        let (_fake, store) = answering(r#"{"v":1,"found":false}"#);
+        assert_eq!(store.get(&key()).unwrap(), None);
+
+        let (fake, store) = answering(r#"{"v":1,"found":true}"#);
+        store
+            .set(
+                &key(),
+                &Token::new("pipeline_sk_to_windows".into()).unwrap(),
+            )
+            .unwrap();
+        assert_eq!(fake.request()["action"], "set");
+        assert_eq!(fake.request()["token"], "pipeline_sk_to_windows");
+
+        for found in [true, false] {
+            let (fake, store) = answering(&format!(r#"{{"v":1,"found":{found}}}"#));
+            assert_eq!(store.delete(&key()).unwrap(), found);
+            assert_eq!(fake.request()["action"], "delete");
+            assert!(fake.request().get("token").is_none());
+        }
+    }
+
+    #[test]
+    fn list_asks_by_prefix_and_keeps_only_what_it_asked_for() {
+        let items = r#"{"v":1,"items":[{"service":"mystic:https://a.example","user":"a"}]}"#;
+        let (fake, store) = answering(items);
+        let listed = store.list("mystic:").unwrap();
+        assert_eq!(
+            listed,
+            [Key {
+                service: "mystic:https://a.example".into(),
+                user: "a".into()
+            }]
+        );
+        assert_eq!(
+            fake.request(),
+            serde_json::json!({"v":1,"action":"list","service":"mystic:"})
+        );
+        for reply in [
+            r#"{"v":1,"items":[{"service":"other:https://a.example","user":"a"}]}"#,
+            r#"{"v":1,"items":[{"service":"mystic:https://a.example"}]}"#,
+            r#"{"v":1,"found":true}"#,
+        ] {
+            let (_fake, store) = answering(reply);
+            let e = store.list("mystic:").unwrap_err();
+            assert_eq!(e.kind, ErrorKind::StoreUnavailable, "{reply}");
+            assert!(e.message.contains("answered with"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn answers_that_are_not_ours_are_store_unavailable() {
+        for (reply, says) in [
+            (r#"{"v":1,"found":true}"#, "an answer without the token"),
+            (
+                r#"{"v":1,"found":true,"token":"bad token"}"#,
+                "a token that is not valid",
+            ),
+        ] {
+            let (_fake, store) = answering(reply);
+            let e = store.get(&key()).unwrap_err();
+            assert!(e.message.contains(says), "{}", e.message);
+        }
+        let (_fake, store) = answering(r#"{"v":1}"#);
+        assert!(
+            store
+                .delete(&key())
+                .unwrap_err()
+                .message
+                .contains("without `found`")
+        );
+        // The Windows build's own error keeps its kind, and says where it came from.
+        let (_fake, store) =
+            answering(r#"{"v":1,"error":{"kind":"invalid-request","message":"too long"}}"#);
+        let e = store.get(&key()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidRequest, "{}", e.message);
+        assert!(
+            e.message.starts_with("the Windows build of the helper (")
+                && e.message.ends_with("): too long")
+        );
+        let (_fake, store) = answering(r#"{"v":1,"error":{"kind":"new-kind"}}"#);
+        let e = store.get(&key()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::StoreUnavailable);
+        assert!(e.message.ends_with(": no message"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_program_that_fails_is_named_with_what_it_said() {
+        let (_fake, store) = Fake::new("echo 'it broke: details' >&2; exit 3");
+        let e = store.get(&key()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::StoreUnavailable);
+        assert!(
+            e.message.contains("exited with code 3 without an answer"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("(it broke: details)"), "{}", e.message);
+        let (_fake, store) = Fake::new("exit 0");
+        let e = store.get(&key()).unwrap_err();
+        assert!(
+            e.message.contains("exited with code 0 without an answer"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("()"), "{}", e.message);
+        // Killed by a signal: no exit code.
+        let (_fake, store) = Fake::new("kill -9 $$");
+        let e = store.get(&key()).unwrap_err();
+        assert!(
+            e.message.contains("was killed without an answer"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn a_program_that_cannot_run_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.exe");
+        let store = open(&options(Some(missing)), Deadline::start()).unwrap();
+        let e = store.get(&key()).unwrap_err();
+        assert!(
+            e.message.contains("missing.exe does not exist"),
+            "{}",
+            e.message
+        );
+        // ENOEXEC, as a .exe gives where interop is off.
+        let not_a_program = dir.path().join("data.exe");
+        std::fs::write(&not_a_program, [0u8; 64]).unwrap();
+        std::fs::set_permissions(&not_a_program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let store = open(&options(Some(not_a_program)), Deadline::start()).unwrap();
+        let e = store.get(&key()).unwrap_err();
+        assert!(
+            e.message.contains("cannot run here: WSL's interop is off"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn without_a_program_the_store_says_how_to_get_one() {
+        for (wsl, says) in [
+            (Wsl::No, "this is not WSL"),
+            (Wsl::InteropOff, "WSL's interop is off"),
+            (Wsl::Interop, "is not on PATH"),
+        ] {
+            let options = StoreOptions {
+                wsl,
+                ..options(None)
+            };
+            let e = open(&options, Deadline::start()).err().unwrap();
+            assert_eq!(e.kind, ErrorKind::StoreUnavailable);
+            assert!(e.message.contains(says), "{wsl:?}: {}", e.message);
+        }
+    }
+
+    /// A program that does not answer in time is killed, with everything it started, and the
+    /// error says the outcome of a write is unknown (it may have happened).
+    #[test]
+    fn a_program_that_hangs_is_killed_at_the_deadline() {
+        let (fake, store) = Fake::new("sleep 30 & echo $! >\"$(dirname \"$0\")/child\"; wait");
+        let e = store
+            .set(&key(), &Token::new("pipeline_sk_slow_set".into()).unwrap())
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::StoreUnavailable);
+        assert!(e.unknown_outcome);
+        assert!(
+            e.message.contains("did not answer within 5s"),
+            "{}",
+            e.message
+        );
+        let child = std::fs::read_to_string(fake.dir.path().join("child")).unwrap();
+        let child: i32 = child.trim().parse().unwrap();
+        // SAFETY: kill(2) with signal 0 only asks whether the process exists.
+        let running = || {
+            // SAFETY: kill(2) with signal 0 only asks whether the process exists.
+            let exists = unsafe { libc::kill(child, 0) } == 0;
+            let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
+            exists
+                && !stat
+                    .rsplit_once(") ")
+                    .is_some_and(|(_, r)| r.starts_with('Z'))
+        };
+        let alive = (0..100).all(|_| {
+            std::thread::sleep(Duration::from_millis(10));
+            running()
+        });
+        assert!(!alive, "what the program started outlived it");
+    }
+}
