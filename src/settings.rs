@@ -98,7 +98,8 @@ impl Settings {
     /// Windows PATH). Looked up only for the stores that use it: each folder of the Windows PATH
     /// is slow to ask.
     fn windows_helper(&self, kind: StoreKind) -> Result<Option<PathBuf>> {
-        if !matches!(kind, StoreKind::Windows | StoreKind::Auto) {
+        // Only the Linux build runs a Windows program as its keyring.
+        if !cfg!(target_os = "linux") || !matches!(kind, StoreKind::Windows | StoreKind::Auto) {
             return Ok(None);
         }
         if let Some(program) = self.env.path("MYSTIC_WINDOWS_HELPER") {

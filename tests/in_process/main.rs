@@ -554,3 +554,91 @@ fn lookalike_hosts_get_no_token() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("pipeline_sk_punycode"), "{out}");
 }
+
+/// exec in process: a bare CMD is found on PATH's absolute folders, a CMD with a `/` is run as
+/// given, and one that is nowhere exits 127. The child's stdout is a pipe of the relay unless
+/// `--no-mask`, or the token is too short to conceal (then with a warning).
+#[cfg(target_os = "linux")]
+#[test]
+fn exec_finds_cmd_and_relays_only_what_it_can_conceal() {
+    use std::io::IsTerminal;
+    let dir = tempfile::tempdir().unwrap();
+    let seen = dir.path().join("seen");
+    // Where the child's stdout leads, written by the child itself.
+    let probe = format!(
+        "l=$(readlink /proc/$$/fd/1); echo \"$l\" >'{}'",
+        seen.display()
+    );
+    let ours = std::fs::read_link("/proc/self/fd/1").unwrap();
+    let relayed = |t: &Sandbox, args: &[&str]| {
+        let mut argv = vec!["exec"];
+        argv.extend_from_slice(args);
+        argv.extend(["--", "sh", "-c", &probe]);
+        let (_, code, err) = t.run_text(&argv, b"");
+        assert_eq!(code, 0, "{err}");
+        let link = std::fs::read_to_string(&seen).unwrap();
+        (link.trim() != ours.to_string_lossy(), err)
+    };
+    let long = Sandbox::in_process().env("PIPELINE_API_TOKEN", "pipeline_sk_in_process");
+    let short = Sandbox::in_process().env("PIPELINE_API_TOKEN", "abc");
+    let terminal = std::io::stdout().is_terminal();
+    let (piped, err) = relayed(&long, &[]);
+    assert_eq!(
+        piped, !terminal,
+        "a long token is concealed through the relay"
+    );
+    assert!(!err.contains("too short"), "{err}");
+    let (piped, err) = relayed(&long, &["--no-mask"]);
+    assert!(!piped && err.is_empty(), "{err}");
+    let (piped, err) = relayed(&short, &[]);
+    assert!(!piped, "a short token is relayed unchanged");
+    assert!(err.contains("too short to conceal"), "{err}");
+    let (_, err) = relayed(&short, &["--no-mask"]);
+    assert!(
+        !err.contains("too short"),
+        "--no-mask asks for no concealing: {err}"
+    );
+
+    // A path is run as given (relative to the current folder), a bare name from PATH.
+    let tool = dir.path().join("tool");
+    std::fs::write(&tool, "#!/bin/sh\nexit 7\n").unwrap();
+    std::fs::set_permissions(&tool, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let cwd = std::env::current_dir().unwrap();
+    let up = "../".repeat(cwd.components().count() - 1);
+    let relative = format!("{up}{}", tool.strip_prefix("/").unwrap().display());
+    assert_eq!(long.run_text(&["exec", "--", &relative], b"").1, 7);
+    assert_eq!(long.run_text(&["exec", "--", "true"], b"").1, 0);
+    let (_, code, err) = long.run_text(&["exec", "--", "no-such-command-here"], b"");
+    assert_eq!(code, 127, "{err}");
+    assert!(
+        err.contains("not found in any absolute folder on PATH"),
+        "{err}"
+    );
+}
+
+/// A prune that fails part-way says how many orphans went before the one that failed.
+#[test]
+fn a_prune_that_fails_part_way_says_how_far_it_got() {
+    use mystic_credential_helper::store::memory::Failing;
+    let t = Sandbox::in_process();
+    for alias in ["a", "b", "c"] {
+        let stdin = format!(
+            r#"{{"alias":"{alias}","url":"https://{alias}.example","token":"pipeline_sk_{alias}_orphan"}}"#
+        );
+        t.run_text(&["store"], stdin.as_bytes());
+    }
+    t.write_config("remotes:\n- alias: a\n  url: https://a.example\n");
+    // Call 1 lists, call 2 removes b, call 3 (removing c) fails.
+    t.memory().fail(Failing {
+        from: Some(3),
+        keep: false,
+        late: false,
+    });
+    let (_, code, err) = t.run_text(&["prune"], b"");
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("; 1 of 2 orphans were removed before this one (c at "),
+        "{err}"
+    );
+    assert_eq!(t.memory().items().len(), 2);
+}
