@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::{Key, Store};
+use super::{Key, MAKE_ROOM, Store};
 use crate::error::{Error, Result};
 use crate::protocol::Token;
 
@@ -22,6 +22,8 @@ pub struct MemoryStore {
     failing: Mutex<Failing>,
     /// When set, `set` succeeds but keeps nothing, as a keyring that drops writes.
     forgetful: AtomicBool,
+    /// When set, `set` fails as a full store does (the kernel's key quota).
+    full: AtomicBool,
 }
 
 /// Which call (counting from 1) fails, whether every call after it fails too (a keyring that
@@ -62,6 +64,11 @@ impl MemoryStore {
         self.forgetful.store(on, Ordering::SeqCst);
     }
 
+    /// Makes `set` fail as a full store's does (or succeed again).
+    pub fn fill(&self, on: bool) {
+        self.full.store(on, Ordering::SeqCst);
+    }
+
     /// Runs one call: `Err` when it fails before being done; `do_it`'s result, or an error of
     /// unknown outcome when it fails after.
     fn call<T>(&self, do_it: impl FnOnce() -> T) -> Result<T> {
@@ -89,6 +96,10 @@ impl Store for Arc<MemoryStore> {
         self.call(|| self.items().get(key).cloned())
     }
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
+        if self.full.load(Ordering::SeqCst) {
+            let e = Error::unavailable(format!("memory store is full. {MAKE_ROOM}remove items"));
+            return Err(e.store_full());
+        }
         self.call(|| {
             if !self.forgetful.load(Ordering::SeqCst) {
                 self.items().insert(key.clone(), token.clone());

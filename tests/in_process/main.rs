@@ -642,3 +642,72 @@ fn a_prune_that_fails_part_way_says_how_far_it_got() {
     );
     assert_eq!(t.memory().items().len(), 2);
 }
+
+/// A store refused because the store is full names this folder's orphans first among what to
+/// remove; any other failure lists nothing (and asks the store nothing more).
+#[test]
+fn a_full_store_names_the_orphans_first() {
+    let t = Sandbox::in_process();
+    for alias in ["a", "orphan"] {
+        let stdin = format!(
+            r#"{{"alias":"{alias}","url":"https://{alias}.example","token":"pipeline_sk_{alias}_full"}}"#
+        );
+        t.run_text(&["store"], stdin.as_bytes());
+    }
+    t.write_config("remotes:\n- alias: a\n  url: https://a.example\n");
+    t.memory().fill(true);
+    let new = br#"{"alias":"new","url":"https://new.example","token":"pipeline_sk_new_full"}"#;
+    let (out, code, _) = t.run_text(&["store"], new);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("To make room: first remove the 1 orphan item(s) that no remote in config.yaml names (orphan at ")
+            && out.contains("with `mystic-credential-helper prune`; then remove items"),
+        "{out}"
+    );
+    t.memory().fill(false);
+    t.memory()
+        .fail(mystic_credential_helper::store::memory::Failing {
+            from: Some(2),
+            keep: false,
+            late: false,
+        });
+    let (out, code, _) = t.run_text(&["store"], new);
+    assert_eq!(code, 3, "{out}");
+    assert!(!out.contains("orphan"), "{out}");
+    assert_eq!(
+        t.memory().calls(),
+        2,
+        "a failure that is not for room lists nothing"
+    );
+}
+
+/// status names at most ten orphans, then how many more.
+#[test]
+fn status_names_ten_orphans_then_counts_the_rest() {
+    for (count, more) in [(10, None), (12, Some("2 more"))] {
+        let t = Sandbox::in_process();
+        for i in 0..count {
+            let stdin = format!(
+                r#"{{"alias":"o{i:02}","url":"https://o.example","token":"pipeline_sk_orphan_{i}"}}"#
+            );
+            t.run_text(&["store"], stdin.as_bytes());
+        }
+        t.write_config("remotes: []\n");
+        let (status, _) = t.json(&["status", "--json"], "");
+        let message = status["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(status["orphans"].as_array().unwrap().len(), count);
+        let named = (0..count)
+            .filter(|i| message.contains(&format!("o{i:02} at ")))
+            .count();
+        assert_eq!(named, 10, "{message}");
+        assert_eq!(
+            more.is_some_and(|m| message.contains(m)),
+            more.is_some(),
+            "{message}"
+        );
+        assert!(!message.contains("more") || more.is_some(), "{message}");
+    }
+}

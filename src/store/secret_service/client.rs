@@ -138,6 +138,8 @@ pub struct Client {
     pub(super) deadline: Cell<Instant>,
     /// Whether `grant_grace` was used.
     graced: Cell<bool>,
+    /// Whether Hello was sent (the bus's first message from us, before any other).
+    greeted: Cell<bool>,
     pub(super) prompts: Prompts,
 }
 
@@ -158,8 +160,10 @@ impl Client {
         deadline: Instant,
         prompts: Prompts,
     ) -> Result<Self> {
+        // As a peer-to-peer connection, zbus does not wait for the bus's answer to Hello before
+        // it returns: `run` sends Hello and the first call together (one round trip fewer).
         let build = async {
-            let builder = zbus::connection::Builder::address(address)?;
+            let builder = zbus::connection::Builder::address(address)?.p2p();
             builder.internal_executor(false).build().await
         };
         let conn = zbus::block_on(until(deadline, async {
@@ -171,6 +175,7 @@ impl Client {
             session: OnceLock::new(),
             deadline: Cell::new(deadline),
             graced: Cell::new(false),
+            greeted: Cell::new(false),
             prompts,
         })
     }
@@ -183,6 +188,17 @@ impl Client {
             return Err(Fault::Timeout);
         }
         let executor = self.conn.executor();
+        // Hello goes first, polled first: the bus reads it before the call `op` sends next.
+        let hello = async {
+            match self.greeted.replace(true) {
+                true => Ok(()),
+                false => self.bus_call("Hello", &()).await.map(drop),
+            }
+        };
+        let op = async {
+            let (hello, done) = future::zip(hello, op).await;
+            hello.and(done)
+        };
         let driven = future::or(op, async {
             loop {
                 executor.tick().await;
@@ -233,18 +249,21 @@ impl Client {
 
     /// Whether a Secret Service owns its name on the bus; the bus answers, not the service.
     pub async fn service_running(&self) -> Result<bool> {
-        let reply = self
-            .conn
-            .call_method(
-                Some("org.freedesktop.DBus"),
-                "/org/freedesktop/DBus",
-                Some("org.freedesktop.DBus"),
-                "NameHasOwner",
-                &(SERVICE,),
-            )
-            .await?;
+        let reply = self.bus_call("NameHasOwner", &(SERVICE,)).await?;
         let (owned,): (bool,) = body(&reply)?;
         Ok(owned)
+    }
+
+    /// A call to the bus itself.
+    pub(super) async fn bus_call<B>(&self, method: &str, body: &B) -> Result<zbus::Message>
+    where
+        B: Serialize + zvariant::DynamicType,
+    {
+        let bus = "org.freedesktop.DBus";
+        let reply =
+            self.conn
+                .call_method(Some(bus), "/org/freedesktop/DBus", Some(bus), method, body);
+        Ok(reply.await?)
     }
 
     pub async fn search(&self, attributes: &HashMap<&str, &str>) -> Result<Matches> {

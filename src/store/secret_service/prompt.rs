@@ -84,7 +84,10 @@ impl Client {
             .path(prompt.as_str())?
             .build();
         // Subscribed before the prompt starts, so a prompt that completes at once is not missed.
+        // The bus is told too: zbus does that only for connections whose Hello it sent itself.
+        let filter = rule.to_string();
         let mut completed = MessageStream::for_match_rule(rule, &self.conn, Some(4)).await?;
+        self.bus_call("AddMatch", &(filter,)).await?;
         let interrupts = Interrupts::catch().map_err(|e| Fault::Other(e.to_string()))?;
         self.call(prompt.as_str(), PROMPT_IFACE, "Prompt", &("",))
             .await?;
