@@ -386,20 +386,7 @@ fn exec_passes_each_signal_on_once() {
         "trap 'echo TERM >> {}' TERM; echo ready; while :; do sleep 0.05; done",
         log.display()
     );
-    let mut helper = std::process::Command::new(BIN);
-    helper
-        .args(["exec", "--", "sh", "-c", &script])
-        .env_clear()
-        .envs(sb.envs())
-        .stdout(std::process::Stdio::piped());
-    // A session of its own: no controlling terminal, and its own process group.
-    unsafe {
-        std::os::unix::process::CommandExt::pre_exec(&mut helper, || {
-            libc::setsid();
-            Ok(())
-        });
-    }
-    let mut helper = helper.spawn().unwrap();
+    let mut helper = detached(&sb, &script, std::process::Stdio::piped());
     let mut line = String::new();
     std::io::BufRead::read_line(
         &mut std::io::BufReader::new(helper.stdout.as_mut().unwrap()),
@@ -462,7 +449,7 @@ fn exec_killed_with_sigkill_takes_what_cmd_started_with_it() {
         panic!("CMD never started its child");
     };
     let alive = |pid: i32| unsafe { libc::kill(pid, 0) } == 0 && !zombie(pid);
-    let mut helper = detached(&sb, &script);
+    let mut helper = detached(&sb, &script, std::process::Stdio::null());
     let grandchild = started(&mut helper);
     unsafe { libc::kill(helper.id() as i32, libc::SIGKILL) };
     let _ = helper.wait();
@@ -477,7 +464,7 @@ fn exec_killed_with_sigkill_takes_what_cmd_started_with_it() {
         "sleep 300 >/dev/null 2>&1 & echo $! >{0}.tmp; mv {0}.tmp {0}",
         pidfile.display()
     );
-    let mut helper = detached(&sb, &script);
+    let mut helper = detached(&sb, &script, std::process::Stdio::null());
     let grandchild = started(&mut helper);
     assert!(helper.wait().unwrap().success());
     std::thread::sleep(Duration::from_millis(300));
@@ -488,14 +475,15 @@ fn exec_killed_with_sigkill_takes_what_cmd_started_with_it() {
     unsafe { libc::kill(grandchild, libc::SIGKILL) };
 }
 
-/// `exec -- sh -c SCRIPT` in a session of its own (no controlling terminal, as CI runs it).
-fn detached(sb: &Sandbox, script: &str) -> std::process::Child {
+/// `exec -- sh -c SCRIPT` in a session of its own: no controlling terminal (as CI runs it), and
+/// its own process group.
+fn detached(sb: &Sandbox, script: &str, stdout: std::process::Stdio) -> std::process::Child {
     let mut helper = std::process::Command::new(BIN);
     helper
         .args(["exec", "--", "sh", "-c", script])
         .env_clear()
         .envs(sb.envs())
-        .stdout(std::process::Stdio::null());
+        .stdout(stdout);
     unsafe {
         std::os::unix::process::CommandExt::pre_exec(&mut helper, || {
             libc::setsid();
