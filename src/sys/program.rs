@@ -30,15 +30,16 @@ pub fn only_in_relative_entry(name: &OsStr, path: Option<&OsStr>, cwd: &Path) ->
     })
 }
 
-#[cfg(unix)]
+/// A file (on Unix, with an execute bit).
 fn runnable(program: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(program).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn runnable(program: &Path) -> bool {
-    program.is_file()
+    let Ok(meta) = std::fs::metadata(program) else {
+        return false;
+    };
+    #[cfg(unix)]
+    let executable = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o111 != 0;
+    #[cfg(not(unix))]
+    let executable = true;
+    meta.is_file() && executable
 }
 
 #[cfg(test)]

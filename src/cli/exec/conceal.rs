@@ -114,10 +114,8 @@ impl Concealer {
         for form in &self.forms {
             found.extend(memmem::find_iter(data, &form[..]).map(|at| (at, form.len())));
         }
-        if self.forms.len() > 1 {
-            // Leftmost first; at one place, the longest.
-            found.sort_unstable_by_key(|&(at, len)| (at, std::cmp::Reverse(len)));
-        }
+        // Leftmost first; at one place, the longest.
+        found.sort_unstable_by_key(|&(at, len)| (at, std::cmp::Reverse(len)));
         let mut end = 0;
         found.retain(|&(at, len)| {
             let keep = at >= end;
@@ -359,6 +357,16 @@ mod tests {
             assert_eq!(out.matches(M).count(), 1, "{text} -> {out}");
             assert!(out.len() <= M.len() + 6, "{text} -> {out}");
         }
+    }
+
+    /// Several forms in one read are each concealed, whichever comes first (the forms are
+    /// searched longest first, the text is not).
+    #[test]
+    fn several_forms_in_one_read_are_each_concealed() {
+        let json = serde_json::to_string(ODD).unwrap();
+        let text = format!("{ODD} then {} then {ODD}\n", &json[1..json.len() - 1]);
+        let out = concealed(ODD, text.as_bytes());
+        assert_eq!(out, format!("{M} then {M} then {M}\n"));
     }
 
     /// Every form is found whichever read it is split across.
