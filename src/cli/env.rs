@@ -44,6 +44,9 @@ pub struct Env {
 impl Run for Env {
     fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let found = ops::lookup(ctx, &Selector::new(self.alias, None))?;
+        if let Some(line) = &found.warning {
+            io.warn(line);
+        }
         let vars = [
             ("PIPELINE_API_TOKEN", found.token.expose()),
             ("PIPELINE_API_URL", found.url.as_str()),

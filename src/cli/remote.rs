@@ -62,6 +62,9 @@ pub struct Token {
 impl Run for Token {
     fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let found = ops::lookup(ctx, &Selector::new(self.alias, self.url))?;
+        if let Some(line) = &found.warning {
+            io.warn(line);
+        }
         say(io.stdout, found.token.expose())?;
         Ok(Exit::Success)
     }

@@ -711,3 +711,29 @@ fn status_names_ten_orphans_then_counts_the_rest() {
         assert!(!message.contains("more") || more.is_some(), "{message}");
     }
 }
+
+/// `token` and `env` warn about a plaintext token on stderr, as `get` does, and still print it.
+#[test]
+fn token_and_env_warn_about_a_plaintext_token() {
+    let t = Sandbox::in_process();
+    t.write_config(
+        "remotes:\n- alias: p\n  token: pipeline_sk_plaintext\n  url: https://p.example\n",
+    );
+    let (get, _, get_err) = t.run_text(&["get"], b"");
+    assert!(get.contains("pipeline_sk_plaintext"));
+    let warning = get_err
+        .lines()
+        .find(|l| l.contains("warning"))
+        .unwrap()
+        .to_owned();
+    for args in [
+        &["token"][..],
+        &["env"][..],
+        &["env", "--format", "json"][..],
+    ] {
+        let (out, code, err) = t.run_text(args, b"");
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(out.contains("pipeline_sk_plaintext"), "{args:?}: {out}");
+        assert_eq!(err.trim_end(), warning, "{args:?}");
+    }
+}
