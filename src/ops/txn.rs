@@ -240,14 +240,16 @@ impl<'c, 'a> Txn<'c, 'a> {
     /// it keeps the change, and so do the items it names.
     fn undo_steps(&mut self, steps: Vec<Step>) -> Undone {
         let mut failed = Vec::new();
+        // Items put back after config.yaml stopped naming them: orphans if it keeps the change.
+        let mut put_back = Vec::new();
         for step in steps.into_iter().rev() {
             let undone = match &step {
-                Step::Published if !failed.is_empty() => return Undone::Kept(failed),
+                Step::Published if !failed.is_empty() => return kept(failed, put_back),
                 Step::Published => match self.lock.write(self.original.as_deref()) {
                     Ok(()) => Ok(()),
                     Err(e) => {
                         failed.push(format!("config.yaml could not be put back ({})", e.message));
-                        return Undone::Kept(failed);
+                        return kept(failed, put_back);
                     }
                 },
                 Step::Wrote { key, before } => {
@@ -262,9 +264,16 @@ impl<'c, 'a> Txn<'c, 'a> {
                             ),
                         })
                 }
-                Step::Retired { key, token } => self
-                    .restore(key, Some(token))
-                    .map_err(|e| format!("{} stays deleted ({e})", item(key))),
+                Step::Retired { key, token } => match self.restore(key, Some(token)) {
+                    Ok(()) => {
+                        put_back.push(format!(
+                            "{} was put back, for no remote ({ORPHAN})",
+                            item(key)
+                        ));
+                        Ok(())
+                    }
+                    Err(e) => Err(format!("{} stays deleted ({e})", item(key))),
+                },
             };
             failed.extend(undone.err());
         }
@@ -282,6 +291,12 @@ impl<'c, 'a> Txn<'c, 'a> {
         });
         restored.map_err(|e| e.message)
     }
+}
+
+/// config.yaml keeps the change: what could not be undone, and the items put back for no remote.
+fn kept(mut failed: Vec<String>, put_back: Vec<String>) -> Undone {
+    failed.extend(put_back);
+    Undone::Kept(failed)
 }
 
 /// What a message says of an item it leaves for no remote.
@@ -504,7 +519,56 @@ mod tests {
             from: Some(from),
             keep,
             late,
+            also: None,
         }
+    }
+
+    /// Three items retired, the third's deletion refused and then the first's restore refused:
+    /// config.yaml keeps the change, and the error names both the item that stays deleted and
+    /// the one put back for no remote.
+    #[test]
+    fn items_put_back_for_a_kept_change_are_named() {
+        let config = "remotes:\n- alias: a\n  url: https://a.example\n- alias: b\n  url: https://b.example\n- alias: c\n  url: https://c.example\n";
+        with_ctx(config, |ctx, store, dir| {
+            for a in ["a", "b", "c"] {
+                let key = ctx
+                    .key(&url(&format!("https://{a}.example")), &alias(a))
+                    .unwrap()
+                    .unwrap();
+                store
+                    .set(&key, &token(&format!("pipeline_sk_{a}")))
+                    .unwrap();
+            }
+            // Calls: 3 reads, deletes of a (4), b (5), c (6, refused); restores of b (7), a (8, refused).
+            store.fail(Failing {
+                from: Some(6),
+                keep: false,
+                late: false,
+                also: Some(8),
+            });
+            let mut tx = Txn::begin(ctx).unwrap();
+            for a in ["a", "b", "c"] {
+                tx.remove_token(&alias(a), &url(&format!("https://{a}.example")))
+                    .unwrap();
+                tx.remove_remote(&alias(a)).unwrap();
+            }
+            let message = tx.commit().unwrap_err().message;
+            assert!(
+                message.contains("config.yaml keeps the change"),
+                "{message}"
+            );
+            assert!(
+                message.contains("the keyring item a at ")
+                    && message.contains("a.example stays deleted"),
+                "{message}"
+            );
+            assert!(message.contains("b.example was put back, for no remote (an orphan: `mystic-credential-helper prune` removes it)"), "{message}");
+            assert!(
+                !std::fs::read_to_string(dir.join("config.yaml"))
+                    .unwrap()
+                    .contains("alias:")
+            );
+        });
     }
 
     /// Whether every remote config.yaml names has a token: plaintext, or its keyring item.

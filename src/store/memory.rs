@@ -28,12 +28,13 @@ pub struct MemoryStore {
 
 /// Which call (counting from 1) fails, whether every call after it fails too (a keyring that
 /// went away), and whether that one call is done first (its reply lost, the outcome unknown:
-/// after a deadline, nothing more is sent).
+/// after a deadline, nothing more is sent); `also` is one more call that fails.
 #[derive(Default, Clone, Copy)]
 pub struct Failing {
     pub from: Option<usize>,
     pub keep: bool,
     pub late: bool,
+    pub also: Option<usize>,
 }
 
 impl MemoryStore {
@@ -73,8 +74,13 @@ impl MemoryStore {
     /// unknown outcome when it fails after.
     fn call<T>(&self, do_it: impl FnOnce() -> T) -> Result<T> {
         let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-        let Failing { from, keep, late } = *self.failing.lock().unwrap_or_else(|e| e.into_inner());
-        let failing = from.is_some_and(|n| call == n || (keep && call > n));
+        let Failing {
+            from,
+            keep,
+            late,
+            also,
+        } = *self.failing.lock().unwrap_or_else(|e| e.into_inner());
+        let failing = from.is_some_and(|n| call == n || (keep && call > n)) || also == Some(call);
         let lost_reply = late && from == Some(call);
         if self.locked || (failing && !lost_reply) {
             return Err(Error::unavailable("memory store is locked"));

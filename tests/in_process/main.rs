@@ -633,6 +633,7 @@ fn a_prune_that_fails_part_way_says_how_far_it_got() {
         from: Some(3),
         keep: false,
         late: false,
+        also: None,
     });
     let (_, code, err) = t.run_text(&["prune"], b"");
     assert_eq!(code, 3, "{err}");
@@ -670,6 +671,7 @@ fn a_full_store_names_the_orphans_first() {
             from: Some(2),
             keep: false,
             late: false,
+            also: None,
         });
     let (out, code, _) = t.run_text(&["store"], new);
     assert_eq!(code, 3, "{out}");
