@@ -427,6 +427,10 @@ mod tests {
                 .message
                 .contains("without `found`")
         );
+        // Another version's answer is not taken for ours.
+        let (_fake, store) = answering(r#"{"v":2,"found":false}"#);
+        let e = store.get(&key()).unwrap_err();
+        assert!(e.message.contains("without an answer"), "{}", e.message);
         // The Windows build's own error keeps its kind, and says where it came from.
         let (_fake, store) =
             answering(r#"{"v":1,"error":{"kind":"invalid-request","message":"too long"}}"#);

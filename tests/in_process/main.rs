@@ -607,6 +607,10 @@ fn exec_finds_cmd_and_relays_only_what_it_can_conceal() {
     let up = "../".repeat(cwd.components().count() - 1);
     let relative = format!("{up}{}", tool.strip_prefix("/").unwrap().display());
     assert_eq!(long.run_text(&["exec", "--", &relative], b"").1, 7);
+    // Relative to the current folder (cargo runs tests in the package's), not to PATH's folders:
+    // with no arguments the script exits 1.
+    let script = "scripts/check-hardening.sh";
+    assert_eq!(long.run_text(&["exec", "--", script], b"").1, 1);
     assert_eq!(long.run_text(&["exec", "--", "true"], b"").1, 0);
     let (_, code, err) = long.run_text(&["exec", "--", "no-such-command-here"], b"");
     assert_eq!(code, 127, "{err}");

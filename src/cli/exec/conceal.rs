@@ -216,7 +216,7 @@ fn json_escaped(token: &str, slash: bool, ascii: bool) -> Zeroizing<Vec<u8>> {
 
 /// The length of the longest end of `data` that is the start of `form` (shorter than it).
 fn start_of(data: &[u8], form: &[u8]) -> usize {
-    let longest = (form.len() - 1).min(data.len());
+    let longest = form.len().saturating_sub(1).min(data.len());
     (1..=longest)
         .rev()
         .find(|&k| data[data.len() - k..] == form[..k])
