@@ -19,6 +19,17 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mystic-wine.XXXXXX")
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all
 cleanup() {
     "${wine%/*}/wineserver" -k 2>/dev/null || true
+    # The wineserver's socket folder (wine-XXXXXX/server-<device>-<inode of the prefix>, in the
+    # temporary folder) outlives it: remove ours, so that a run leaves nothing in /tmp.
+    if [ -d "$WINEPREFIX" ]; then
+        local server
+        server="server-$(stat -c %D "$WINEPREFIX")-$(printf '%x' "$(stat -c %i "$WINEPREFIX")")"
+        for dir in "${TMPDIR:-/tmp}"/wine-*/"$server" /tmp/wine-*/"$server"; do
+            [ -d "$dir" ] || continue
+            rm -rf "$dir"
+            rmdir "${dir%/*}" 2>/dev/null || true
+        done
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
