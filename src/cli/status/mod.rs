@@ -16,6 +16,11 @@ use crate::streams::Io;
 
 /// Show each remote, where its token lives, and which token `get` and the SDK will use
 #[derive(Debug, Args)]
+#[command(after_help = "Warnings have stable codes in --json: plaintext-token, \
+    active-remote-without-token, store-unavailable, active-remote-missing, remote-refused, \
+    config-readable-by-others, folder-readable-by-others, sdk-ignores-env-token, \
+    sdk-sends-bearer-none, orphan-items (keyring items no remote names, listed under \
+    \"orphans\"; `prune` removes them).")]
 pub struct Status {
     /// Print JSON instead of a table (schema: status.json in the protocol documents)
     #[arg(long)]
@@ -34,5 +39,26 @@ impl Run for Status {
         };
         say(io.stdout, text.trim_end())?;
         Ok(Exit::Success)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The help (and so the man page) names every warning code the schema has.
+    #[test]
+    fn the_help_names_every_warning_code() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../protocol/schema/status.json")).unwrap();
+        let codes = &schema["properties"]["warnings"]["items"]["properties"]["code"]["enum"];
+        let command = <Status as clap::Args>::augment_args(clap::Command::new("status"));
+        let help = command.get_after_help().unwrap().to_string();
+        for code in codes.as_array().unwrap() {
+            assert!(
+                help.contains(code.as_str().unwrap()),
+                "{code} is not in: {help}"
+            );
+        }
     }
 }
