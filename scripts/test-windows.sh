@@ -17,6 +17,10 @@ rustup target add x86_64-pc-windows-gnu >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mystic-wine.XXXXXX")
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all
+# Everything temporary inside the work folder, which the clean-up removes: mingw's gcc leaves
+# empty cc* files behind when it links the Windows binaries, and Wine its server's folder.
+mkdir "$work/tmp"
+export TMPDIR="$work/tmp"
 cleanup() {
     "${wine%/*}/wineserver" -k 2>/dev/null || true
     # The wineserver's socket folder (wine-XXXXXX/server-<device>-<inode of the prefix>, in the
