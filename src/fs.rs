@@ -34,9 +34,16 @@ pub fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>> {
 /// `read_bounded` for config.yaml in `dir`, the file that decides which token goes where: it
 /// and its folder must also pass `check_trusted`.
 pub fn read_config(dir: &Path) -> Result<Option<Vec<u8>>> {
+    read_config_in(dir, true)
+}
+
+/// `read_config`; `check_dir` false for a folder its caller has checked already (the lock's).
+fn read_config_in(dir: &Path, check_dir: bool) -> Result<Option<Vec<u8>>> {
     let path = dir.join(FILE_NAME);
     read_checked(&path, |file| {
-        check_folder(dir)?;
+        if check_dir {
+            check_folder(dir)?;
+        }
         let meta = file.metadata().map_err(|e| Error::io(path.display(), &e))?;
         check_trusted(&meta, &path)?;
         // A link to a config.yaml elsewhere: the folder that really holds it counts too.
@@ -227,7 +234,8 @@ impl Locked {
                 path.display()
             )));
         }
-        read_config(&self.dir)
+        // `acquire` checked the folder (and the path to it) a moment ago.
+        read_config_in(&self.dir, false)
     }
 
     /// Replaces config.yaml with `bytes`, or removes it for `None` (undoing the creation of a
