@@ -254,6 +254,46 @@ mod kills {
         length.mul_f64(1.25 * ((i * 7919) % n) as f64 / n as f64)
     }
 
+    /// Where `n` or more kills landed: `kill(i, delay)` kills the i-th store after `delay` and
+    /// says where it landed. It goes on (up to 3n kills) until `enough`. A store runs slower
+    /// when the machine is busier than when it was measured, so every 20 kills of which none
+    /// landed `last` (after the whole store) stretch the spread by half.
+    fn kills_landed(
+        n: u64,
+        mut length: Duration,
+        last: &'static str,
+        enough: impl Fn(&BTreeMap<&'static str, u32>) -> bool,
+        mut kill: impl FnMut(u64, Duration) -> &'static str,
+    ) -> BTreeMap<&'static str, u32> {
+        let mut landed: BTreeMap<&'static str, u32> = BTreeMap::new();
+        let mut last_in_round = 0;
+        for i in 0..3 * n {
+            if i >= n && enough(&landed) {
+                break;
+            }
+            let state = kill(i, spread(i, n, length));
+            *landed.entry(state).or_default() += 1;
+            last_in_round += u32::from(state == last);
+            if i % 20 == 19 {
+                if last_in_round == 0 {
+                    length = length.mul_f64(1.5);
+                }
+                last_in_round = 0;
+            }
+        }
+        eprintln!("kills: {landed:?}");
+        assert!(
+            enough(&landed),
+            "the kills must land mid-operation often enough to mean something: {landed:?}"
+        );
+        landed
+    }
+
+    /// How many kills landed `state`.
+    fn count(landed: &BTreeMap<&str, u32>, state: &str) -> u32 {
+        landed.get(state).copied().unwrap_or(0)
+    }
+
     /// On the kernel keyring: gnome-keyring (42 here, 50 too) aborts when a client is killed while
     /// its OpenSession call is in flight (`plain_negotiate: assertion 'session' failed`, then
     /// GLib-ERROR). What is tested here is the file, the lock and the order of keyring writes and
@@ -270,48 +310,39 @@ mod kills {
             |j| format!(r#"{{"alias":"warm{j}","token":"pipeline_sk_warm"}}"#),
         );
         // Where each kill landed: before the keyring write, between it and the rename, after.
-        let (mut untouched, mut between, mut committed) = (0, 0, 0);
-        let n = 120;
-        for i in 0..n {
+        let enough = |landed: &BTreeMap<&str, u32>| {
+            count(landed, "before") >= 5
+                && count(landed, "between") >= 5
+                && count(landed, "after") >= 10
+        };
+        kills_landed(120, length, "after", enough, |i, delay| {
             let before = sb.config();
             let before_aliases = aliases_in_file(&sb);
             let stdin = format!(r#"{{"alias":"k{i}","token":"pipeline_sk_k{i}"}}"#);
-            kill_after(&sb, &stdin, spread(i, n, length));
+            kill_after(&sb, &stdin, delay);
             let after = sb.config();
+            assert!(!after.contains("pipeline_sk_"), "iteration {i}");
             let key_written = sb
                 .kernel_keys()
                 .iter()
                 .any(|d| d.starts_with(&format!("keyring:k{i}@")));
             if after == before {
-                if key_written {
-                    between += 1
-                } else {
-                    untouched += 1
-                }
-            } else {
-                committed += 1;
-                let mut expected = before_aliases.clone();
-                expected.push(format!("k{i}"));
-                assert_eq!(
-                    aliases_in_file(&sb),
-                    expected,
-                    "iteration {i}: a mix of old and new"
-                );
-                assert!(
-                    key_written,
-                    "iteration {i}: config.yaml names a remote before its token exists"
-                );
-                assert!(after.contains("editor_theme") && after.contains("personal account"));
+                return if key_written { "between" } else { "before" };
             }
-            assert!(!after.contains("pipeline_sk_"), "iteration {i}");
-        }
-        eprintln!(
-            "of {n} kills: {untouched} before the keyring write, {between} between it and the rename, {committed} after"
-        );
-        assert!(
-            untouched >= 5 && between >= 5 && committed >= 10,
-            "the kills must land before, between and after often enough to mean something"
-        );
+            let mut expected = before_aliases;
+            expected.push(format!("k{i}"));
+            assert_eq!(
+                aliases_in_file(&sb),
+                expected,
+                "iteration {i}: a mix of old and new"
+            );
+            assert!(
+                key_written,
+                "iteration {i}: config.yaml names a remote before its token exists"
+            );
+            assert!(after.contains("editor_theme") && after.contains("personal account"));
+            "after"
+        });
         // No stale lock or temp file blocks the next writer (the harness's watchdog fails a store
         // that hangs), and the next write cleans up.
         sb.ok(
@@ -353,22 +384,14 @@ mod kills {
             |j| at_old(&format!("warm{j}")),
             |j| moved(&format!("warm{j}")),
         );
-        // Where each kill landed, by what is on disk and in the keyring afterwards. At least 80
-        // kills, and more (up to 240) until enough landed inside the short windows: how many do
-        // depends on the machine's load.
-        let mut landed: BTreeMap<&str, u32> = BTreeMap::new();
-        let n = 80;
+        // Where each kill landed, by what is on disk and in the keyring afterwards.
         let enough = |landed: &BTreeMap<&str, u32>| {
-            let count = |state| landed.get(state).copied().unwrap_or(0);
-            count("between the new item and the rename") >= 5 && count("after") >= 5
+            count(landed, "between the new item and the rename") >= 5 && count(landed, "after") >= 5
         };
-        for i in 0..3 * n {
-            if i >= n && enough(&landed) {
-                break;
-            }
+        kills_landed(80, length, "after", enough, |i, delay| {
             let alias = format!("m{i}");
             at_old(&alias);
-            kill_after(&sb, &moved(&alias), spread(i, n, length));
+            kill_after(&sb, &moved(&alias), delay);
             let (json, code, stderr) = sb.call(&["get"], &format!(r#"{{"alias":"{alias}"}}"#));
             assert_eq!(code, 0, "iteration {i}: the token is lost: {json} {stderr}");
             let pair = (
@@ -386,20 +409,14 @@ mod kills {
                 keys.iter()
                     .any(|d| *d == format!("keyring:{alias}@{}", sb.service(url)))
             };
-            let state = match (pair.0 == NEW, has(OLD), has(NEW)) {
+            match (pair.0 == NEW, has(OLD), has(NEW)) {
                 (false, true, false) => "before the new item",
                 (false, true, true) => "between the new item and the rename",
                 (true, true, true) => "between the rename and the old item's deletion",
                 (true, false, true) => "after",
                 other => panic!("iteration {i}: impossible state {other:?}"),
-            };
-            *landed.entry(state).or_default() += 1;
-        }
-        eprintln!("kills: {landed:?}");
-        assert!(
-            enough(&landed),
-            "the kills must land mid-operation often enough to mean something: {landed:?}"
-        );
+            }
+        });
     }
 }
 
