@@ -62,6 +62,12 @@ check_programs() {
         # The SDK's own CLI, run through exec, sends the stored token.
         "$bin/mystic-credential-helper" exec -- "$bin/pipeline" get pipelines >/dev/null
         expect "$(tail -n 1 "$work/seen")" "Bearer pipeline_sk_route" "the SDK under exec ($route)"
+        # And on its own: the wheel's Python part gives `import pipeline` the stored token.
+        "$bin/python" -c 'import pipeline.cloud.http as h; h._get_client().get("/v4/probe")'
+        expect "$(tail -n 1 "$work/seen")" "Bearer pipeline_sk_route" "import pipeline ($route)"
+        "$bin/pipeline" get pipelines >/dev/null
+        expect "$(tail -n 1 "$work/seen")" "Bearer pipeline_sk_route" "the SDK's CLI ($route)"
+        ! grep -rq pipeline_sk_ "$PIPELINE_DIR" || fail "a token in $PIPELINE_DIR ($route)"
     fi
     echo '{"alias":"route"}' | "$bin/mystic-credential-helper" erase >/dev/null
     "$bin/mystic-credential-helper" man --install >/dev/null

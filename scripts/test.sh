@@ -29,16 +29,21 @@ command -v curl >/dev/null || need+=(curl)
 python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
 install_packages "${need[@]}"
 
-# The real SDK (pipeline-ai 2.8.0), PyYAML (as the SDK reads config.yaml) and Python keyring,
-# from PyPI into a venv of our own.
+# The real SDK (pipeline-ai 2.8.0), PyYAML (as the SDK reads config.yaml), Python keyring,
+# nbclient and ipykernel (to run a notebook headless) and mypy (for python/), from PyPI into a
+# venv of our own.
 venv=target/test-venv
 # find_spec, not import: importing pipeline creates ~/.pipeline in the caller's real home.
-have='import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("yaml", "keyring", "pipeline")))'
+have='import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("yaml", "keyring", "pipeline", "nbclient", "ipykernel", "mypy")))'
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$have" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check \
-        'pipeline-ai==2.8.0' 'pyyaml==6.0.2' 'keyring==25.6.0'
+        'pipeline-ai==2.8.0' 'pyyaml==6.0.2' 'keyring==25.6.0' \
+        'nbclient==0.11.0' 'ipykernel==7.4.0' 'nbformat==5.11.1' 'mypy==2.4.1'
 fi
+# The SDK integration's Python (python/): typed, and checked as such, for the oldest Python
+# pipeline-ai runs on.
+"$venv/bin/python" -m mypy --cache-dir target/mypy-cache --strict --python-version 3.10 python/mystic_credential_helper
 export MYSTIC_TEST_PYTHON="$PWD/$venv/bin/python"
 # oo7-daemon (the linux-credentials Secret Service), built once into a cache outside the
 # checkout: about 5-15 minutes on 2 cores the first time.

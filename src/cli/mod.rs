@@ -9,6 +9,7 @@ mod login;
 mod migrate;
 mod prune;
 mod remote;
+mod sdk;
 mod shell_init;
 mod status;
 
@@ -76,6 +77,7 @@ pub enum Command {
     Env(env::Env),
     Configure(configure::Configure),
     ShellInit(shell_init::ShellInit),
+    Sdk(sdk::Sdk),
     /// git's credential-helper protocol (also run as `git-credential-mystic ACTION`)
     Git(GitArgs),
     /// docker's credential-helper protocol (also run as `docker-credential-mystic ACTION`)
@@ -122,6 +124,7 @@ impl Command {
             Command::Completions { shell } => human(docs::Completions(shell), ctx, io),
             Command::Man(c) => human(c, ctx, io),
             Command::ShellInit(c) => human(c, ctx, io),
+            Command::Sdk(c) => human(c, ctx, io),
             Command::Login(c) => human(Checked(c), ctx, io),
             Command::Logout(c) => human(Checked(c), ctx, io),
             Command::Use(c) => human(Checked(c), ctx, io),

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use clap::{Args, ValueEnum};
 
-use super::{Run, say};
+use super::{Run, say, sdk};
 use crate::error::{Error, Exit, Result};
 use crate::ops::Ctx;
 use crate::quote;
@@ -106,18 +106,23 @@ pub fn hint(ctx: &Ctx) -> Result<String> {
     })
 }
 
-/// Tells the user how to make the `pipeline` CLI use the keyring: config.yaml has no token for it.
+/// Tells the user how the SDK gets the token config.yaml no longer holds: the SDK integration
+/// of the Python on PATH, when it is active; else how to add it, or the shell function.
 pub fn advise(ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     if ctx.kind()? == StoreKind::File {
         return Ok(());
     }
-    say(
-        out,
-        &format!(
-            "The `pipeline` CLI reads tokens only from config.yaml; to run it with this one, add:\n  {}",
+    let text = match sdk::probe(ctx) {
+        Some(p) if p.active() => format!(
+            "The SDK integration is active for {}: `import pipeline` and the `pipeline` CLI get this token from here.",
+            p.python
+        ),
+        _ => format!(
+            "The SDK reads tokens only from config.yaml. To give it this one, install the SDK integration in its Python environment (`pip install mystic-credential-helper` there, or `mystic-credential-helper sdk install --python PATH`); or, for the `pipeline` CLI in a shell, add:\n  {}",
             hint(ctx)?
         ),
-    )
+    };
+    say(out, &text)
 }
 
 #[cfg(test)]

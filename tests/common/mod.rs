@@ -593,3 +593,24 @@ pub fn orphans_pruned_from(sb: &Sandbox, exists: &dyn Fn(&str, &str) -> bool) {
     assert!(err.contains("no config.yaml"), "{err}");
     assert!(exists("https://kept.example", "kept"));
 }
+
+/// `status --json`, checked against protocol/schema/status.json.
+pub fn status_json(sb: &Sandbox, extra: &[&str]) -> Value {
+    let out = sb.run(&[&["status", "--json"], extra].concat(), "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("protocol/schema/status.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{report} violates status.json: {errors:?}"
+    );
+    report
+}

@@ -21,6 +21,7 @@ mod pyyaml;
 mod readme;
 mod reliability;
 mod sdk;
+mod sdk_python;
 mod secret_service;
 mod secret_services;
 mod slow_keyring;

@@ -33,7 +33,15 @@ pub fn table(r: &Report) -> String {
         Whereabouts::At(Source::File) => format!("{alias} (plaintext in config.yaml)"),
     };
     let _ = writeln!(out, "`get` without an alias uses: {get}");
+    let integrated = r.python.as_ref().is_some_and(|p| p.active())
+        && r.get.source == Whereabouts::At(Source::Keyring)
+        && r.get.alias == r.sdk.alias;
     let sdk = match (r.sdk.from, r.sdk.token) {
+        (SdkFrom::Config, Whereabouts::Nowhere) if integrated => format!(
+            "remote {} from config.yaml ({}), with its keyring token through the SDK integration",
+            r.sdk.alias.as_deref().unwrap_or_default(),
+            r.sdk.url
+        ),
         (SdkFrom::Config, Whereabouts::At(Source::File)) => format!(
             "remote {} from config.yaml ({}), with its plaintext token",
             r.sdk.alias.as_deref().unwrap_or_default(),
@@ -60,6 +68,21 @@ pub fn table(r: &Report) -> String {
         ),
     };
     let _ = writeln!(out, "the SDK uses: {sdk}");
+    let python = match &r.python {
+        None => "no Python on PATH answered".to_owned(),
+        Some(p) => {
+            let sdk = p.pipeline_ai.as_deref().map_or("without pipeline-ai".to_owned(), |v| {
+                format!("with pipeline-ai {v}")
+            });
+            let state = match p.integration.as_str() {
+                "active" => "active: `import pipeline` gets its token from here",
+                "off" => "installed, turned off (MYSTIC_SDK_INTEGRATION=0)",
+                _ => "not installed (`mystic-credential-helper sdk install` adds it)",
+            };
+            format!("{} ({sdk}), {state}", p.python)
+        }
+    };
+    let _ = writeln!(out, "SDK integration: {python}");
     for w in &r.warnings {
         let _ = writeln!(out, "warning: {}", w.message);
     }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::cli::sdk::{self, Probe};
 use crate::cli::shell_init;
 use crate::config::{self, Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
@@ -25,8 +26,10 @@ pub struct Report {
     pub env: EnvVars,
     /// What `get` with an empty request returns.
     pub get: Choice,
-    /// What the unmodified SDK will send.
+    /// What the SDK finds in config.yaml and the environment by itself.
     pub sdk: SdkChoice,
+    /// The Python on PATH and its SDK integration (`null`: no Python there answered).
+    pub python: Option<Probe>,
     /// Keyring items of this helper's naming scheme that no remote names (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub orphans: Vec<Key>,
@@ -139,6 +142,7 @@ impl Report {
         };
         let get = get_choice(ctx, &config, &remotes);
         let sdk = sdk_choice(ctx, &config);
+        let python = sdk::probe(ctx);
         remote_warnings(ctx, &config, &remotes, &mut warnings);
         for refused in &config.refused {
             warnings.push(Warning {
@@ -168,7 +172,7 @@ impl Report {
             });
         }
         permission_warnings(dir, &mut warnings);
-        sdk_warnings(ctx, &env, &get, &sdk, &mut warnings)?;
+        sdk_warnings(ctx, &env, &get, (&sdk, python.as_ref()), &mut warnings)?;
         Ok(Report {
             v: VERSION,
             config: dir.join(config::FILE_NAME).display().to_string(),
@@ -178,6 +182,7 @@ impl Report {
             env,
             get,
             sdk,
+            python,
             orphans,
             warnings,
         })
@@ -322,7 +327,7 @@ fn sdk_warnings(
     ctx: &Ctx,
     env: &EnvVars,
     get: &Choice,
-    sdk: &SdkChoice,
+    (sdk, python): (&SdkChoice, Option<&Probe>),
     warnings: &mut Vec<Warning>,
 ) -> Result<()> {
     if env.pipeline_api_token && sdk.from == SdkFrom::Config {
@@ -334,11 +339,13 @@ fn sdk_warnings(
             ),
         });
     }
-    if sdk.token == Whereabouts::Nowhere {
+    let integrated = python.is_some_and(Probe::active);
+    let from_keyring = get.source == Whereabouts::At(Source::Keyring) && get.alias == sdk.alias;
+    if sdk.token == Whereabouts::Nowhere && !(integrated && from_keyring) {
         // Advice that works here: exec only where the helper has a token to hand over.
         let fix = match get.source {
             Whereabouts::At(Source::Keyring) => format!(
-                "Run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token; for the `pipeline` CLI, add {}",
+                "Install the SDK integration in the SDK's Python environment (`pip install mystic-credential-helper` there, or `mystic-credential-helper sdk install --python PATH`), which gives it the token in memory; or run SDK commands through `mystic-credential-helper exec -- ...`; for the `pipeline` CLI in a shell, add {}",
                 shell_init::hint(ctx)?
             ),
             Whereabouts::At(_) => "Run SDK commands through `mystic-credential-helper exec -- ...`, which hands it the token".to_owned(),
