@@ -44,8 +44,10 @@ const PYTHON_WAIT: Duration = Duration::from_secs(20);
 
 /// Give the pipeline-ai SDK in a Python environment its tokens from here
 #[derive(Debug, Args)]
-#[command(after_help = "pip's route needs none of this: `pip install mystic-credential-helper` \
-    in the environment of pipeline-ai does the same. MYSTIC_SDK_INTEGRATION=0 turns it off.")]
+#[command(
+    after_help = "pip's route needs none of this: `pip install mystic-credential-helper` \
+    in the environment of pipeline-ai does the same. MYSTIC_SDK_INTEGRATION=0 turns it off."
+)]
 pub struct Sdk {
     #[command(subcommand)]
     action: SdkAction,
@@ -81,7 +83,9 @@ impl Run for Sdk {
             (true, Some(dist)) => {
                 say(
                     io.stdout,
-                    &format!("pip installed it in this environment already ({dist}); nothing to do."),
+                    &format!(
+                        "pip installed it in this environment already ({dist}); nothing to do."
+                    ),
                 )?;
                 return Ok(Exit::Success);
             }
@@ -91,7 +95,10 @@ impl Run for Sdk {
                 )));
             }
             (false, None) if !ours => {
-                say(io.stdout, &format!("Not installed for {shown}; nothing to do."))?;
+                say(
+                    io.stdout,
+                    &format!("Not installed for {shown}; nothing to do."),
+                )?;
                 return Ok(Exit::Success);
             }
             (false, None) => {
@@ -141,7 +148,11 @@ fn python(ctx: &Ctx, given: Option<&Path>) -> Result<PathBuf> {
 fn site_packages(python: &Path) -> Result<PathBuf> {
     let out = run_python(
         python,
-        &["-I", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        &[
+            "-I",
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
         None,
     )?;
     let site = PathBuf::from(out.trim());
@@ -177,14 +188,24 @@ fn install(python: &Path, site: &Path) -> Result<()> {
     // Compiled now, as pip does: a Python that cannot write __pycache__ would otherwise compile
     // the package at every start.
     let package = package.to_string_lossy();
-    run_python(python, &["-I", "-m", "compileall", "-q", package.as_ref()], None)?;
+    run_python(
+        python,
+        &["-I", "-m", "compileall", "-q", package.as_ref()],
+        None,
+    )?;
     write(site, PTH.0, PTH.1)
 }
 
 /// Readable by everyone who can run this Python, as pip leaves its files.
 fn write(dir: &Path, name: &str, text: &str) -> Result<()> {
     let tmp = format!(".{name}.");
-    fs::replace(dir, &dir.join(name), text.as_bytes(), &tmp, Some(readable()))
+    fs::replace(
+        dir,
+        &dir.join(name),
+        text.as_bytes(),
+        &tmp,
+        Some(readable()),
+    )
 }
 
 #[cfg(unix)]

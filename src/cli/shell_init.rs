@@ -54,8 +54,7 @@ fn helper_words(ctx: &Ctx) -> Result<Vec<String>> {
     let mut words = vec![exe.to_string_lossy().into_owned()];
     let kind = ctx.kind()?;
     if kind != StoreKind::Auto {
-        let name = clap::ValueEnum::to_possible_value(&kind).expect("no skipped variants");
-        words.extend(["--store".to_owned(), name.get_name().to_owned()]);
+        words.extend(["--store".to_owned(), kind.name().to_owned()]);
     }
     Ok(words)
 }

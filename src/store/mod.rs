@@ -113,6 +113,17 @@ pub enum StoreKind {
 }
 
 impl StoreKind {
+    /// Its name on the command line (`--store NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            StoreKind::Auto => "auto",
+            StoreKind::SecretService => "secret-service",
+            StoreKind::Keyutils => "keyutils",
+            StoreKind::File => "file",
+            StoreKind::Windows => "windows",
+        }
+    }
+
     pub fn parse(name: &str) -> Result<StoreKind> {
         <StoreKind as clap::ValueEnum>::from_str(name, false).map_err(|_| {
             Error::invalid(
@@ -243,5 +254,17 @@ fn auto(options: &StoreOptions, deadline: Deadline) -> Result<Box<dyn Store>> {
     match secret_service::open_if_running(options, deadline) {
         Some(store) => Ok(store),
         None => wsl::open(options, deadline),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_store_is_parsed_back_from_its_name() {
+        for kind in <StoreKind as clap::ValueEnum>::value_variants() {
+            assert_eq!(StoreKind::parse(kind.name()).unwrap(), *kind);
+        }
     }
 }

@@ -588,3 +588,108 @@ fn docker_list_shows_only_remotes_with_a_token() {
         json!({"https://www.mystic.ai": "listed", "https://plain.example": "plain"})
     );
 }
+
+/// `configure` writes the chosen store into what git and docker run: from a clean environment
+/// (cron, an IDE) they read the kernel keyring the user chose. `--unset` then removes every
+/// entry of this helper (a removed remote's, another store's), with no remotes left, and
+/// nobody else's.
+#[cfg(target_os = "linux")]
+#[test]
+fn configure_keeps_the_chosen_store_and_unset_removes_every_entry() {
+    let (sb, bin) = sandbox();
+    let docker_dir = sb.root.path().join("docker");
+    let sb = sb
+        .env("MYSTIC_CREDENTIAL_STORE", "keyutils")
+        .env("DOCKER_CONFIG", docker_dir.to_str().unwrap());
+    std::os::unix::fs::symlink(BIN, bin.join("docker-credential-mystic-keyutils")).unwrap();
+    sb.ok(&["store"], r#"{"alias":"kept","token":"pipeline_sk_kept"}"#);
+    sb.ok(
+        &["store"],
+        r#"{"alias":"gone","url":"https://gone.example","token":"pipeline_sk_gone"}"#,
+    );
+    for tool in ["git", "docker"] {
+        let out = sb.run(&["configure", tool], "");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("keyutils"),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+    // Someone else's entries, which must survive.
+    git(
+        &sb,
+        &[
+            "config",
+            "--global",
+            "--add",
+            "credential.https://www.mystic.ai.helper",
+            "store",
+        ],
+        "",
+    );
+    let config = docker_dir.join("config.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    doc["credHelpers"]["gcr.io"] = json!("gcloud");
+    std::fs::write(&config, doc.to_string()).unwrap();
+
+    // git and docker as cron starts them: no MYSTIC_CREDENTIAL_STORE, no session bus.
+    let clean = |program: &str| {
+        let mut c = std::process::Command::new(program);
+        c.env_clear()
+            .env("HOME", &sb.home)
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+            .env("PIPELINE_DIR", &sb.dir)
+            .env("MYSTIC_KEYRING_SERVICE_PREFIX", &sb.prefix)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_TERMINAL_PROMPT", "0");
+        c
+    };
+    let mut git_fill = clean("git");
+    git_fill
+        .args(["credential", "fill"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let out = spawn_fed(&mut git_fill, "url=https://www.mystic.ai\n\n")
+        .wait_with_output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains("password=pipeline_sk_kept"),
+        "{}",
+        text(&out.stderr)
+    );
+    let helper = doc["credHelpers"]["www.mystic.ai"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(helper, "mystic-keyutils");
+    let mut docker_get = clean(&format!("docker-credential-{helper}"));
+    docker_get
+        .arg("get")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let out = spawn_fed(&mut docker_get, "https://www.mystic.ai")
+        .wait_with_output()
+        .unwrap();
+    assert!(text(&out.stdout).contains("pipeline_sk_kept"), "{out:?}");
+
+    // An entry of another store, then no remotes at all: --unset still finds every entry.
+    sb.cmd()
+        .args(["--store", "file", "configure", "git"])
+        .output()
+        .unwrap();
+    sb.ok(&["erase"], r#"{"alias":"gone"}"#);
+    sb.ok(&["erase"], r#"{"alias":"kept"}"#);
+    for tool in ["git", "docker"] {
+        let out = sb.run(&["configure", tool, "--unset"], "");
+        assert!(out.status.success(), "{tool}: {}", text(&out.stderr));
+    }
+    let gitconfig = std::fs::read_to_string(sb.home.join(".gitconfig")).unwrap();
+    assert!(
+        !gitconfig.contains("mystic-credential-helper"),
+        "{gitconfig}"
+    );
+    assert!(gitconfig.contains("helper = store"), "{gitconfig}");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(doc["credHelpers"], json!({"gcr.io": "gcloud"}));
+}

@@ -32,15 +32,14 @@ impl Venv {
         let shared_python = python();
         let python = root.join("bin/python");
         let purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])";
-        let site = PathBuf::from(stdout_of(
-            std::process::Command::new(&python).args(["-c", purelib]),
-        )
-        .trim());
+        let site = PathBuf::from(
+            stdout_of(std::process::Command::new(&python).args(["-c", purelib])).trim(),
+        );
         let shared = stdout_of(std::process::Command::new(&shared_python).args(["-c", purelib]));
         std::fs::write(site.join("shared.pth"), shared).unwrap();
         // The SDK's console script, run by this venv's Python.
-        let script = std::fs::read_to_string(Path::new(&shared_python).with_file_name("pipeline"))
-            .unwrap();
+        let script =
+            std::fs::read_to_string(Path::new(&shared_python).with_file_name("pipeline")).unwrap();
         let body = script.split_once('\n').unwrap().1;
         let cli = root.join("bin/pipeline");
         std::fs::write(&cli, format!("#!{}\n{body}", python.display())).unwrap();
@@ -150,7 +149,11 @@ fn import_pipeline_sends_the_keyring_token_as_a_script_with_c_and_with_m() {
         let out = run(&sb, &venv.python, args, &work);
         assert_eq!(text(&out.stdout), "200\n", "{args:?}");
         assert_eq!(text(&out.stderr), "", "{args:?}");
-        assert_eq!(last_header(&main), "Bearer pipeline_sk_main_token", "{args:?}");
+        assert_eq!(
+            last_header(&main),
+            "Bearer pipeline_sk_main_token",
+            "{args:?}"
+        );
         no_token_in_files(&sb);
     }
     assert!(other.seen().is_empty());
@@ -163,7 +166,11 @@ fn import_pipeline_sends_the_keyring_token_as_a_script_with_c_and_with_m() {
         .output()
         .unwrap();
     assert_eq!(text(&off.stderr), "");
-    assert_eq!(last_header(&main), "Bearer None", "MYSTIC_SDK_INTEGRATION=0");
+    assert_eq!(
+        last_header(&main),
+        "Bearer None",
+        "MYSTIC_SDK_INTEGRATION=0"
+    );
     let report = sb
         .cmd()
         .args(["status", "--json"])
@@ -201,7 +208,14 @@ fn the_pipeline_cli_logs_in_and_switches_clusters_without_a_token_in_the_file() 
     let login = run(
         &sb,
         &cli,
-        &["cluster", "login", "fresh", "pipeline_sk_fresh_token", "-u", &new.url],
+        &[
+            "cluster",
+            "login",
+            "fresh",
+            "pipeline_sk_fresh_token",
+            "-u",
+            &new.url,
+        ],
         &home,
     );
     assert!(text(&login.stderr).is_empty(), "{login:?}");
@@ -215,7 +229,10 @@ fn the_pipeline_cli_logs_in_and_switches_clusters_without_a_token_in_the_file() 
 
     // `cluster get` lists the remotes without their tokens.
     let listed = text(&run(&sb, &cli, &["cluster", "get"], &home).stdout);
-    assert!(listed.contains("main") && !listed.contains("pipeline_sk_"), "{listed}");
+    assert!(
+        listed.contains("main") && !listed.contains("pipeline_sk_"),
+        "{listed}"
+    );
 
     // `cluster use`, then a command that calls the API with the new active remote.
     run(&sb, &cli, &["cluster", "use", "fresh"], &home);
@@ -266,7 +283,10 @@ fn a_failure_leaves_the_sdk_as_it_is_with_one_warning() {
     let warned = |out: &std::process::Output, what: &str| {
         let said = text(&out.stderr);
         assert_eq!(said.lines().count(), 1, "{what}: {said}");
-        assert!(said.starts_with("mystic-credential-helper: warning: "), "{said}");
+        assert!(
+            said.starts_with("mystic-credential-helper: warning: "),
+            "{said}"
+        );
         assert!(!said.contains("pipeline_sk_"), "{said}");
         assert_eq!(text(&out.stdout), "200\n", "{what}");
         assert_eq!(last_header(&main), "Bearer None", "{what}");
@@ -286,11 +306,19 @@ fn a_failure_leaves_the_sdk_as_it_is_with_one_warning() {
     // No helper where `sdk install` recorded it.
     let recorded = venv.site.join("mystic_credential_helper/helper-path");
     let helper = std::fs::read_to_string(&recorded).unwrap();
-    std::fs::write(&recorded, format!("{}", sb.root.path().join("gone").display())).unwrap();
+    std::fs::write(
+        &recorded,
+        format!("{}", sb.root.path().join("gone").display()),
+    )
+    .unwrap();
     let out = run(&sb, &venv.python, &["-c", REQUEST], &home);
     warned(&out, "no helper");
     let plain = run(&sb, &venv.python, &["-c", "print(200)"], &home);
-    assert_eq!(text(&plain.stderr), "", "a Python that does not import the SDK");
+    assert_eq!(
+        text(&plain.stderr),
+        "",
+        "a Python that does not import the SDK"
+    );
     std::fs::write(&recorded, helper).unwrap();
 
     // An SDK release it does not know (its metadata found first on the path).

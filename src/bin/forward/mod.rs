@@ -16,7 +16,12 @@ pub fn to(mode: &str) -> ! {
         Err(e) => fail(&format!("cannot locate this program: {e}"), 127),
     };
     let mut command = Command::new(&helper);
-    command.arg(mode).args(std::env::args_os().skip(1));
+    // Its own name may choose a store (`docker-credential-mystic-keyutils`), as a link's would.
+    let args = mystic_credential_helper::wire::expand_argv0(std::env::args_os().collect());
+    match args.len() > std::env::args_os().len() {
+        true => command.args(&args[1..]),
+        false => command.arg(mode).args(&args[1..]),
+    };
     #[cfg(unix)]
     let err = std::os::unix::process::CommandExt::exec(&mut command);
     #[cfg(not(unix))]

@@ -71,9 +71,12 @@ pub fn table(r: &Report) -> String {
     let python = match &r.python {
         None => "no Python on PATH answered".to_owned(),
         Some(p) => {
-            let sdk = p.pipeline_ai.as_deref().map_or("without pipeline-ai".to_owned(), |v| {
-                format!("with pipeline-ai {v}")
-            });
+            let sdk = p
+                .pipeline_ai
+                .as_deref()
+                .map_or("without pipeline-ai".to_owned(), |v| {
+                    format!("with pipeline-ai {v}")
+                });
             let state = match p.integration.as_str() {
                 "active" => "active: `import pipeline` gets its token from here",
                 "off" => "installed, turned off (MYSTIC_SDK_INTEGRATION=0)",
