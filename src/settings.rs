@@ -151,9 +151,15 @@ fn pipeline_dir(env: &Environment) -> Result<PathBuf> {
     }
 }
 
-/// `HOME`, else the password database's home folder (as Python's `expanduser`).
+/// `HOME` as Python's `expanduser` reads it, which the SDK uses: set at all, it is the home
+/// folder, and set but empty, the root folder (`Path.home()` is `/`); unset, the password
+/// database's.
 fn home(env: &Environment) -> Option<PathBuf> {
-    env.path("HOME").or_else(dirs::home_dir)
+    match env.get("HOME") {
+        Some(home) if home.is_empty() => Some(PathBuf::from("/")),
+        Some(home) => Some(PathBuf::from(home)),
+        None => dirs::home_dir(),
+    }
 }
 
 fn store_kind(flag: Option<StoreKind>, env: &Environment) -> Result<StoreKind> {
@@ -347,6 +353,8 @@ mod tests {
         if cfg!(unix) {
             let home = dir(&[("HOME", "/home/x")], None);
             assert_eq!(home.unwrap(), PathBuf::from("/home/x/.pipeline"));
+            let empty = dir(&[("HOME", "")], Some(cwd));
+            assert_eq!(empty.unwrap(), PathBuf::from("/.pipeline"));
         }
     }
 }

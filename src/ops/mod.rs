@@ -15,8 +15,8 @@ pub use lookup::{Found, Listing, config, credentials, list, lookup, lookup_crede
 pub use orphans::{describe as describe_orphans, orphans, prune};
 pub use txn::Txn;
 pub use write::{
-    Activate, Migration, Stored, erase, erase_credentials, migrate, set_active, store,
-    store_credential,
+    Activate, Migration, Move, Stored, erase, erase_credentials, migrate, move_tokens, set_active,
+    store, store_credential,
 };
 
 use crate::error::Result;
@@ -53,6 +53,11 @@ impl<'a> Ctx<'a> {
             opener,
             store: OnceCell::new(),
         }
+    }
+
+    /// The same context with other settings (another store), sharing the opener.
+    pub fn with_settings<'b>(&'b self, settings: &'b Settings) -> Ctx<'b> {
+        Ctx::new(settings, self.opener)
     }
 
     /// Fails when the choice of where tokens live (the store, the keyring items' prefix) is

@@ -230,3 +230,79 @@ pub fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
     }
     Ok(report)
 }
+
+/// What `migrate --from STORE` did (or would do) for each remote whose token is in `STORE`.
+#[derive(Debug, Default)]
+pub struct Move {
+    pub moved: Vec<(Alias, Origin)>,
+    /// Remotes whose token stayed where it was, and why.
+    pub kept: Vec<(Alias, Origin, Error)>,
+    /// Tokens moved whose old item could not be deleted: both stores hold them.
+    pub lingering: Vec<(Alias, Error)>,
+}
+
+/// Moves the tokens of config.yaml's remotes from the keyring `source` into `ctx`'s store
+/// (another keyring, or the file store's plaintext). Each token is written and read back
+/// (config.yaml, for the file store, once published) before its old item is deleted, so a
+/// failure or a kill at any point leaves it in one store or both, never in neither. A remote
+/// whose token in `ctx`'s store differs is left alone: that one is in use.
+pub fn move_tokens(ctx: &Ctx, source: &Ctx, dry_run: bool) -> Result<Move> {
+    let Tokens::Keyring(from) = source.tokens()? else {
+        return Err(Error::invalid(
+            "--from names a keyring; plaintext tokens move with a plain `migrate`",
+        ));
+    };
+    let mut tx = Txn::begin(ctx)?;
+    let mut report = Move::default();
+    let mut planned = Vec::new();
+    for remote in tx.config().remotes.clone() {
+        let (alias, url) = (remote.alias.clone(), remote.url.clone());
+        let key = source.key(&url, &alias)?.expect("a keyring has keys");
+        let Some(token) = from.get(&key)? else {
+            continue;
+        };
+        match super::token_of(ctx, &remote) {
+            Ok((there, _)) if there != token => {
+                let why = Error::invalid(format!(
+                    "the {} holds another token for it; `erase` one of them first",
+                    ctx.store_name()
+                ));
+                report.kept.push((alias, url, why));
+                continue;
+            }
+            Err(e) if e.kind != ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        if !dry_run {
+            if let Err(e) = tx.put_token(&alias, &url, &token, ReadBack::Compare) {
+                report.kept.push((alias, url, e));
+                continue;
+            }
+        }
+        planned.push((alias, url, key, token));
+    }
+    if dry_run {
+        report.moved = planned.into_iter().map(|(a, u, _, _)| (a, u)).collect();
+        return Ok(report);
+    }
+    tx.commit()?;
+    // The file store's tokens are in config.yaml only now: read back what was published.
+    let published = super::config(ctx)?;
+    for (alias, url, key, token) in planned {
+        let there = published
+            .find(&alias)
+            .map(|remote| super::token_of(ctx, remote).map(|(t, _)| t));
+        let deleted = match there {
+            Some(Ok(there)) if there == token => from.delete(&key).map(drop),
+            _ => Err(Error::unavailable(format!(
+                "the token read back from the {} is not the one moved",
+                ctx.store_name()
+            ))),
+        };
+        if let Err(e) = deleted {
+            report.lingering.push((alias.clone(), e));
+        }
+        report.moved.push((alias, url));
+    }
+    Ok(report)
+}

@@ -12,9 +12,13 @@ use common::*;
 use serde_json::Value;
 
 fn spawn(sb: &Sandbox, action: &str, stdin: &str) -> Child {
+    spawn_args(sb, &[action], stdin)
+}
+
+fn spawn_args(sb: &Sandbox, args: &[&str], stdin: &str) -> Child {
     spawn_fed(
         std::process::Command::new(BIN)
-            .arg(action)
+            .args(args)
             .env_clear()
             .envs(sb.envs())
             .stdout(Stdio::piped())
@@ -241,7 +245,12 @@ mod kills {
 
     /// Starts a store and SIGKILLs it after `delay`.
     fn kill_after(sb: &Sandbox, stdin: &str, delay: Duration) {
-        let child = spawn(sb, "store", stdin);
+        kill_run_after(sb, &["store"], stdin, delay);
+    }
+
+    /// Starts the helper with `args` and SIGKILLs it after `delay`.
+    fn kill_run_after(sb: &Sandbox, args: &[&str], stdin: &str, delay: Duration) {
+        let child = spawn_args(sb, args, stdin);
         std::thread::sleep(delay);
         let _ = std::process::Command::new("kill")
             .args(["-KILL", &child.id().to_string()])
@@ -359,6 +368,65 @@ mod kills {
             sb.ok(&["get"], r#"{"alias":"base"}"#)["token"],
             "pipeline_sk_base"
         );
+    }
+
+    /// `--store file migrate` (going back to plaintext) killed anywhere: each remote's token is
+    /// in the kernel keyring, in config.yaml, or both; never in neither.
+    #[test]
+    fn going_back_to_plaintext_killed_at_any_point_loses_no_token() {
+        let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
+        let aliases = ["one", "two", "three"];
+        let put = |round: u64| {
+            for alias in aliases {
+                sb.ok(
+                    &["store"],
+                    &format!(r#"{{"alias":"{alias}","token":"pipeline_sk_{alias}_{round}"}}"#),
+                );
+            }
+        };
+        let back = ["--store", "file", "migrate"];
+        let length = {
+            let mut runs: Vec<Duration> = (0..5)
+                .map(|j| {
+                    put(1000 + j);
+                    let start = Instant::now();
+                    assert!(spawn_args(&sb, &back, "").wait().unwrap().success());
+                    start.elapsed()
+                })
+                .collect();
+            runs.sort();
+            runs[2]
+        };
+        let enough = |landed: &BTreeMap<&str, u32>| {
+            count(landed, "before") >= 5
+                && count(landed, "between") >= 5
+                && count(landed, "after") >= 5
+        };
+        kills_landed(80, length, "after", enough, |i, delay| {
+            put(i);
+            kill_run_after(&sb, &back, "", delay);
+            let config = sb.config();
+            let keys = sb.kernel_keys();
+            let (mut in_file, mut in_keyring) = (0, 0);
+            for alias in aliases {
+                let token = format!("pipeline_sk_{alias}_{i}");
+                let (got, code, stderr) = sb.call(&["get"], &format!(r#"{{"alias":"{alias}"}}"#));
+                assert_eq!(code, 0, "iteration {i}: {alias} lost its token: {stderr}");
+                assert_eq!(got["token"], token.as_str(), "iteration {i}: {alias}");
+                in_file += usize::from(config.contains(&token));
+                in_keyring += usize::from(
+                    keys.iter()
+                        .any(|k| k.starts_with(&format!("keyring:{alias}@"))),
+                );
+            }
+            match (in_file, in_keyring) {
+                (0, 3) => "before",
+                (3, 3) => "between",
+                (3, 0) => "after",
+                (3, _) => "while deleting",
+                other => panic!("iteration {i}: a mix {other:?}: {config}"),
+            }
+        });
     }
 
     /// A store that moves a remote to a new url, killed anywhere: `get` finds the old url with the

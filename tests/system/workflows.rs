@@ -746,3 +746,127 @@ fn login_again_says_it_replaced_the_token() {
         Some("pipeline_sk_two")
     );
 }
+
+/// Tokens kept in another store are seen (`token-in-other-store`) and moved (`migrate --from`);
+/// `--store file migrate` moves them back into config.yaml, where the unchanged SDK reads them.
+#[cfg(target_os = "linux")]
+#[test]
+fn tokens_move_between_stores_and_back_to_plaintext() {
+    let api = Api::start(200);
+    let sb = Sandbox::new();
+    for alias in ["one", "two"] {
+        let out = sb.run(
+            &["--store", "keyutils", "store"],
+            format!(
+                r#"{{"alias":"{alias}","url":"{}","token":"pipeline_sk_{alias}_moving"}}"#,
+                api.url
+            ),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let report = status_json(&sb, &[]);
+    let codes = warning_codes(&report);
+    assert!(
+        codes.contains(&"token-in-other-store".to_owned()),
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains("migrate --from keyutils"),
+        "{report}"
+    );
+
+    // The kernel keyring into the Secret Service.
+    let out = sb.run(&["migrate", "--from", "keyutils", "--dry-run"], "");
+    assert!(
+        text(&out.stdout).contains("Would move the token of one"),
+        "{out:?}"
+    );
+    assert!(
+        sb.kernel_keys()
+            .iter()
+            .any(|k| k.starts_with("keyring:one@"))
+    );
+    let out = sb.run(&["migrate", "--from", "keyutils"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(sb.kernel_keys().is_empty(), "{:?}", sb.kernel_keys());
+    for alias in ["one", "two"] {
+        let token = format!("pipeline_sk_{alias}_moving");
+        assert_eq!(sb.lookup(&api.url, alias), Some(token));
+    }
+    let report = status_json(&sb, &[]);
+    assert!(!warning_codes(&report).contains(&"token-in-other-store".to_owned()));
+    assert!(!sb.config().contains("pipeline_sk_"));
+
+    // Going back: from the Secret Service (auto) into config.yaml.
+    let out = sb.run(&["--store", "file", "migrate"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("to config.yaml"), "{out:?}");
+    assert_eq!(sb.lookup(&api.url, "one"), None);
+    assert!(
+        sb.config().contains("token: pipeline_sk_one_moving"),
+        "{}",
+        sb.config()
+    );
+    assert_eq!(common::mode(&sb.config_path()) & 0o777, 0o600);
+    // The SDK on its own sends the plaintext token again.
+    let out = std::process::Command::new(python())
+        .args([
+            "-c",
+            "import pipeline.cloud.http as h; h._get_client().get('/v4/back')",
+        ])
+        .env_clear()
+        .env("PIPELINE_DIR", &sb.dir)
+        .env("HOME", &sb.home)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let seen = api.seen();
+    assert_eq!(
+        seen.last().unwrap().header("authorization"),
+        Some("Bearer pipeline_sk_one_moving")
+    );
+    let out = sb.run(&["migrate", "--from", "auto"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "auto is the chosen store: {out:?}"
+    );
+}
+
+/// The config folder is where the SDK's own rule (`Path.home() / ".pipeline/"`, as Python reads
+/// `HOME`) puts it, for every odd HOME: empty, the root, a trailing slash, relative.
+#[cfg(unix)]
+#[test]
+fn the_config_folder_is_where_python_puts_it_for_any_home() {
+    let sb = Sandbox::new();
+    let work = sb.root.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let sdk_rule =
+        "import os; from pathlib import Path; print(os.path.abspath(Path.home() / '.pipeline/'))";
+    for home in ["", "/", "/tmp/somebody/", "relative/home", "//double"] {
+        let python_says = stdout_of(
+            std::process::Command::new(python())
+                .args(["-c", sdk_rule])
+                .current_dir(&work)
+                .env_clear()
+                .env("HOME", home),
+        );
+        let out = sb
+            .program(BIN)
+            .args(["status", "--json"])
+            .current_dir(&work)
+            .env_remove("PIPELINE_DIR")
+            .env("HOME", home)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let folder = std::path::Path::new(report["config"].as_str().unwrap())
+            .parent()
+            .unwrap();
+        assert_eq!(
+            folder.to_str().unwrap(),
+            python_says.trim(),
+            "HOME={home:?}"
+        );
+    }
+}

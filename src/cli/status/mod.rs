@@ -20,7 +20,8 @@ use crate::streams::Io;
     active-remote-without-token, store-unavailable, active-remote-missing, remote-refused, \
     config-readable-by-others, folder-readable-by-others, sdk-ignores-env-token, \
     sdk-sends-bearer-none, orphan-items (keyring items no remote names, listed under \
-    \"orphans\"; `prune` removes them).")]
+    \"orphans\"; `prune` removes them), token-in-other-store (another keyring here holds a \
+    token the chosen store lacks; `migrate --from STORE` moves it).")]
 pub struct Status {
     /// Print JSON instead of a table (schema: status.json in the protocol documents)
     #[arg(long)]

@@ -7,10 +7,11 @@ use crate::cli::sdk::{self, Probe};
 use crate::cli::shell_init;
 use crate::config::{self, Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::{self, Ctx};
+use crate::ops::{self, Ctx, Tokens};
 use crate::protocol::{Selector, Source};
 use crate::resolve;
-use crate::store::{Key, StoreKind};
+use crate::settings::Settings;
+use crate::store::{self, Key, StoreKind, Wsl};
 use crate::verify;
 use crate::wire::json::VERSION;
 
@@ -144,6 +145,7 @@ impl Report {
         let sdk = sdk_choice(ctx, &config);
         let python = sdk::probe(ctx);
         remote_warnings(ctx, &config, &remotes, &mut warnings);
+        warnings.extend(elsewhere(ctx, &config, &remotes));
         for refused in &config.refused {
             warnings.push(Warning {
                 code: "remote-refused",
@@ -360,6 +362,64 @@ fn sdk_warnings(
         });
     }
     Ok(())
+}
+
+/// Tokens the chosen store lacks that another store on this machine holds (Linux: the Secret
+/// Service, the kernel keyring, Windows' from WSL), one warning per store. Found by listing
+/// items' names, never by reading a secret, so no store prompts; asked only when a remote
+/// lacks its token.
+fn elsewhere(ctx: &Ctx, config: &Config, rows: &[Row]) -> Vec<Warning> {
+    let lacking: Vec<&Remote> = config
+        .remotes
+        .iter()
+        .zip(rows)
+        .filter(|(_, row)| matches!(row.token, Whereabouts::Nowhere | Whereabouts::Unknown))
+        .map(|(remote, _)| remote)
+        .collect();
+    let (Ok(chosen), Ok(prefix)) = (ctx.kind(), ctx.settings.prefix.as_deref()) else {
+        return Vec::new();
+    };
+    if lacking.is_empty() || !cfg!(target_os = "linux") {
+        return Vec::new();
+    }
+    let others = [
+        StoreKind::SecretService,
+        StoreKind::Keyutils,
+        StoreKind::Windows,
+    ]
+    .into_iter()
+    .filter(|kind| *kind != chosen && store::describe(*kind) != ctx.store_name())
+    .filter(|kind| *kind != StoreKind::Windows || ctx.settings.wsl == Wsl::Interop);
+    let mut warnings = Vec::new();
+    for kind in others {
+        let settings = Settings::new(ctx.settings.env.clone(), Some(kind));
+        let other = ctx.with_settings(&settings);
+        let Ok(Tokens::Keyring(store)) = other.tokens() else {
+            continue;
+        };
+        let Ok(keys) = store.list(prefix) else {
+            continue;
+        };
+        let found: Vec<String> = lacking
+            .iter()
+            .filter(|r| keys.contains(&Key::new(prefix, &r.url, &r.alias)))
+            .map(|r| r.alias.to_string())
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        warnings.push(Warning {
+            code: "token-in-other-store",
+            message: format!(
+                "the {} holds the token of {} that the {} (the chosen store) lacks: `mystic-credential-helper migrate --from {name}` moves it here, or use that store (--store {name}, or MYSTIC_CREDENTIAL_STORE={name})",
+                store.name(),
+                found.join(", "),
+                ctx.store_name(),
+                name = kind.name()
+            ),
+        });
+    }
+    warnings
 }
 
 #[cfg(unix)]
