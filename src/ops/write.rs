@@ -273,11 +273,9 @@ pub fn move_tokens(ctx: &Ctx, source: &Ctx, dry_run: bool) -> Result<Move> {
             Err(e) if e.kind != ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        if !dry_run {
-            if let Err(e) = tx.put_token(&alias, &url, &token, ReadBack::Compare) {
-                report.kept.push((alias, url, e));
-                continue;
-            }
+        if !dry_run && let Err(e) = tx.put_token(&alias, &url, &token, ReadBack::Compare) {
+            report.kept.push((alias, url, e));
+            continue;
         }
         planned.push((alias, url, key, token));
     }
