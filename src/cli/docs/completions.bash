@@ -64,6 +64,9 @@ _mystic__credential__helper() {
             mystic__credential__helper,prune)
                 cmd="mystic__credential__helper__subcmd__prune"
                 ;;
+            mystic__credential__helper,sdk)
+                cmd="mystic__credential__helper__subcmd__sdk"
+                ;;
             mystic__credential__helper,shell-init)
                 cmd="mystic__credential__helper__subcmd__shell__subcmd__init"
                 ;;
@@ -127,6 +130,9 @@ _mystic__credential__helper() {
             mystic__credential__helper__subcmd__help,prune)
                 cmd="mystic__credential__helper__subcmd__help__subcmd__prune"
                 ;;
+            mystic__credential__helper__subcmd__help,sdk)
+                cmd="mystic__credential__helper__subcmd__help__subcmd__sdk"
+                ;;
             mystic__credential__helper__subcmd__help,shell-init)
                 cmd="mystic__credential__helper__subcmd__help__subcmd__shell__subcmd__init"
                 ;;
@@ -142,6 +148,30 @@ _mystic__credential__helper() {
             mystic__credential__helper__subcmd__help,use)
                 cmd="mystic__credential__helper__subcmd__help__subcmd__use"
                 ;;
+            mystic__credential__helper__subcmd__help__subcmd__sdk,install)
+                cmd="mystic__credential__helper__subcmd__help__subcmd__sdk__subcmd__install"
+                ;;
+            mystic__credential__helper__subcmd__help__subcmd__sdk,uninstall)
+                cmd="mystic__credential__helper__subcmd__help__subcmd__sdk__subcmd__uninstall"
+                ;;
+            mystic__credential__helper__subcmd__sdk,help)
+                cmd="mystic__credential__helper__subcmd__sdk__subcmd__help"
+                ;;
+            mystic__credential__helper__subcmd__sdk,install)
+                cmd="mystic__credential__helper__subcmd__sdk__subcmd__install"
+                ;;
+            mystic__credential__helper__subcmd__sdk,uninstall)
+                cmd="mystic__credential__helper__subcmd__sdk__subcmd__uninstall"
+                ;;
+            mystic__credential__helper__subcmd__sdk__subcmd__help,help)
+                cmd="mystic__credential__helper__subcmd__sdk__subcmd__help__subcmd__help"
+                ;;
+            mystic__credential__helper__subcmd__sdk__subcmd__help,install)
+                cmd="mystic__credential__helper__subcmd__sdk__subcmd__help__subcmd__install"
+                ;;
+            mystic__credential__helper__subcmd__sdk__subcmd__help,uninstall)
+                cmd="mystic__credential__helper__subcmd__sdk__subcmd__help__subcmd__uninstall"
+                ;;
             *)
                 ;;
         esac
@@ -149,7 +179,7 @@ _mystic__credential__helper() {
 
     case "${cmd}" in
         mystic__credential__helper)
-            opts="-h -V --store --help --version get store erase list item login logout use token status migrate prune exec env configure shell-init git docker completions man help"
+            opts="-h -V --store --help --version get store erase list item login logout use token status migrate prune exec env configure shell-init sdk git docker completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,7 +353,7 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__help)
-            opts="get store erase list item login logout use token status migrate prune exec env configure shell-init git docker completions man help"
+            opts="get store erase list item login logout use token status migrate prune exec env configure shell-init sdk git docker completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,6 +590,48 @@ _mystic__credential__helper() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__help__subcmd__sdk)
+            opts="install uninstall"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__help__subcmd__sdk__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__help__subcmd__sdk__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__help__subcmd__shell__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -733,12 +805,16 @@ _mystic__credential__helper() {
             return 0
             ;;
         mystic__subcmd__credential__subcmd__helper__subcmd__migrate)
-            opts="-h --dry-run --store --help"
+            opts="-h --from --dry-run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0
@@ -757,6 +833,124 @@ _mystic__credential__helper() {
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__sdk)
+            opts="-h --store --help install uninstall help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__sdk__subcmd__help)
+            opts="install uninstall help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__sdk__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__sdk__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__sdk__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__sdk__subcmd__install)
+            opts="-h --python --store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mystic__subcmd__credential__subcmd__helper__subcmd__sdk__subcmd__uninstall)
+            opts="-h --python --store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -W "auto secret-service keyutils file windows" -- "${cur}"))
                     return 0

@@ -156,12 +156,17 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 ;;
 (migrate)
 _arguments "${_arguments_options[@]}" : \
+'--from=[Where the tokens are now \[default\: config.yaml'\''s plaintext; with --store file, the store MYSTIC_CREDENTIAL_STORE names, else auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'--dry-run[Show what would move, and check that the keyring can be reached; change nothing]' \
+'--dry-run[Show what would move, and check that the stores can be reached; change nothing]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
@@ -215,7 +220,7 @@ secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePa
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'--unset[Remove exactly what \`configure\` added]' \
+'--unset[Remove every entry \`configure\` added, for any remote and any store]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 ':tool:((git\:"\`credential.<origin>.helper\` in your global git config"
@@ -233,6 +238,81 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 '--help[Print help (see more with '\''--help'\'')]' \
 ':shell:(bash zsh fish)' \
 && ret=0
+;;
+(sdk)
+_arguments "${_arguments_options[@]}" : \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_mystic-credential-helper__subcmd__sdk_commands" \
+"*::: :->sdk" \
+&& ret=0
+
+    case $state in
+    (sdk)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mystic-credential-helper-sdk-command-$line[1]:"
+        case $line[1] in
+            (install)
+_arguments "${_arguments_options[@]}" : \
+'--python=[The environment'\''s Python \[default\: python3, else python, on PATH\]]:PATH:_files' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(uninstall)
+_arguments "${_arguments_options[@]}" : \
+'--python=[The environment'\''s Python \[default\: python3, else python, on PATH\]]:PATH:_files' \
+'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
+file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
+windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_mystic-credential-helper__subcmd__sdk__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mystic-credential-helper-sdk-help-command-$line[1]:"
+        case $line[1] in
+            (install)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uninstall)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
 ;;
 (git)
 _arguments "${_arguments_options[@]}" : \
@@ -360,6 +440,30 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(sdk)
+_arguments "${_arguments_options[@]}" : \
+":: :_mystic-credential-helper__subcmd__help__subcmd__sdk_commands" \
+"*::: :->sdk" \
+&& ret=0
+
+    case $state in
+    (sdk)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mystic-credential-helper-help-sdk-command-$line[1]:"
+        case $line[1] in
+            (install)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uninstall)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (git)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -402,12 +506,13 @@ _mystic-credential-helper_commands() {
 'use:Make ALIAS the active remote in config.yaml (what the SDK and \`get\` use by default)' \
 'token:Print only the token and a newline, for \`Authorization\: Bearer \$(... token)\`' \
 'status:Show each remote, where its token lives, and which token \`get\` and the SDK will use' \
-'migrate:Move plaintext tokens from config.yaml into the keyring' \
+'migrate:Move tokens into the chosen store\: plaintext ones from config.yaml, or another keyring'\''s' \
 'prune:Remove keyring items that no remote in config.yaml names (left by killed or failed writes)' \
 'exec:Run a command that authenticates as a remote, with no token written to disk' \
 'env:Print PIPELINE_API_TOKEN and PIPELINE_API_URL, for scripts and CI' \
 'configure:Make git or docker use this helper for every remote in config.yaml' \
 'shell-init:Print a shell function that runs the \`pipeline\` CLI with its token from here' \
+'sdk:Give the pipeline-ai SDK in a Python environment its tokens from here' \
 'git:git'\''s credential-helper protocol (also run as \`git-credential-mystic ACTION\`)' \
 'docker:docker'\''s credential-helper protocol (also run as \`docker-credential-mystic ACTION\`)' \
 'completions:Print a shell completion script' \
@@ -469,12 +574,13 @@ _mystic-credential-helper__subcmd__help_commands() {
 'use:Make ALIAS the active remote in config.yaml (what the SDK and \`get\` use by default)' \
 'token:Print only the token and a newline, for \`Authorization\: Bearer \$(... token)\`' \
 'status:Show each remote, where its token lives, and which token \`get\` and the SDK will use' \
-'migrate:Move plaintext tokens from config.yaml into the keyring' \
+'migrate:Move tokens into the chosen store\: plaintext ones from config.yaml, or another keyring'\''s' \
 'prune:Remove keyring items that no remote in config.yaml names (left by killed or failed writes)' \
 'exec:Run a command that authenticates as a remote, with no token written to disk' \
 'env:Print PIPELINE_API_TOKEN and PIPELINE_API_URL, for scripts and CI' \
 'configure:Make git or docker use this helper for every remote in config.yaml' \
 'shell-init:Print a shell function that runs the \`pipeline\` CLI with its token from here' \
+'sdk:Give the pipeline-ai SDK in a Python environment its tokens from here' \
 'git:git'\''s credential-helper protocol (also run as \`git-credential-mystic ACTION\`)' \
 'docker:docker'\''s credential-helper protocol (also run as \`docker-credential-mystic ACTION\`)' \
 'completions:Print a shell completion script' \
@@ -563,6 +669,24 @@ _mystic-credential-helper__subcmd__help__subcmd__prune_commands() {
     local commands; commands=()
     _describe -t commands 'mystic-credential-helper help prune commands' commands "$@"
 }
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__sdk_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__sdk_commands() {
+    local commands; commands=(
+'install:Make \`import pipeline\` get its token through this helper, in memory only' \
+'uninstall:Remove what \`sdk install\` added' \
+    )
+    _describe -t commands 'mystic-credential-helper help sdk commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__sdk__subcmd__install_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__sdk__subcmd__install_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help sdk install commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__help__subcmd__sdk__subcmd__uninstall_commands] )) ||
+_mystic-credential-helper__subcmd__help__subcmd__sdk__subcmd__uninstall_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper help sdk uninstall commands' commands "$@"
+}
 (( $+functions[_mystic-credential-helper__subcmd__help__subcmd__shell-init_commands] )) ||
 _mystic-credential-helper__subcmd__help__subcmd__shell-init_commands() {
     local commands; commands=()
@@ -622,6 +746,49 @@ _mystic-credential-helper__subcmd__migrate_commands() {
 _mystic-credential-helper__subcmd__prune_commands() {
     local commands; commands=()
     _describe -t commands 'mystic-credential-helper prune commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__sdk_commands] )) ||
+_mystic-credential-helper__subcmd__sdk_commands() {
+    local commands; commands=(
+'install:Make \`import pipeline\` get its token through this helper, in memory only' \
+'uninstall:Remove what \`sdk install\` added' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'mystic-credential-helper sdk commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__sdk__subcmd__help_commands] )) ||
+_mystic-credential-helper__subcmd__sdk__subcmd__help_commands() {
+    local commands; commands=(
+'install:Make \`import pipeline\` get its token through this helper, in memory only' \
+'uninstall:Remove what \`sdk install\` added' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'mystic-credential-helper sdk help commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__sdk__subcmd__help__subcmd__help_commands] )) ||
+_mystic-credential-helper__subcmd__sdk__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper sdk help help commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__sdk__subcmd__help__subcmd__install_commands] )) ||
+_mystic-credential-helper__subcmd__sdk__subcmd__help__subcmd__install_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper sdk help install commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__sdk__subcmd__help__subcmd__uninstall_commands] )) ||
+_mystic-credential-helper__subcmd__sdk__subcmd__help__subcmd__uninstall_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper sdk help uninstall commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__sdk__subcmd__install_commands] )) ||
+_mystic-credential-helper__subcmd__sdk__subcmd__install_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper sdk install commands' commands "$@"
+}
+(( $+functions[_mystic-credential-helper__subcmd__sdk__subcmd__uninstall_commands] )) ||
+_mystic-credential-helper__subcmd__sdk__subcmd__uninstall_commands() {
+    local commands; commands=()
+    _describe -t commands 'mystic-credential-helper sdk uninstall commands' commands "$@"
 }
 (( $+functions[_mystic-credential-helper__subcmd__shell-init_commands] )) ||
 _mystic-credential-helper__subcmd__shell-init_commands() {
