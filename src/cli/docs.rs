@@ -170,7 +170,11 @@ mod tests {
         ),
         (
             "HOME",
-            "Your home folder (else the password database), for ~/.pipeline, ~/.docker and git's global config.",
+            "Your home folder (else the password database), for ~/.pipeline, ~/.docker and git's global config. Set but empty, it is the root folder, as Python (and so the SDK) reads it.",
+        ),
+        (
+            "MYSTIC_SDK_INTEGRATION",
+            "0 turns the SDK integration off: Python then starts as if it were not installed (read by the Python part, at start-up).",
         ),
         (
             "SHELL",

@@ -32,18 +32,20 @@ fn full_key_quota(fill: &str, test: &str) {
     let script = format!(
         r#"
         used() {{ awk -v u="$(id -u):" '$1==u{{print $4 " " $5}}' /proc/key-users; }}
+        # The kernel frees keys of exited processes lazily: wait until the count holds still.
+        settle() {{ a=$(used); sleep 0.3; while [ "$a" != "$(used)" ]; do a=$(used); sleep 0.3; done; }}
         H="$BIN --store keyutils"
         printf '%s' '{{"alias":"q","url":"https://q.example","token":"pipeline_sk_quota"}}' | $H store >/dev/null; echo "stored=$?"
         printf '%s' '{{"alias":"orph","url":"https://q.example","token":"pipeline_sk_orphan"}}' | $H store >/dev/null
         printf 'remotes:\n- alias: q\n  url: https://q.example\n' >"$PIPELINE_DIR/config.yaml"
         n=0; {fill}
-        echo "full=$(used)"
+        settle; echo "full=$(used)"
         printf '%s' '{{"alias":"q"}}' | $H get; echo "get=$?"
         $H token --alias q; echo "token=$?"
         printf 'protocol=https\nhost=q.example\nusername=q\n\n' | $H git get; echo "git=$?"
-        echo "after_reads=$(used)"
+        settle; echo "after_reads=$(used)"
         printf '%s' '{{"alias":"new","url":"https://q.example","token":"pipeline_sk_new"}}' | $H store; echo "store=$?"
-        echo "after_store=$(used)"
+        settle; echo "after_store=$(used)"
         printf '%s' '{{"alias":"q"}}' | $H erase >/dev/null; echo "erase=$?"
         keyctl clear @s
         keyctl invalidate "$(keyctl get_persistent @s)"
