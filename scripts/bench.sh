@@ -2,7 +2,8 @@
 # Benchmark: whole-process `get` of the release binaries (the glibc build `cargo install` makes,
 # and the static musl build the Linux wheel and archives ship) against their peers, in one run,
 # against one private Secret Service and one session keyring. Prints medians, ratios, peak RSS
-# and the stripped binary sizes. Not a test: nothing here passes or fails on timing.
+# and the stripped binary sizes, and what the SDK integration adds to Python's start-up. Not a
+# test: nothing here passes or fails on timing.
 #
 #   scripts/bench.sh            (installs hyperfine and friends with apt when run as root)
 #   RUNS=200 scripts/bench.sh
@@ -85,6 +86,12 @@ floor_exec=$(median "/usr/bin/true")
 head -c 50000000 /dev/urandom >"$work/50mb"
 relay_plain=$(median "sh -c 'cat $work/50mb | cat >/dev/null'")
 relay_exec=$(PIPELINE_API_TOKEN=$token median "sh -c '$static exec -- cat $work/50mb | cat >/dev/null'")
+# 4. Python's start-up with the SDK integration (its .pth and the one module it imports) and
+#    without it, in two bare virtualenvs of the same Python.
+for venv in plain integrated; do python3 -m venv --without-pip "$work/$venv"; done
+"$static" sdk install --python "$work/integrated/bin/python" >/dev/null
+python_plain=$(median "$work/plain/bin/python -c pass")
+python_integrated=$(median "$work/integrated/bin/python -c pass")
 floor_call=$(median "dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.DBus.Peer.Ping")
 
 goal() { printf '%-52s %7s   goal %s\n' "$@"; }
@@ -97,6 +104,7 @@ goal "static: get with PIPELINE_API_TOKEN / /usr/bin/true" "$(ratio "${abs[stati
 goal "static: peak RSS of get (Secret Service), MB" "$(python3 -c "print('%.2f' % (${abs[static.rss]}/1000))")" "<= 3.5"
 goal "glibc: get (Secret Service) / secret-tool lookup" "$(ratio "${abs[glibc.ss]}" "$abs_st")" "<= 0.35"
 goal "static: exec -- cat of 50 MB / cat (into a pipe)" "$(ratio "$relay_exec" "$relay_plain")" "<= 1.5"
+goal "Python start-up: with the SDK integration - without, ms" "$(python3 -c "print('%.2f' % ($python_integrated - $python_plain))")" "<= 1"
 echo
 echo "pairs (glibc build), both sides under sh -c:"
 row "" helper peer ratio
@@ -118,3 +126,5 @@ row "floor: /usr/bin/true" "$floor_exec" "" ""
 row "floor: one D-Bus call (dbus-send Ping)" "$floor_call" "" ""
 row "cat of 50 MB into a pipe" "$relay_plain" "" ""
 row "exec -- cat of 50 MB into a pipe (static)" "$relay_exec" "" ""
+row "python -c pass, bare virtualenv" "$python_plain" "" ""
+row "python -c pass, with the SDK integration" "$python_integrated" "" ""
