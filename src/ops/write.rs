@@ -252,6 +252,15 @@ pub fn move_tokens(ctx: &Ctx, source: &Ctx, dry_run: bool) -> Result<Move> {
             "--from names a keyring; plaintext tokens move with a plain `migrate`",
         ));
     };
+    // `auto` is one of the others: moving a store onto itself would delete what it wrote.
+    if let Tokens::Keyring(to) = ctx.tokens()?
+        && to.name() == from.name()
+    {
+        return Err(Error::invalid(format!(
+            "--from names the chosen store (the {}); nothing would move",
+            to.name()
+        )));
+    }
     let mut tx = Txn::begin(ctx)?;
     let mut report = Move::default();
     let mut planned = Vec::new();
@@ -303,4 +312,179 @@ pub fn move_tokens(ctx: &Ctx, source: &Ctx, dry_run: bool) -> Result<Move> {
         report.moved.push((alias, url));
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::settings::Settings;
+    use crate::store::memory::{Failing, MemoryStore};
+    use crate::store::{Key, Store, StoreKind, StoreOptions};
+
+    const CONFIG: &str = "remotes:\n- alias: a\n  url: https://a.example\n- alias: b\n  url: https://b.example\n- alias: c\n  url: https://c.example\nextra: kept\n";
+
+    fn token(s: &str) -> Token {
+        Token::new(s.into()).unwrap()
+    }
+
+    fn key(alias: &str) -> Key {
+        let url = Origin::parse(&format!("https://{alias}.example")).unwrap();
+        Key::new("mystic:", &url, &Alias::new(alias).unwrap())
+    }
+
+    fn tokens(store: &MemoryStore) -> Vec<(String, String)> {
+        store
+            .items()
+            .iter()
+            .map(|(k, t)| (k.user.clone(), t.expose().to_owned()))
+            .collect()
+    }
+
+    /// Two keyrings (`keyutils` opens `old`, every other kind `new`), config.yaml with remotes
+    /// a, b and c, and the old keyring holding a's and b's tokens; `f` gets the chosen store's
+    /// context and the old keyring's.
+    fn with_stores<R>(
+        chosen: StoreKind,
+        f: impl FnOnce(&Ctx, &Ctx, &Arc<MemoryStore>, &Arc<MemoryStore>, &std::path::Path) -> R,
+    ) -> R {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.yaml"), CONFIG).unwrap();
+        let (old, new) = (
+            Arc::new(MemoryStore::named("old keyring")),
+            Arc::new(MemoryStore::named("new keyring")),
+        );
+        for alias in ["a", "b"] {
+            old.set(&key(alias), &token(&format!("pipeline_sk_{alias}_token")))
+                .unwrap();
+        }
+        let opener = {
+            let (old, new) = (old.clone(), new.clone());
+            move |o: &StoreOptions| {
+                let store = if o.kind == StoreKind::Keyutils {
+                    &old
+                } else {
+                    &new
+                };
+                Ok(Box::new(store.clone()) as Box<dyn Store>)
+            }
+        };
+        let env = || [("PIPELINE_DIR", dir.path())].into_iter().collect();
+        let settings = Settings::new(env(), Some(chosen));
+        let from = Settings::new(env(), Some(StoreKind::Keyutils));
+        let ctx = Ctx::new(&settings, &opener);
+        let source = ctx.with_settings(&from);
+        f(&ctx, &source, &old, &new, dir.path())
+    }
+
+    #[test]
+    fn tokens_move_to_another_keyring_and_leave_the_old_one() {
+        with_stores(StoreKind::SecretService, |ctx, source, old, new, dir| {
+            let dry = move_tokens(ctx, source, true).unwrap();
+            assert_eq!(dry.moved.len(), 2);
+            assert!(
+                new.items().is_empty() && old.items().len() == 2,
+                "a dry run"
+            );
+            let done = move_tokens(ctx, source, false).unwrap();
+            let moved: Vec<&str> = done.moved.iter().map(|(a, _)| a.as_str()).collect();
+            assert_eq!(moved, ["a", "b"]);
+            assert!(done.kept.is_empty() && done.lingering.is_empty());
+            assert!(old.items().is_empty());
+            assert_eq!(
+                tokens(new),
+                [
+                    ("a".into(), "pipeline_sk_a_token".into()),
+                    ("b".into(), "pipeline_sk_b_token".into())
+                ]
+            );
+            let config = std::fs::read_to_string(dir.join("config.yaml")).unwrap();
+            assert_eq!(config, CONFIG, "no token, and nothing else changed");
+        });
+    }
+
+    #[test]
+    fn tokens_move_back_into_config_yaml() {
+        with_stores(StoreKind::File, |ctx, source, old, _, dir| {
+            let done = move_tokens(ctx, source, false).unwrap();
+            assert_eq!(done.moved.len(), 2);
+            assert!(old.items().is_empty());
+            let config = std::fs::read_to_string(dir.join("config.yaml")).unwrap();
+            assert!(config.contains("token: pipeline_sk_a_token"), "{config}");
+            assert!(
+                config.contains("token: pipeline_sk_b_token") && config.contains("extra: kept")
+            );
+            assert!(!config.contains("alias: c\n  url: https://c.example\n  token"));
+        });
+    }
+
+    #[test]
+    fn a_different_token_in_the_chosen_store_is_kept_with_both() {
+        with_stores(StoreKind::SecretService, |ctx, source, old, new, _| {
+            new.set(&key("a"), &token("pipeline_sk_a_newer")).unwrap();
+            new.set(&key("b"), &token("pipeline_sk_b_token")).unwrap();
+            let done = move_tokens(ctx, source, false).unwrap();
+            assert_eq!(done.kept.len(), 1);
+            assert_eq!(done.kept[0].0.as_str(), "a");
+            assert!(done.kept[0].2.message.contains("another token"));
+            assert_eq!(
+                done.moved.len(),
+                1,
+                "b's was already there: its old item goes"
+            );
+            assert_eq!(tokens(old), [("a".into(), "pipeline_sk_a_token".into())]);
+            assert_eq!(
+                new.items().get(&key("a")).unwrap().expose(),
+                "pipeline_sk_a_newer"
+            );
+        });
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_token_where_it_was() {
+        with_stores(StoreKind::SecretService, |ctx, source, old, new, _| {
+            ctx.tokens().unwrap();
+            // a: its item is read, then the write fails; b moves.
+            new.fail(Failing {
+                from: Some(3),
+                ..Failing::default()
+            });
+            let done = move_tokens(ctx, source, false).unwrap();
+            let kept: Vec<&str> = done.kept.iter().map(|(a, _, _)| a.as_str()).collect();
+            assert_eq!(kept, ["a"]);
+            assert_eq!(tokens(old), [("a".into(), "pipeline_sk_a_token".into())]);
+            assert_eq!(tokens(new), [("b".into(), "pipeline_sk_b_token".into())]);
+        });
+    }
+
+    #[test]
+    fn an_old_item_that_cannot_be_deleted_is_reported_and_kept() {
+        with_stores(StoreKind::SecretService, |ctx, source, old, new, _| {
+            // The old keyring's calls: get a, b and c, then the deletions; the first fails.
+            old.fail(Failing {
+                from: Some(4),
+                ..Failing::default()
+            });
+            let done = move_tokens(ctx, source, false).unwrap();
+            assert_eq!(done.moved.len(), 2);
+            assert_eq!(done.lingering.len(), 1);
+            assert_eq!(done.lingering[0].0.as_str(), "a");
+            assert_eq!(tokens(old), [("a".into(), "pipeline_sk_a_token".into())]);
+            assert_eq!(new.items().len(), 2);
+        });
+    }
+
+    #[test]
+    fn a_store_is_never_moved_onto_itself() {
+        with_stores(StoreKind::SecretService, |ctx, _, old, _, _| {
+            let same = Settings::new(
+                [("PIPELINE_DIR", ctx.dir().unwrap())].into_iter().collect(),
+                Some(StoreKind::Auto),
+            );
+            let e = move_tokens(ctx, &ctx.with_settings(&same), false).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidRequest);
+            assert_eq!(old.items().len(), 2);
+        });
+    }
 }

@@ -24,6 +24,8 @@ pub struct MemoryStore {
     forgetful: AtomicBool,
     /// When set, `set` fails as a full store does (the kernel's key quota).
     full: AtomicBool,
+    /// Its name, for tests with two stores.
+    name: Option<&'static str>,
 }
 
 /// Which call (counting from 1) fails, whether every call after it fails too (a keyring that
@@ -42,6 +44,14 @@ impl MemoryStore {
     pub fn locked() -> Self {
         MemoryStore {
             locked: true,
+            ..MemoryStore::default()
+        }
+    }
+
+    /// An empty store with a name of its own (two stores in one test).
+    pub fn named(name: &'static str) -> Self {
+        MemoryStore {
+            name: Some(name),
             ..MemoryStore::default()
         }
     }
@@ -95,7 +105,7 @@ impl MemoryStore {
 
 impl Store for Arc<MemoryStore> {
     fn name(&self) -> &'static str {
-        "in-memory store"
+        self.name.unwrap_or("in-memory store")
     }
 
     fn get(&self, key: &Key) -> Result<Option<Token>> {
