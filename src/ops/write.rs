@@ -476,6 +476,36 @@ mod tests {
     }
 
     #[test]
+    fn a_chosen_store_that_cannot_be_read_fails_the_move() {
+        with_stores(StoreKind::SecretService, |ctx, source, old, new, _| {
+            ctx.tokens().unwrap();
+            new.fail(Failing {
+                from: Some(1),
+                keep: true,
+                ..Failing::default()
+            });
+            let e = move_tokens(ctx, source, false).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::StoreUnavailable);
+            assert_eq!(old.items().len(), 2);
+        });
+    }
+
+    #[test]
+    fn a_token_read_back_wrong_after_publishing_keeps_the_old_item() {
+        with_stores(StoreKind::SecretService, |ctx, source, old, new, _| {
+            ctx.tokens().unwrap();
+            // a and b: 4 calls each (a read, a read before the write, the write, the read
+            // back); then the reads after publishing answer another token.
+            new.fail(Failing::default());
+            new.lie_from(9);
+            let done = move_tokens(ctx, source, false).unwrap();
+            assert_eq!(done.lingering.len(), 2, "{:?}", done.lingering);
+            assert!(done.lingering[0].1.message.contains("not the one moved"));
+            assert_eq!(old.items().len(), 2, "the old items stay");
+        });
+    }
+
+    #[test]
     fn a_store_is_never_moved_onto_itself() {
         with_stores(StoreKind::SecretService, |ctx, _, old, _, _| {
             let same = Settings::new(

@@ -26,6 +26,8 @@ pub struct MemoryStore {
     full: AtomicBool,
     /// Its name, for tests with two stores.
     name: Option<&'static str>,
+    /// From this call on, `get` answers with another token than it holds (a store that lies).
+    lying_from: AtomicUsize,
 }
 
 /// Which call (counting from 1) fails, whether every call after it fails too (a keyring that
@@ -75,6 +77,12 @@ impl MemoryStore {
         self.forgetful.store(on, Ordering::SeqCst);
     }
 
+    /// Makes `get` answer another token than the one it holds, from the `call`-th call on
+    /// (counted as `fail` counts).
+    pub fn lie_from(&self, call: usize) {
+        self.lying_from.store(call, Ordering::SeqCst);
+    }
+
     /// Makes `set` fail as a full store's does (or succeed again).
     pub fn fill(&self, on: bool) {
         self.full.store(on, Ordering::SeqCst);
@@ -109,7 +117,13 @@ impl Store for Arc<MemoryStore> {
     }
 
     fn get(&self, key: &Key) -> Result<Option<Token>> {
-        self.call(|| self.items().get(key).cloned())
+        let lying = self.lying_from.load(Ordering::SeqCst);
+        let lies = lying > 0 && self.calls() + 1 >= lying;
+        let held = self.call(|| self.items().get(key).cloned())?;
+        Ok(match lies {
+            true => held.map(|_| Token::new("pipeline_sk_another".into()).expect("a valid token")),
+            false => held,
+        })
     }
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
         if self.full.load(Ordering::SeqCst) {
