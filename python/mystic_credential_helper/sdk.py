@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 EXE = "mystic-credential-helper" + (".exe" if os.name == "nt" else "")
 # Longer than the helper's own deadlines (a keyring prompt a person answers waits up to
@@ -87,6 +87,9 @@ class Loader:
 
 
 def integrate(module: ModuleType) -> None:
+    # Also read here: a notebook may set it after start-up (`%env MYSTIC_SDK_INTEGRATION=0`).
+    if os.environ.get("MYSTIC_SDK_INTEGRATION") == "0":
+        return
     configuration = module.current_configuration
     cls = type(configuration)
     check_sdk(module, cls)
@@ -116,27 +119,30 @@ def check_sdk(module: ModuleType, cls: type) -> None:
         raise Unusable(f"pipeline-ai {version} is not a version this integration knows")
 
 
-def locate() -> str:
-    """The helper: where ``sdk install`` recorded it, else the one pip installed with this
-    package (from the package's own RECORD, never from the current folder)."""
+def locate() -> List[str]:
+    """The helper's command: where ``sdk install`` recorded it (with the store it recorded),
+    else the one pip installed with this package (from the package's own RECORD, never from
+    the current folder)."""
     here = Path(__file__).resolve().parent
     recorded = here / "helper-path"
     if recorded.is_file():
-        return recorded.read_text(encoding="utf-8").strip()
+        store = here / "helper-store"
+        chosen = ["--store", store.read_text(encoding="utf-8").strip()] if store.is_file() else []
+        return [recorded.read_text(encoding="utf-8").strip(), *chosen]
     from importlib import metadata
 
     for info in here.parent.glob("mystic_credential_helper-*.dist-info"):
         for file in metadata.Distribution.at(info).files or ():
             if file.name == EXE:
-                return str(Path(str(file.locate())).resolve())
+                return [str(Path(str(file.locate())).resolve())]
     raise Unusable(f"cannot find {EXE} next to this package")
 
 
 class Helper:
     """The helper binary, asked through its JSON protocol (tokens on stdin and stdout only)."""
 
-    def __init__(self, program: str, folder: Path) -> None:
-        self.program = program
+    def __init__(self, command: List[str], folder: Path) -> None:
+        self.command = command
         self.folder = folder
         # alias -> the token given out from the keyring.
         self.given: Dict[str, str] = {}
@@ -146,14 +152,14 @@ class Helper:
         env = dict(os.environ, PIPELINE_DIR=str(self.folder))
         try:
             done = subprocess.run(
-                [self.program, action],
+                [*self.command, action],
                 input=json.dumps(request).encode(),
                 capture_output=True,
                 env=env,
                 timeout=TIMEOUT,
             )
         except (OSError, subprocess.SubprocessError) as e:
-            raise Unusable(f"cannot run {self.program}: {e}") from None
+            raise Unusable(f"cannot run {self.command[0]}: {e}") from None
         if done.returncode == 1 and action == "get":
             return None
         if done.returncode != 0:

@@ -174,7 +174,7 @@ mod tests {
         ),
         (
             "MYSTIC_SDK_INTEGRATION",
-            "0 turns the SDK integration off: Python then starts as if it were not installed (read by the Python part, at start-up).",
+            "0 turns the SDK integration off: Python then runs the SDK as if it were not installed (read by the Python part at start-up and when the SDK is imported).",
         ),
         (
             "SHELL",

@@ -17,6 +17,7 @@ use super::{Run, say};
 use crate::error::{Error, Exit, Result};
 use crate::fs;
 use crate::ops::Ctx;
+use crate::store::StoreKind;
 use crate::streams::Io;
 use crate::sys;
 
@@ -39,6 +40,9 @@ const PTH: (&str, &str) = (
 /// Written by `sdk install` only (pip's install has none): the helper to run, and the mark of
 /// what `sdk uninstall` may remove.
 const HELPER_PATH: &str = "helper-path";
+/// Written by `sdk install` when a store was chosen (`--store`, `MYSTIC_CREDENTIAL_STORE`): a
+/// Python started from an IDE or cron has none of the shell's variables.
+const HELPER_STORE: &str = "helper-store";
 /// How long a Python gets to answer: a cold start of a large environment takes seconds.
 const PYTHON_WAIT: Duration = Duration::from_secs(20);
 
@@ -109,7 +113,7 @@ impl Run for Sdk {
                 )?;
                 return Ok(Exit::Success);
             }
-            (true, None) => install(&python, &site)?,
+            (true, None) => install(&python, &site, ctx.kind()?)?,
         }
         let state = probe_python(&python, ctx).map_or("unknown".to_owned(), |p| p.integration);
         say(
@@ -174,7 +178,7 @@ fn installed_by_pip(site: &Path) -> Result<Option<String>> {
         .find(|name| name.starts_with("mystic_credential_helper-") && name.ends_with(".dist-info")))
 }
 
-fn install(python: &Path, site: &Path) -> Result<()> {
+fn install(python: &Path, site: &Path, store: StoreKind) -> Result<()> {
     let exe = std::env::current_exe()
         .and_then(std::fs::canonicalize)
         .map_err(|e| Error::io("locating this program", &e))?;
@@ -184,6 +188,10 @@ fn install(python: &Path, site: &Path) -> Result<()> {
     // The package first, the .pth (which Python acts on) last.
     for (name, text) in FILES.into_iter().chain([(HELPER_PATH, exe.as_ref())]) {
         write(&package, name, text)?;
+    }
+    match store {
+        StoreKind::Auto => remove(package.join(HELPER_STORE))?,
+        chosen => write(&package, HELPER_STORE, chosen.name())?,
     }
     // Compiled now, as pip does: a Python that cannot write __pycache__ would otherwise compile
     // the package at every start.
@@ -220,18 +228,23 @@ fn readable() -> std::fs::Permissions {
         .expect("the temporary folder exists")
 }
 
-fn uninstall(site: &Path) -> Result<()> {
-    // The .pth first: once it is gone, no Python loads the rest.
-    let remove = |path: PathBuf| match std::fs::remove_file(&path) {
+/// Removes a file that may not be there.
+fn remove(path: PathBuf) -> Result<()> {
+    match std::fs::remove_file(&path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path.display(), &e)),
         _ => Ok(()),
-    };
+    }
+}
+
+fn uninstall(site: &Path) -> Result<()> {
+    // The .pth first: once it is gone, no Python loads the rest.
     remove(site.join(PTH.0))?;
     let package = site.join(PACKAGE);
     for (name, _) in FILES {
         remove(package.join(name))?;
     }
     remove(package.join(HELPER_PATH))?;
+    remove(package.join(HELPER_STORE))?;
     let _ = std::fs::remove_dir_all(package.join("__pycache__"));
     // Left in place if anything else is in it.
     let _ = std::fs::remove_dir(&package);

@@ -171,6 +171,10 @@ fn import_pipeline_sends_the_keyring_token_as_a_script_with_c_and_with_m() {
         "Bearer None",
         "MYSTIC_SDK_INTEGRATION=0"
     );
+    // Turned off after start-up, as a notebook's `%env` does.
+    let late = format!("import os\nos.environ['MYSTIC_SDK_INTEGRATION'] = '0'\n{REQUEST}");
+    run(&sb, &venv.python, &["-c", &late], &work);
+    assert_eq!(last_header(&main), "Bearer None", "turned off after start-up");
     let report = sb
         .cmd()
         .args(["status", "--json"])
@@ -366,4 +370,44 @@ fn a_package_of_the_same_name_in_the_current_folder_is_never_run() {
         assert_eq!(text(&out.stdout), "200\n", "{args:?}");
         assert_eq!(last_header(&main), "Bearer pipeline_sk_main_token");
     }
+}
+
+/// `sdk install` records the store chosen when it ran: a Python started from an IDE or cron,
+/// without the shell's MYSTIC_CREDENTIAL_STORE, still reads the kernel keyring.
+#[test]
+fn the_store_chosen_at_install_is_used_without_the_shells_variables() {
+    let (main, other) = (Api::start(200), Api::start(200));
+    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "keyutils");
+    remotes(&sb, &main, &other);
+    assert!(
+        sb.kernel_keys()
+            .iter()
+            .any(|k| k.starts_with("keyring:main@"))
+    );
+    let venv = Venv::new(&sb);
+    venv.install(&sb);
+    let home = sb.home.clone();
+    let from_an_ide = |venv: &Venv| {
+        sb.program(&venv.python)
+            .args(["-c", REQUEST])
+            .current_dir(&home)
+            .env_remove("MYSTIC_CREDENTIAL_STORE")
+            .output()
+            .unwrap()
+    };
+    let out = from_an_ide(&venv);
+    assert_eq!(text(&out.stderr), "", "{out:?}");
+    assert_eq!(last_header(&main), "Bearer pipeline_sk_main_token");
+    no_token_in_files(&sb);
+    // Installed again with `auto`: the record goes, and the Secret Service has no such token.
+    let out = sb
+        .cmd()
+        .args(["--store", "auto", "sdk", "install", "--python"])
+        .arg(&venv.python)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = from_an_ide(&venv);
+    assert!(text(&out.stderr).contains("no token for 'main'"), "{out:?}");
+    assert_eq!(last_header(&main), "Bearer None");
 }
