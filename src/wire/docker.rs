@@ -120,6 +120,23 @@ fn server_origin(raw: &str) -> std::result::Result<Origin, Failure> {
     Ok(Origin::parse(&url)?)
 }
 
+/// The origin docker means: as `server_origin` reads it, except that a bare `host:port` (what
+/// docker sends, and the key `configure docker` writes) with no https remote but an http one
+/// (a local registry, `http://127.0.0.1:5000`) means that one.
+fn remote_origin(ctx: &Ctx, raw: &str) -> std::result::Result<Origin, Failure> {
+    let https = server_origin(raw)?;
+    if raw.contains("://") {
+        return Ok(https);
+    }
+    let config = ops::config(ctx)?;
+    let plain = Origin::parse(&format!("http://{}", raw.trim()))?;
+    let has = |origin: &Origin| config.remotes.iter().any(|r| r.url == *origin);
+    Ok(match !has(&https) && has(&plain) {
+        true => plain,
+        false => https,
+    })
+}
+
 fn text(input: &[u8]) -> std::result::Result<&str, Failure> {
     std::str::from_utf8(input).map_err(|_| Failure::from(Error::invalid("input is not UTF-8")))
 }
@@ -138,7 +155,7 @@ fn store(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
         secret,
     } = creds;
     let secret = Secret::new(secret.unwrap_or_default());
-    let url = server_origin(&server_url)?;
+    let url = remote_origin(ctx, &server_url)?;
     if username.is_empty() {
         return Err(Failure(MISSING_USERNAME.into()));
     }
@@ -150,7 +167,7 @@ fn store(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
 
 fn get(ctx: &Ctx, input: &[u8]) -> std::result::Result<Answered<String>, Failure> {
     let raw = text(input)?.trim();
-    let url = server_origin(raw)?;
+    let url = remote_origin(ctx, raw)?;
     let found = ops::lookup(ctx, &Selector::new(None, Some(url)))?;
     let answer = Answer {
         server_url: raw,
@@ -164,7 +181,7 @@ fn get(ctx: &Ctx, input: &[u8]) -> std::result::Result<Answered<String>, Failure
 }
 
 fn erase(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
-    let url = server_origin(text(input)?)?;
+    let url = remote_origin(ctx, text(input)?)?;
     ops::erase(ctx, &Selector::new(None, Some(url)))?;
     Ok(())
 }

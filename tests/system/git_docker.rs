@@ -693,3 +693,50 @@ fn configure_keeps_the_chosen_store_and_unset_removes_every_entry() {
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
     assert_eq!(doc["credHelpers"], json!({"gcr.io": "gcloud"}));
 }
+
+/// docker sends a registry as `host:port`, the key `configure docker` writes: for a local
+/// registry's http remote, that is the one it means (get, store and erase alike).
+#[test]
+fn docker_finds_an_http_remote_by_the_key_configure_wrote() {
+    let (sb, bin) = sandbox();
+    let docker_dir = sb.root.path().join("docker");
+    let sb = sb.env("DOCKER_CONFIG", docker_dir.to_str().unwrap());
+    sb.ok(
+        &["store"],
+        r#"{"alias":"local","url":"http://127.0.0.1:8765","token":"pipeline_sk_local"}"#,
+    );
+    assert!(sb.run(&["configure", "docker"], "").status.success());
+    let config = std::fs::read_to_string(docker_dir.join("config.json")).unwrap();
+    let doc: Value = serde_json::from_str(&config).unwrap();
+    assert_eq!(doc["credHelpers"]["127.0.0.1:8765"], "mystic");
+    let docker = |action: &str, stdin: &str| {
+        sb.program(bin.join("docker-credential-mystic"))
+            .arg(action)
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    let out = docker("get", "127.0.0.1:8765");
+    assert!(out.status.success(), "{out:?}");
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["Secret"], "pipeline_sk_local");
+    assert_eq!(got["Username"], "local");
+    // A store by the same key replaces that remote's token; an https remote would win.
+    let stored =
+        r#"{"ServerURL":"127.0.0.1:8765","Username":"local","Secret":"pipeline_sk_local2"}"#;
+    assert!(docker("store", stored).status.success());
+    assert_eq!(
+        sb.lookup("http://127.0.0.1:8765", "local").as_deref(),
+        Some("pipeline_sk_local2")
+    );
+    assert!(
+        !sb.config().contains("https://127.0.0.1:8765"),
+        "{}",
+        sb.config()
+    );
+    assert!(docker("erase", "127.0.0.1:8765").status.success());
+    assert_eq!(sb.lookup("http://127.0.0.1:8765", "local"), None);
+    // With no remote there, a bare host is https, as before.
+    let out = docker("get", "127.0.0.1:8765");
+    assert!(!out.status.success());
+}

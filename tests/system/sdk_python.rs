@@ -174,7 +174,11 @@ fn import_pipeline_sends_the_keyring_token_as_a_script_with_c_and_with_m() {
     // Turned off after start-up, as a notebook's `%env` does.
     let late = format!("import os\nos.environ['MYSTIC_SDK_INTEGRATION'] = '0'\n{REQUEST}");
     run(&sb, &venv.python, &["-c", &late], &work);
-    assert_eq!(last_header(&main), "Bearer None", "turned off after start-up");
+    assert_eq!(
+        last_header(&main),
+        "Bearer None",
+        "turned off after start-up"
+    );
     let report = sb
         .cmd()
         .args(["status", "--json"])
