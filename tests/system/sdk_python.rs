@@ -4,6 +4,8 @@
 //! server on 127.0.0.1 records the `Authorization` header each sends. After every step, no
 //! file under PIPELINE_DIR holds a token.
 
+#![cfg(target_os = "linux")]
+
 use std::path::{Path, PathBuf};
 
 use crate::common;
