@@ -564,3 +564,77 @@ fn keepassxc_access_confirmation_is_reported_where_no_one_can_answer() {
         "{message}"
     );
 }
+
+/// KeePassXC confirming every access, where a person could answer (DISPLAY) but nobody does:
+/// the command waits for a person once, not once per remote. `status` with three remotes ends
+/// within one MYSTIC_PROMPT_TIMEOUT (and the deadline), each remote `unknown`.
+#[test]
+fn keepassxc_unanswered_confirmations_are_waited_for_once_per_command() {
+    let daemon = Daemon::start_with(
+        Service::KeePassXc,
+        &[],
+        &[("MYSTIC_TEST_KEEPASSXC_CONFIRM", "access")],
+    );
+    let sb = Sandbox::new()
+        .on(&daemon)
+        .env("DISPLAY", ":0")
+        .env("MYSTIC_PROMPT_TIMEOUT", "4");
+    for alias in ["a", "b", "c"] {
+        sb.ok(
+            &["store"],
+            &format!(r#"{{"alias":"{alias}","url":"https://{alias}.example","token":"pipeline_sk_{alias}_once"}}"#),
+        );
+    }
+    let start = Instant::now();
+    let report = status_json(&sb, &[]);
+    let took = start.elapsed();
+    let rows = report["remotes"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["token"] == "unknown"), "{report}");
+    assert!(
+        report.to_string().contains("to allow access to the token"),
+        "{report}"
+    );
+    // One wait of 4 s (and the dismissals), where one per remote would be 12.
+    assert!(
+        took < Duration::from_secs(8),
+        "waited {took:?}: once per remote"
+    );
+}
+
+/// A Secret Service that exits while its prompt is open is named as such, and what the command
+/// was doing is undone or reported as the failure says.
+#[test]
+fn keepassxc_exiting_during_a_prompt_is_named() {
+    let daemon = Daemon::start_with(
+        Service::KeePassXc,
+        &[],
+        &[("MYSTIC_TEST_KEEPASSXC_CONFIRM", "access")],
+    );
+    let sb = Sandbox::new()
+        .on(&daemon)
+        .env("DISPLAY", ":0")
+        .env("MYSTIC_PROMPT_TIMEOUT", "60");
+    sb.ok(&["store"], r#"{"alias":"a","token":"pipeline_sk_gone"}"#);
+    let child = spawn_fed(
+        std::process::Command::new(BIN)
+            .arg("get")
+            .env_clear()
+            .envs(sb.envs())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped()),
+        r#"{"alias":"a"}"#,
+    );
+    // Its confirmation opens within a fraction of a second; KeePassXC ignores SIGTERM while a
+    // dialog is open, so it is killed.
+    std::thread::sleep(Duration::from_secs(2));
+    daemon.signal("KILL");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("went away (it exited or was stopped) while waiting for its prompt to allow access to the token"),
+        "{said}"
+    );
+    assert!(!said.contains("pipeline_sk_"));
+}

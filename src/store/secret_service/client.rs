@@ -36,7 +36,7 @@ use super::dh;
 use super::prompt::{Prompts, Waiting};
 use crate::store::{Encryption, GRACE};
 
-const SERVICE: &str = "org.freedesktop.secrets";
+pub const SERVICE: &str = "org.freedesktop.secrets";
 const PATH: &str = "/org/freedesktop/secrets";
 const SERVICE_IFACE: &str = "org.freedesktop.Secret.Service";
 const COLLECTION_IFACE: &str = "org.freedesktop.Secret.Collection";
@@ -62,6 +62,8 @@ pub enum Fault {
     PromptTimeout(Waiting),
     /// The prompt was dismissed (cancelled) by the person or the service.
     Dismissed(Waiting),
+    /// The service left the bus (it exited, or was stopped) while its prompt was open.
+    ServiceGone(Waiting),
     /// There is no default collection to create items in.
     NoDefaultCollection,
     /// `UnknownMethod`: from gnome-keyring, also "not registered yet" (see the module comment),
@@ -141,6 +143,8 @@ pub struct Client {
     /// Whether Hello was sent (the bus's first message from us, before any other).
     greeted: Cell<bool>,
     pub(super) prompts: Prompts,
+    /// A person left a prompt unanswered: the command waits for people once, not per remote.
+    pub(super) unanswered: Cell<bool>,
 }
 
 /// `work`, unless `deadline` comes first.
@@ -177,6 +181,7 @@ impl Client {
             graced: Cell::new(false),
             greeted: Cell::new(false),
             prompts,
+            unanswered: Cell::new(false),
         })
     }
 
@@ -416,7 +421,12 @@ impl Client {
             .await?;
         let (locked,): (OwnedValue,) = body(&reply)?;
         if bool::try_from(locked).unwrap_or(true) {
-            self.unlock(std::slice::from_ref(&collection)).await?;
+            let unlocked = self
+                .unlock(std::slice::from_ref(&collection), Waiting::Unlock)
+                .await?;
+            if !unlocked.contains(&collection) {
+                return Err(Fault::Locked);
+            }
         }
         Ok(collection)
     }
@@ -456,20 +466,33 @@ impl Client {
         self.follow(&prompt, Waiting::Delete).await.map(drop)
     }
 
-    /// Unlocks `objects` (items or collections) through the service's prompt, where a person
-    /// can answer it; elsewhere `Locked` at once, with nothing shown to anyone.
-    pub async fn unlock(&self, objects: &[OwnedObjectPath]) -> Result<Vec<OwnedObjectPath>> {
-        if !self.prompts.person {
-            return Err(Fault::Locked);
-        }
+    /// Unlocks what it can of `objects` (items or collections), as the spec has it: at once
+    /// what needs no one, and the rest through the service's prompt, followed within the
+    /// command's deadline (longer where a person can answer; `prompt.rs`). Returns what is
+    /// unlocked. A prompt that needed a person where none can answer is `Locked`.
+    pub async fn unlock(
+        &self,
+        objects: &[OwnedObjectPath],
+        waiting: Waiting,
+    ) -> Result<Vec<OwnedObjectPath>> {
         let reply = self
             .call(PATH, SERVICE_IFACE, "Unlock", &(objects,))
             .await?;
         let (mut unlocked, prompt): (Vec<OwnedObjectPath>, OwnedObjectPath) = body(&reply)?;
-        if let Some(result) = self.follow(&prompt, Waiting::Unlock).await? {
-            unlocked = result
-                .try_into()
-                .map_err(|_| Fault::Other("Unlock's prompt answered no objects".into()))?;
+        let someone = self.person_can_answer();
+        match self.follow(&prompt, waiting).await {
+            Ok(Some(result)) => {
+                let more: Vec<OwnedObjectPath> = result
+                    .try_into()
+                    .map_err(|_| Fault::Other("Unlock's prompt answered no objects".into()))?;
+                unlocked.extend(more);
+            }
+            Ok(None) => {}
+            // Timed out, dismissed, or refused outright (oo7 without a prompter fails `Prompt`).
+            Err(Fault::PromptTimeout(_) | Fault::Dismissed(_) | Fault::Other(_)) if !someone => {
+                return Err(Fault::Locked);
+            }
+            Err(e) => return Err(e),
         }
         Ok(unlocked)
     }

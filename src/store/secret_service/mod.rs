@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use client::{Client, Fault, ItemInfo};
-use prompt::Prompts;
+use prompt::{Prompts, Waiting};
 use zbus::zvariant::OwnedObjectPath;
 
 use super::{Deadline, Key, Store, StoreOptions, unavailable};
@@ -97,6 +97,21 @@ fn fail(fault: Fault) -> Error {
             ADVICE,
             None,
         ),
+        Fault::ServiceGone(waiting) => {
+            let gone = unavailable(
+                &format!(
+                    "the Secret Service went away (it exited or was stopped) while waiting for its prompt {}",
+                    waiting.describe()
+                ),
+                ADVICE,
+                None,
+            );
+            // A save or deletion the service was confirming may or may not have been kept.
+            match waiting {
+                Waiting::Save | Waiting::Delete => gone.outcome_unknown(),
+                Waiting::Unlock | Waiting::Access => gone,
+            }
+        }
         Fault::NoDefaultCollection => unavailable(
             "the Secret Service has no default keyring (collection) to keep tokens in. Create one and make it the default: log in to a desktop session (which creates the login keyring) or use GNOME's Passwords and Keys (seahorse); with KeePassXC, expose a database group under Database Settings > Secret Service Integration",
             ADVICE,
@@ -166,7 +181,8 @@ async fn matches(client: &Client, key: &Key) -> std::result::Result<Vec<OwnedObj
     let found = client.search(&attributes(key)).await?;
     let mut items = found.unlocked;
     if !found.locked.is_empty() {
-        items.extend(client.unlock(&found.locked).await?);
+        let unlocked = client.unlock(&found.locked, Waiting::Access).await?;
+        items.extend(unlocked.into_iter().filter(|i| found.locked.contains(i)));
     }
     Ok(items)
 }

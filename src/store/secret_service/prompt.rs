@@ -22,7 +22,7 @@ use zbus::message::Type as MessageType;
 use zbus::zvariant::{OwnedObjectPath, OwnedValue};
 use zbus::{MatchRule, MessageStream};
 
-use super::client::{Client, Fault, PROMPT_IFACE, body};
+use super::client::{Client, Fault, PROMPT_IFACE, SERVICE, body};
 
 type Result<T> = std::result::Result<T, Fault>;
 
@@ -36,7 +36,10 @@ pub struct Prompts {
 /// What a prompt is for, in the words of the error that names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Waiting {
+    /// A collection's unlock.
     Unlock,
+    /// An item's unlock: KeePassXC asks a person to allow each new client's access.
+    Access,
     Save,
     Delete,
 }
@@ -45,6 +48,7 @@ impl Waiting {
     pub fn describe(self) -> &'static str {
         match self {
             Waiting::Unlock => "to unlock the keyring",
+            Waiting::Access => "to allow access to the token",
             Waiting::Save => "to confirm saving the token",
             Waiting::Delete => "to confirm deleting the token",
         }
@@ -57,11 +61,18 @@ const DISMISS: Duration = Duration::from_millis(500);
 enum Ended {
     Completed(Result<(bool, OwnedValue)>),
     Lost,
+    ServiceGone,
     TimedOut,
     Signal(i32),
 }
 
 impl Client {
+    /// Whether a person can still answer a prompt in this command: one is there, and none has
+    /// left a prompt unanswered yet.
+    pub fn person_can_answer(&self) -> bool {
+        self.prompts.person && !self.unanswered.get()
+    }
+
     /// Follows `prompt` (`/` means none) to its end and returns its result.
     pub async fn follow(
         &self,
@@ -71,7 +82,8 @@ impl Client {
         if prompt.as_str() == "/" {
             return Ok(None);
         }
-        let limit = match self.prompts.person {
+        let person = self.person_can_answer();
+        let limit = match person {
             true => Instant::now() + self.prompts.wait,
             false => self.deadline.get() - DISMISS,
         };
@@ -88,6 +100,17 @@ impl Client {
         let filter = rule.to_string();
         let mut completed = MessageStream::for_match_rule(rule, &self.conn, Some(4)).await?;
         self.bus_call("AddMatch", &(filter,)).await?;
+        // The service leaving the bus ends its prompt too: it will never complete.
+        let owner = MatchRule::builder()
+            .msg_type(MessageType::Signal)
+            .sender("org.freedesktop.DBus")?
+            .interface("org.freedesktop.DBus")?
+            .member("NameOwnerChanged")?
+            .add_arg(SERVICE)?
+            .build();
+        let filter = owner.to_string();
+        let mut owner_changed = MessageStream::for_match_rule(owner, &self.conn, Some(4)).await?;
+        self.bus_call("AddMatch", &(filter,)).await?;
         let interrupts = Interrupts::catch().map_err(|e| Fault::Other(e.to_string()))?;
         self.call(prompt.as_str(), PROMPT_IFACE, "Prompt", &("",))
             .await?;
@@ -100,10 +123,16 @@ impl Client {
             },
             future::or(
                 async {
-                    Timer::at(limit).await;
-                    Ended::TimedOut
+                    owner_changed.next().await;
+                    Ended::ServiceGone
                 },
-                async { Ended::Signal(interrupts.next().await) },
+                future::or(
+                    async {
+                        Timer::at(limit).await;
+                        Ended::TimedOut
+                    },
+                    async { Ended::Signal(interrupts.next().await) },
+                ),
             ),
         )
         .await;
@@ -114,8 +143,11 @@ impl Client {
             Ended::Lost => Err(Fault::Other(
                 "the bus closed while a prompt was open".into(),
             )),
+            Ended::ServiceGone => Err(Fault::ServiceGone(waiting)),
             Ended::TimedOut => {
                 self.dismiss(prompt).await;
+                // One wait for a person per command: the next prompt gets the deadline only.
+                self.unanswered.set(self.unanswered.get() || person);
                 Err(Fault::PromptTimeout(waiting))
             }
             Ended::Signal(signal) => {
