@@ -5,9 +5,14 @@
 #
 #   scripts/secret-service.sh KIND [--no-login] CMD [ARGS...]
 #
-# KIND: gnome-keyring, keepassxc or oo7.
-#   --no-login  starts gnome-keyring without its login collection (so there is no default
+# KIND: gnome-keyring, keepassxc, oo7 or kwallet.
+#   --no-login  starts gnome-keyring and KWallet without a collection (so there is no default
 #               collection), and oo7 and KeePassXC without unlocking theirs.
+# KWallet is KDE's kwalletd5 (Secret Service API turned on in its kwalletrc), offscreen: its
+# wallet is created by a first run through org.kde.KWallet.pamOpen, with no dialog, and the
+# daemon is then started again, since it lists over the Secret Service only the wallets it finds
+# at start-up, and opened again the same way (as a login would). Its collection then shows as
+# locked, and its unlock prompt completes by itself.
 # KeePassXC runs offscreen (QT_QPA_PLATFORM=offscreen) on a database imported from XML whose
 # root group is exposed over the Secret Service; MYSTIC_TEST_KEEPASSXC_CONFIRM=delete and/or
 # access (comma-separated) turns on its confirmation prompts, which are off by default here.
@@ -82,6 +87,9 @@ CONF
 dbus_pid=$(dbus-daemon --config-file="$work/bus.conf" --fork --print-pid --nopidfile)
 export DBUS_SESSION_BUS_ADDRESS="$bus"
 
+call() {
+    dbus-send --session --print-reply --dest=org.freedesktop.secrets "$@" 2>/dev/null
+}
 password=mystic-test-password-long-enough
 case "$kind" in
 gnome-keyring)
@@ -147,6 +155,36 @@ INI
             --localconfig "$work/keepassxc.ini" ${login:+--pw-stdin} "$work/db.kdbx" \
             >"$work/daemon.log" 2>&1 &
     ;;
+kwallet)
+    cat >"$XDG_CONFIG_HOME/kwalletrc" <<INI
+[Wallet]
+Enabled=true
+First Use=false
+Default Wallet=kdewallet
+Use One Wallet=true
+[org.freedesktop.secrets]
+apiEnabled=true
+INI
+    # pamOpen takes the hash of the login password (56 bytes), as PAM's module sends it at
+    # login: it creates the wallet, or opens it without a dialog.
+    pam_open() {
+        dbus-send --session --type=method_call --dest=org.kde.kwalletd5 /modules/kwalletd5 \
+            org.kde.KWallet.pamOpen string:kdewallet "array:byte:$(seq -s, 1 56)" int32:0 \
+            2>/dev/null || true
+    }
+    if [ -n "$login" ]; then
+        QT_QPA_PLATFORM=offscreen kwalletd5 >"$work/daemon.log" 2>&1 &
+        first=$!
+        for _ in $(seq 1 100); do
+            pam_open
+            [ -s "$XDG_DATA_HOME/kwalletd/kdewallet.kwl" ] && break
+            sleep 0.1
+        done
+        kill "$first" 2>/dev/null || true
+        wait "$first" 2>/dev/null || true
+    fi
+    QT_QPA_PLATFORM=offscreen kwalletd5 >>"$work/daemon.log" 2>&1 &
+    ;;
 oo7)
     oo7=${MYSTIC_TEST_OO7_DAEMON:?MYSTIC_TEST_OO7_DAEMON is unset: scripts/test.sh builds oo7-daemon and sets it}
     if [ -n "$login" ]; then
@@ -162,9 +200,6 @@ oo7)
 esac
 daemon_pid=$!
 
-call() {
-    dbus-send --session --print-reply --dest=org.freedesktop.secrets "$@" 2>/dev/null
-}
 # Ready means the daemon owns the name and has a default collection, unlocked (KeePassXC takes a
 # moment to open its database; a client asking before then would start creating a collection),
 # and, for gnome-keyring and oo7, a real round trip works. KeePassXC gets no probe item: a client
@@ -172,6 +207,7 @@ call() {
 # hold off locking the database.
 round_trip() {
     [ "$kind" = keepassxc ] && return 0
+    [ "$kind" = kwallet ] && pam_open
     printf probe | timeout 5 secret-tool store --label=probe mystic-probe 1 2>/dev/null &&
         [ "$(timeout 5 secret-tool lookup mystic-probe 1 2>/dev/null)" = probe ]
 }
@@ -181,8 +217,8 @@ for _ in $(seq 1 150); do
         call /org/freedesktop/secrets org.freedesktop.DBus.Peer.Ping >/dev/null && ready=1 && break
     elif collection=$(call /org/freedesktop/secrets org.freedesktop.Secret.Service.ReadAlias \
         string:default | grep -o 'object path "/org[^"]*' | cut -d'"' -f2) &&
-        call "$collection" org.freedesktop.DBus.Properties.Get \
-            string:org.freedesktop.Secret.Collection string:Locked | grep -q 'boolean false' &&
+        { [ "$kind" = kwallet ] || call "$collection" org.freedesktop.DBus.Properties.Get \
+            string:org.freedesktop.Secret.Collection string:Locked | grep -q 'boolean false'; } &&
         round_trip; then
         ready=1
         break

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command (README): installs what the tests need on a fresh Debian machine (three real
-# Secret Services among them: gnome-keyring, KeePassXC and oo7-daemon), starts a private
+# The test command (README): installs what the tests need on a fresh Debian machine (four real
+# Secret Services among them: gnome-keyring, KeePassXC, oo7-daemon and KWallet), starts a private
 # gnome-keyring in a throwaway HOME for the tests that share one, and runs the tests. They never
 # touch your own keyring or ~/.pipeline; kernel keys they make are removed.
 set -euo pipefail
@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 need=()
 command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
 command -v keepassxc >/dev/null || need+=(keepassxc)
+# KWallet's Secret Service, and QCA's OpenSSL plugin for its Diffie-Hellman session.
+command -v kwalletd5 >/dev/null || need+=(libkf5wallet-bin)
+compgen -G '/usr/lib/*/qca-qt5/crypto/libqca-ossl.so' >/dev/null || need+=(libqca-qt5-2-plugins)
 command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
 command -v dbus-send >/dev/null || need+=(dbus-bin)
 command -v dbus-launch >/dev/null || need+=(dbus-x11)

@@ -49,7 +49,7 @@ impl ErrorKind {
             ErrorKind::UnsupportedVersion => (2, "`v` is not 1"),
             ErrorKind::StoreUnavailable => (
                 3,
-                "the chosen keyring is missing, locked, full, or did not answer within 5 s",
+                "the chosen keyring is missing, locked, full, or did not answer within 5 s; or its prompt was dismissed, went unanswered, or its service went away while it was open",
             ),
             ErrorKind::Config => (
                 4,

@@ -99,8 +99,7 @@ pub enum Wsl {
 pub enum StoreKind {
     /// Secret Service on Linux, Keychain on macOS, Credential Manager on Windows
     Auto,
-    /// The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet's is
-    /// untested)
+    /// The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)
     SecretService,
     /// The Linux kernel keyring: your persistent keyring, found from every session and login of
     /// your user and readable by any of your processes; gone at reboot or after 3 days unused

@@ -1,5 +1,5 @@
 //! Real Secret Services, each on a private bus of its own (scripts/secret-service.sh):
-//! gnome-keyring, KeePassXC and oo7-daemon. A test that locks, freezes or reconfigures one
+//! gnome-keyring, KeePassXC, oo7-daemon and KWallet (kwalletd5). A test that locks, freezes or reconfigures one
 //! starts its own; the others share one of each kind per test binary.
 
 use std::collections::BTreeMap;
@@ -15,10 +15,16 @@ pub enum Service {
     GnomeKeyring,
     KeePassXc,
     Oo7,
+    KWallet,
 }
 
 impl Service {
-    pub const ALL: [Service; 3] = [Service::GnomeKeyring, Service::KeePassXc, Service::Oo7];
+    pub const ALL: [Service; 4] = [
+        Service::GnomeKeyring,
+        Service::KeePassXc,
+        Service::Oo7,
+        Service::KWallet,
+    ];
 
     /// The name scripts/secret-service.sh takes.
     pub fn name(self) -> &'static str {
@@ -26,6 +32,7 @@ impl Service {
             Service::GnomeKeyring => "gnome-keyring",
             Service::KeePassXc => "keepassxc",
             Service::Oo7 => "oo7",
+            Service::KWallet => "kwallet",
         }
     }
 }
@@ -92,7 +99,7 @@ impl Daemon {
     /// One of each kind for the whole test binary. It ends with the test process: the script
     /// stops the daemon when its stdin closes.
     pub fn shared(service: Service) -> &'static Daemon {
-        static DAEMONS: [OnceLock<Daemon>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        static DAEMONS: [OnceLock<Daemon>; 4] = [const { OnceLock::new() }; 4];
         let at = Service::ALL.iter().position(|s| *s == service).unwrap();
         DAEMONS[at].get_or_init(|| Daemon::start(service))
     }
@@ -166,6 +173,48 @@ impl Daemon {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         panic!("{} did not lock {collection}", self.service.name());
+    }
+
+    /// KWallet only: opens the wallet as PAM's module does at login (no dialog). Its collection
+    /// still shows as locked, and its unlock prompt then completes by itself.
+    pub fn pam_open(&self) {
+        assert_eq!(self.service, Service::KWallet);
+        let bytes: Vec<String> = (1..=56).map(|b| b.to_string()).collect();
+        let sent = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--type=method_call",
+                "--dest=org.kde.kwalletd5",
+                "/modules/kwalletd5",
+                "org.kde.KWallet.pamOpen",
+                "string:kdewallet",
+                &format!("array:byte:{}", bytes.join(",")),
+                "int32:0",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        // pamOpen has no reply: wait until the wallet answers as open.
+        for _ in 0..50 {
+            let open = stdout_of(
+                Command::new("dbus-send")
+                    .args([
+                        "--session",
+                        "--print-reply",
+                        "--dest=org.kde.kwalletd5",
+                        "/modules/kwalletd5",
+                        "org.kde.KWallet.isOpen",
+                        "string:kdewallet",
+                    ])
+                    .env("DBUS_SESSION_BUS_ADDRESS", &self.bus),
+            );
+            if open.contains("boolean true") {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("kwalletd5 did not open the wallet");
     }
 
     /// The object paths of the items whose attributes include these.

@@ -195,32 +195,34 @@ fn gets_racing_erases_answer_token_or_not_found() {
 }
 
 /// A gnome-keyring without a login keyring (a fresh account, a session started by hand) has no
-/// default collection: every command names that as the cause, with the fix, and changes
-/// nothing.
+/// default collection. A read is a miss (no token of ours can be in a collection that does not
+/// exist); a store asks the service to create one, as `secret-tool store` does, and where its
+/// password prompt cannot be answered, names the cause with the fix and changes nothing.
 #[test]
-fn a_missing_default_collection_is_named_by_every_command() {
+fn a_missing_default_collection_is_a_miss_for_reads_and_named_by_writes() {
     let kr = Daemon::start_with(Service::GnomeKeyring, &["--no-login"], &[]);
     let sb = sandbox(&kr);
     sb.write_config("remotes:\n- alias: a\n  url: https://www.mystic.ai\n");
     let before = snapshot(&sb.dir);
-    for (action, input) in [
-        ("get", r#"{"alias":"a"}"#),
-        ("store", r#"{"alias":"b","token":"pipeline_sk_b"}"#),
-        ("store", r#"{"alias":"a","token":"pipeline_sk_a"}"#),
-        ("erase", r#"{"alias":"a"}"#),
+    sb.fails(&["get"], r#"{"alias":"a"}"#, "not-found", 1);
+    let out = sb.run(&["git", "get"], "protocol=https\nhost=www.mystic.ai\n\n");
+    assert_eq!(out.status.code(), Some(0), "git's miss: {out:?}");
+    assert!(out.stdout.is_empty());
+    for input in [
+        r#"{"alias":"b","token":"pipeline_sk_b"}"#,
+        r#"{"alias":"a","token":"pipeline_sk_a"}"#,
     ] {
-        let message = sb.fails(&[action], input, "store-unavailable", 3);
+        let message = sb.fails(&["store"], input, "store-unavailable", 3);
         assert!(
             message.starts_with("the Secret Service has no default keyring (collection) to keep tokens in. Create one")
                 && message.contains("--store keyutils"),
-            "{action}: {message}"
+            "{message}"
         );
     }
     assert_eq!(snapshot(&sb.dir), before);
-    let status = sb.run(&["status"], "");
-    assert!(
-        String::from_utf8_lossy(&status.stdout).contains("no default keyring (collection)"),
-        "{}",
-        String::from_utf8_lossy(&status.stdout)
-    );
+    let status = sb.run(&["status", "--json"], "");
+    let report: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(report["remotes"][0]["token"], "missing", "{report}");
+    // The remote holds no token anywhere: erasing it is a plain erase.
+    sb.ok(&["erase"], r#"{"alias":"a"}"#);
 }

@@ -1,4 +1,4 @@
-//! The system suites: the real binary against real keyrings (three Secret Services, the kernel
+//! The system suites: the real binary against real keyrings (four Secret Services, the kernel
 //! keyring), the real SDK, git, docker's protocol and Python's clients, each test with its own
 //! HOME, PIPELINE_DIR and keyring items. One test binary, so the suites link once;
 //! scripts/test.sh sets MYSTIC_SYSTEM_TESTS, which compiles them in (see build.rs).

@@ -1,5 +1,6 @@
 //! One Secret Service suite, run against each real implementation people use: gnome-keyring,
-//! KeePassXC (its Secret Service integration, offscreen) and oo7-daemon, each on a private bus
+//! KeePassXC (its Secret Service integration, offscreen), oo7-daemon and KWallet (kwalletd5,
+//! offscreen, whose unlock prompt completes by itself), each on a private bus
 //! (scripts/secret-service.sh). What only one of them does is tested at the end (KeePassXC's
 //! prompts) or in tests/gnome_keyring.rs (gnome-keyring's first-call quirk).
 
@@ -23,6 +24,9 @@ macro_rules! for_each_service {
         }
         mod oo7 {
             $( #[test] fn $test() { super::$test(super::Service::Oo7) } )*
+        }
+        mod kwallet {
+            $( #[test] fn $test() { super::$test(super::Service::KWallet) } )*
         }
     };
 }
@@ -637,4 +641,35 @@ fn keepassxc_exiting_during_a_prompt_is_named() {
         "{said}"
     );
     assert!(!said.contains("pipeline_sk_"));
+}
+
+/// KWallet's collection shows as locked while its wallet is open (after a login's pamOpen), and
+/// its unlock prompt completes by itself, with no one to answer: the spec's `Unlock`, always
+/// called, and its prompt followed, give the token where no person can answer.
+#[test]
+fn kwallet_a_locked_collection_whose_prompt_completes_by_itself_is_unlocked() {
+    let daemon = Daemon::start(Service::KWallet);
+    let sb = Sandbox::new().on(&daemon);
+    sb.ok(&["store"], r#"{"alias":"a","token":"pipeline_sk_kwallet"}"#);
+    daemon.lock();
+    daemon.pam_open();
+    let locked = daemon.dbus_send(&[
+        &daemon.default_collection(),
+        "org.freedesktop.DBus.Properties.Get",
+        "string:org.freedesktop.Secret.Collection",
+        "string:Locked",
+    ]);
+    assert!(locked.contains("boolean true"), "{locked}");
+    assert_eq!(
+        sb.ok(&["get"], r#"{"alias":"a"}"#)["token"],
+        "pipeline_sk_kwallet"
+    );
+    sb.ok(
+        &["store"],
+        r#"{"alias":"b","token":"pipeline_sk_kwallet_b"}"#,
+    );
+    assert_eq!(
+        secret_tool_lookup_on(&daemon.bus, &sb.service(URL), "b").as_deref(),
+        Some("pipeline_sk_kwallet_b")
+    );
 }

@@ -25,7 +25,7 @@ function __fish_mystic_credential_helper_using_subcommand
 end
 
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_needs_command" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
@@ -54,31 +54,31 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_needs_c
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_needs_command" -f -a "man" -d 'Print the man page (roff), or install it where `man` finds it'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand get" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand store" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand store" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand erase" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand erase" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand list" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand item" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
@@ -86,7 +86,7 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_s
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand login" -l alias -d 'The name of the remote, as the SDK\'s `pipeline cluster use ALIAS` knows it' -r
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand login" -l url -d 'The Mystic API the token belongs to' -r
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand login" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
@@ -95,13 +95,13 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_s
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand login" -l allow-http -d 'Allow a plain http:// URL for a host other than this machine (the token would cross the network readable by anyone on the way)'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand logout" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand use" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
@@ -109,13 +109,13 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_s
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand token" -l alias -d 'The remote\'s name; without --alias and --url, PIPELINE_API_TOKEN, else the active remote, else the first remote (as `get`)' -r
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand token" -l url -d 'The remote whose url this is (its origin: scheme, host and port)' -r
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand token" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand status" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
@@ -123,19 +123,19 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_s
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand status" -l verify -d 'Check each token against the API'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand migrate" -l from -d 'Where the tokens are now [default: config.yaml\'s plaintext; with --store file, the store MYSTIC_CREDENTIAL_STORE names, else auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand migrate" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand migrate" -l dry-run -d 'Show what would move, and check that the stores can be reached; change nothing'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand prune" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
@@ -143,7 +143,7 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_s
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand exec" -l alias -d 'The remote\'s name; without it, PIPELINE_API_TOKEN, else the active remote, else the first remote (as `get`)' -r
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand exec" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
@@ -155,26 +155,26 @@ dotenv\t'`NAME=value` lines, for a .env file'
 github\t'GitHub Actions: append both to $GITHUB_ENV for later steps, and mask the token'
 json\t'One JSON object'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand env" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand configure" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand configure" -l unset -d 'Remove every entry `configure` added, for any remote and any store'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand shell-init" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand shell-init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand sdk; and not __fish_seen_subcommand_from install uninstall help" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
@@ -184,14 +184,14 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_s
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand sdk; and not __fish_seen_subcommand_from install uninstall help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand sdk; and __fish_seen_subcommand_from install" -l python -d 'The environment\'s Python [default: python3, else python, on PATH]' -r -F
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand sdk; and __fish_seen_subcommand_from install" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand sdk; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand sdk; and __fish_seen_subcommand_from uninstall" -l python -d 'The environment\'s Python [default: python3, else python, on PATH]' -r -F
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand sdk; and __fish_seen_subcommand_from uninstall" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
@@ -200,26 +200,26 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_s
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand sdk; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove what `sdk install` added'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand sdk; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand git" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand git" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand docker" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand docker" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand completions" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand man" -l dir -d 'With --install: this man folder instead' -r -F
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand man" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
-secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet\'s is untested)'
+secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
 keyutils\t'The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused'
 file\t'Plaintext in config.yaml, where the SDK reads it. An explicit opt-in'
 windows\t'Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)'"

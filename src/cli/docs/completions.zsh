@@ -16,7 +16,7 @@ _mystic-credential-helper() {
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -36,7 +36,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
             (get)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -47,7 +47,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (store)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -58,7 +58,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (erase)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -69,7 +69,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (list)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -80,7 +80,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (item)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -93,7 +93,7 @@ _arguments "${_arguments_options[@]}" : \
 '--alias=[The name of the remote, as the SDK'\''s \`pipeline cluster use ALIAS\` knows it]:ALIAS:_default' \
 '--url=[The Mystic API the token belongs to]:URL:_default' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -107,7 +107,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (logout)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -119,7 +119,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (use)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -133,7 +133,7 @@ _arguments "${_arguments_options[@]}" : \
 '--alias=[The remote'\''s name; without --alias and --url, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
 '--url=[The remote whose url this is (its origin\: scheme, host and port)]:URL:_default' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -144,7 +144,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (status)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -157,12 +157,12 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (migrate)
 _arguments "${_arguments_options[@]}" : \
 '--from=[Where the tokens are now \[default\: config.yaml'\''s plaintext; with --store file, the store MYSTIC_CREDENTIAL_STORE names, else auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -174,7 +174,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (prune)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -187,7 +187,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 _arguments "${_arguments_options[@]}" : \
 '--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -205,7 +205,7 @@ dotenv\:"\`NAME=value\` lines, for a .env file"
 github\:"GitHub Actions\: append both to \$GITHUB_ENV for later steps, and mask the token"
 json\:"One JSON object"))' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -216,7 +216,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (configure)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -230,7 +230,7 @@ docker\:"\`credHelpers\` in ~/.docker/config.json (or \$DOCKER_CONFIG/config.jso
 (shell-init)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -242,7 +242,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (sdk)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -262,7 +262,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 _arguments "${_arguments_options[@]}" : \
 '--python=[The environment'\''s Python \[default\: python3, else python, on PATH\]]:PATH:_files' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -274,7 +274,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 _arguments "${_arguments_options[@]}" : \
 '--python=[The environment'\''s Python \[default\: python3, else python, on PATH\]]:PATH:_files' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -317,7 +317,7 @@ esac
 (git)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -330,7 +330,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (docker)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -342,7 +342,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
@@ -355,7 +355,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 _arguments "${_arguments_options[@]}" : \
 '--dir=[With --install\: this man folder instead]:DIR:_files' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
-secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7; KWallet'\''s is untested)"
+secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \

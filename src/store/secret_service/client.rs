@@ -431,15 +431,53 @@ impl Client {
         Ok(collection)
     }
 
-    /// Creates an item in the default collection, unlocking it first (where a person can
-    /// answer) and following the prompt the service may answer with (KeePassXC always does).
+    /// Creates the default collection, as `secret-tool store` (libsecret) does where there is
+    /// none: `CreateCollection` with the alias `default`, following its prompt (a service asks
+    /// for the new keyring's password). One that cannot complete is `NoDefaultCollection`.
+    async fn create_default_collection(&self) -> Result<OwnedObjectPath> {
+        let properties = HashMap::from([(
+            "org.freedesktop.Secret.Collection.Label",
+            Value::from("Default keyring"),
+        )]);
+        let reply = self
+            .call(
+                PATH,
+                SERVICE_IFACE,
+                "CreateCollection",
+                &(properties, "default"),
+            )
+            .await?;
+        let (mut collection, prompt): (OwnedObjectPath, OwnedObjectPath) = body(&reply)?;
+        match self.follow(&prompt, Waiting::Create).await {
+            Ok(Some(created)) => {
+                collection = created.try_into().map_err(|_| {
+                    Fault::Other("CreateCollection's prompt answered no path".into())
+                })?;
+            }
+            Ok(None) => {}
+            Err(Fault::PromptTimeout(_) | Fault::Dismissed(_) | Fault::Other(_)) => {
+                return Err(Fault::NoDefaultCollection);
+            }
+            Err(e) => return Err(e),
+        }
+        match collection.as_str() {
+            "/" => Err(Fault::NoDefaultCollection),
+            _ => Ok(collection),
+        }
+    }
+
+    /// Creates an item in the default collection (made first where there is none), unlocking
+    /// it first and following the prompt the service may answer with (KeePassXC always does).
     pub async fn create(
         &self,
         label: &str,
         attributes: &HashMap<&str, &str>,
         plain: &[u8],
     ) -> Result<()> {
-        let collection = self.unlocked_default_collection().await?;
+        let collection = match self.unlocked_default_collection().await {
+            Err(Fault::NoDefaultCollection) => self.create_default_collection().await?,
+            other => other?,
+        };
         let properties = HashMap::from([
             ("org.freedesktop.Secret.Item.Label", Value::from(label)),
             (

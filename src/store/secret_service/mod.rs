@@ -109,7 +109,7 @@ fn fail(fault: Fault) -> Error {
             // A save or deletion the service was confirming may or may not have been kept.
             match waiting {
                 Waiting::Save | Waiting::Delete => gone.outcome_unknown(),
-                Waiting::Unlock | Waiting::Access => gone,
+                Waiting::Unlock | Waiting::Access | Waiting::Create => gone,
             }
         }
         Fault::NoDefaultCollection => unavailable(
@@ -229,13 +229,13 @@ impl Store for SecretServiceStore {
                     mut items => match items.pop() {
                         Some(item) => item,
                         // A miss. A locked collection may hide its items from a search (oo7
-                        // does), and a missing one holds none: either is the cause to report.
+                        // does): that is the cause to report. No default collection at all
+                        // holds nothing of ours, and every other one was searched.
                         None => {
-                            return client
-                                .unlocked_default_collection()
-                                .await
-                                .map(|_| None)
-                                .map_err(fail);
+                            return match client.unlocked_default_collection().await {
+                                Ok(_) | Err(Fault::NoDefaultCollection) => Ok(None),
+                                Err(e) => Err(fail(e)),
+                            };
                         }
                     },
                 };

@@ -42,6 +42,8 @@ pub enum Waiting {
     Access,
     Save,
     Delete,
+    /// Creating the default collection (a service asks for its password).
+    Create,
 }
 
 impl Waiting {
@@ -49,6 +51,7 @@ impl Waiting {
         match self {
             Waiting::Unlock => "to unlock the keyring",
             Waiting::Access => "to allow access to the token",
+            Waiting::Create => "to create a keyring",
             Waiting::Save => "to confirm saving the token",
             Waiting::Delete => "to confirm deleting the token",
         }
