@@ -5,7 +5,9 @@
 #
 #   scripts/secret-service.sh KIND [--no-login] CMD [ARGS...]
 #
-# KIND: gnome-keyring, keepassxc, oo7 or kwallet.
+# KIND: gnome-keyring, keepassxc, oo7, kwallet, or scripted: tests/common/scripted_secret_service.py
+# (for states no real service produces on demand; MYSTIC_TEST_SCRIPTED picks one), run by
+# MYSTIC_TEST_PYTHON (it needs jeepney, which the test venv has).
 #   --no-login  starts gnome-keyring and KWallet without a collection (so there is no default
 #               collection), and oo7 and KeePassXC without unlocking theirs.
 # KWallet is KDE's kwalletd5 (Secret Service API turned on in its kwalletrc), offscreen: its
@@ -185,6 +187,10 @@ INI
     fi
     QT_QPA_PLATFORM=offscreen kwalletd5 >>"$work/daemon.log" 2>&1 &
     ;;
+scripted)
+    "${MYSTIC_TEST_PYTHON:?MYSTIC_TEST_PYTHON is unset: scripts/test.sh makes the test venv}" \
+        "$(dirname "$0")/../tests/common/scripted_secret_service.py" >"$work/daemon.log" 2>&1 &
+    ;;
 oo7)
     oo7=${MYSTIC_TEST_OO7_DAEMON:?MYSTIC_TEST_OO7_DAEMON is unset: scripts/test.sh builds oo7-daemon and sets it}
     if [ -n "$login" ]; then
@@ -213,7 +219,10 @@ round_trip() {
 }
 ready=
 for _ in $(seq 1 150); do
-    if [ -z "$login" ]; then
+    if [ "$kind" = scripted ]; then
+        call /org/freedesktop/secrets org.freedesktop.Secret.Service.ReadAlias string:default \
+            >/dev/null && ready=1 && break
+    elif [ -z "$login" ]; then
         call /org/freedesktop/secrets org.freedesktop.DBus.Peer.Ping >/dev/null && ready=1 && break
     elif collection=$(call /org/freedesktop/secrets org.freedesktop.Secret.Service.ReadAlias \
         string:default | grep -o 'object path "/org[^"]*' | cut -d'"' -f2) &&

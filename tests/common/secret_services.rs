@@ -16,6 +16,9 @@ pub enum Service {
     KeePassXc,
     Oo7,
     KWallet,
+    /// tests/common/scripted_secret_service.py, for states no real service produces on demand
+    /// (not in `ALL`, which are the real ones).
+    Scripted,
 }
 
 impl Service {
@@ -33,6 +36,7 @@ impl Service {
             Service::KeePassXc => "keepassxc",
             Service::Oo7 => "oo7",
             Service::KWallet => "kwallet",
+            Service::Scripted => "scripted",
         }
     }
 }

@@ -673,3 +673,59 @@ fn kwallet_a_locked_collection_whose_prompt_completes_by_itself_is_unlocked() {
         Some("pipeline_sk_kwallet_b")
     );
 }
+
+/// A Secret Service with no collection at all (scripted: a real one that lacks it cannot
+/// create one unattended): a read is a miss, not a locked or missing keyring; a store creates
+/// the default collection, as `secret-tool store` does, and keeps the token there.
+#[test]
+fn scripted_no_collection_is_a_miss_for_reads_and_created_by_a_store() {
+    let daemon = Daemon::start_with(
+        Service::Scripted,
+        &[],
+        &[("MYSTIC_TEST_SCRIPTED", "no-collection")],
+    );
+    let sb = Sandbox::new().on(&daemon);
+    sb.write_config("remotes:\n- alias: a\n  url: https://www.mystic.ai\n");
+    let message = sb.fails(&["get"], r#"{"alias":"a"}"#, "not-found", 1);
+    assert!(
+        message.contains("no token stored for remote a"),
+        "{message}"
+    );
+    sb.ok(&["store"], r#"{"alias":"a","token":"pipeline_sk_created"}"#);
+    assert!(
+        daemon
+            .default_collection()
+            .ends_with("/collection/scripted"),
+        "the alias default names the new collection"
+    );
+    assert_eq!(
+        sb.ok(&["get"], r#"{"alias":"a"}"#)["token"],
+        "pipeline_sk_created"
+    );
+}
+
+/// A locked collection whose `Unlock` unlocks at once, with no prompt (as the spec allows):
+/// used at once where no person can answer, for reads and writes alike.
+#[test]
+fn scripted_an_unlock_that_needs_no_prompt_is_used_at_once() {
+    let daemon = Daemon::start_with(
+        Service::Scripted,
+        &[],
+        &[("MYSTIC_TEST_SCRIPTED", "locked")],
+    );
+    let sb = Sandbox::new().on(&daemon);
+    sb.ok(
+        &["store"],
+        r#"{"alias":"a","token":"pipeline_sk_unlocked"}"#,
+    );
+    let collection = daemon.default_collection();
+    daemon.dbus_send(&[
+        "/org/freedesktop/secrets",
+        "org.freedesktop.Secret.Service.Lock",
+        &format!("array:objpath:{collection}"),
+    ]);
+    assert_eq!(
+        sb.ok(&["get"], r#"{"alias":"a"}"#)["token"],
+        "pipeline_sk_unlocked"
+    );
+}
