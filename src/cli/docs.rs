@@ -361,7 +361,46 @@ mod tests {
             "mystic-credential-helper",
             &mut out,
         );
-        out
+        match shell {
+            // clap_complete names a hyphenated program's subcommands one way where it sets
+            // them and another where it matches them (clap-rs/clap#6421): one spelling.
+            CompletionShell::Bash => String::from_utf8(out)
+                .expect("the script is UTF-8")
+                .replace(
+                    "mystic__subcmd__credential__subcmd__helper",
+                    "mystic__credential__helper",
+                )
+                .into_bytes(),
+            // clap_complete's fish script offers no values for positional arguments
+            // (`configure TOOL`): one line per subcommand that takes one.
+            CompletionShell::Fish => {
+                out.extend(fish_positionals(&Cli::command()).into_bytes());
+                out
+            }
+            _ => out,
+        }
+    }
+
+    fn fish_positionals(cli: &clap::Command) -> String {
+        let mut lines = String::new();
+        for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+            for arg in sub.get_positionals().filter(|a| !a.is_hide_set()) {
+                let values: Vec<String> = arg
+                    .get_possible_values()
+                    .iter()
+                    .filter(|v| !v.is_hide_set())
+                    .map(|v| v.get_name().to_owned())
+                    .collect();
+                if !values.is_empty() {
+                    lines.push_str(&format!(
+                        "complete -c mystic-credential-helper -n \"__fish_mystic_credential_helper_using_subcommand {}\" -f -a \"{}\"\n",
+                        sub.get_name(),
+                        values.join(" ")
+                    ));
+                }
+            }
+        }
+        lines
     }
 
     #[test]

@@ -15,12 +15,13 @@ use crate::streams::Io;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EnvFormat {
-    /// `export NAME='value'` lines, for `eval "$(mystic-credential-helper env)"` in sh, bash and
-    /// zsh, or `mystic-credential-helper env | source` in fish
+    /// `export NAME='value'` lines, which sh, bash and zsh read with eval, and fish with source
+    /// (both read them back byte for byte)
     Shell,
     /// `NAME=value` lines, for a .env file
     Dotenv,
-    /// GitHub Actions: append both to $GITHUB_ENV for later steps, and mask the token
+    /// GitHub Actions: append both to the file GITHUB_ENV names, for later steps, and mask the
+    /// token
     Github,
     /// One JSON object
     Json,

@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod completions;
 mod exec_output;
 mod git_docker;
 mod git_suite;

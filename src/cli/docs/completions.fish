@@ -150,9 +150,9 @@ windows\t'Windows Credential Manager; under WSL, through the Windows build of th
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand exec" -l no-mask -d 'Let CMD\'s output through as it is: without this, the token is replaced with <concealed by mystic-credential-helper> wherever CMD\'s stdout or stderr is not a terminal'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand env" -l alias -d 'The remote\'s name; without it, PIPELINE_API_TOKEN, else the active remote, else the first remote (as `get`)' -r
-complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand env" -l format -d 'How to print them' -r -f -a "shell\t'`export NAME=\'value\'` lines, for `eval "$(mystic-credential-helper env)"` in sh, bash and zsh, or `mystic-credential-helper env | source` in fish'
+complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand env" -l format -d 'How to print them' -r -f -a "shell\t'`export NAME=\'value\'` lines, which sh, bash and zsh read with eval, and fish with source (both read them back byte for byte)'
 dotenv\t'`NAME=value` lines, for a .env file'
-github\t'GitHub Actions: append both to $GITHUB_ENV for later steps, and mask the token'
+github\t'GitHub Actions: append both to the file GITHUB_ENV names, for later steps, and mask the token'
 json\t'One JSON object'"
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand env" -l store -d 'Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]' -r -f -a "auto\t'Secret Service on Linux, Keychain on macOS, Credential Manager on Windows'
 secret-service\t'The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)'
@@ -249,3 +249,6 @@ complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_s
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand help; and not __fish_seen_subcommand_from get store erase list item login logout use token status migrate prune exec env configure shell-init sdk git docker completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand help; and __fish_seen_subcommand_from sdk" -f -a "install" -d 'Make `import pipeline` get its token through this helper, in memory only'
 complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand help; and __fish_seen_subcommand_from sdk" -f -a "uninstall" -d 'Remove what `sdk install` added'
+complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand configure" -f -a "git docker"
+complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand shell-init" -f -a "bash zsh fish"
+complete -c mystic-credential-helper -n "__fish_mystic_credential_helper_using_subcommand completions" -f -a "bash zsh fish elvish powershell"

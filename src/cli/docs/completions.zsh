@@ -200,9 +200,9 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 (env)
 _arguments "${_arguments_options[@]}" : \
 '--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
-'--format=[How to print them]:FORMAT:((shell\:"\`export NAME='\''value'\''\` lines, for \`eval "\$(mystic-credential-helper env)"\` in sh, bash and zsh, or \`mystic-credential-helper env | source\` in fish"
+'--format=[How to print them]:FORMAT:((shell\:"\`export NAME='\''value'\''\` lines, which sh, bash and zsh read with eval, and fish with source (both read them back byte for byte)"
 dotenv\:"\`NAME=value\` lines, for a .env file"
-github\:"GitHub Actions\: append both to \$GITHUB_ENV for later steps, and mask the token"
+github\:"GitHub Actions\: append both to the file GITHUB_ENV names, for later steps, and mask the token"
 json\:"One JSON object"))' \
 '--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
