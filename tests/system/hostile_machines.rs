@@ -385,7 +385,8 @@ fn exec_passes_each_signal_on_once() {
     let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "pipeline_sk_sig");
     let log = sb.root.path().join("terms");
     let script = format!(
-        "trap 'echo TERM >> {}' TERM; echo ready; while :; do sleep 0.05; done",
+        // Stderr closed: sh reports each `sleep` the signal kills ("Terminated") there.
+        "exec 2>/dev/null; trap 'echo TERM >> {}' TERM; echo ready; while :; do sleep 0.05; done",
         log.display()
     );
     let mut helper = detached(&sb, &script, std::process::Stdio::piped());

@@ -126,3 +126,41 @@ fn the_readme_commands_work_on_a_fresh_home() {
         api.seen()
     );
 }
+
+/// Every command people copy runs as written: no placeholder such as `REPOSITORY_URL` or
+/// `VERSION` in any `sh` block (a variable, `$NAME` or `NAME=`, is fine).
+#[test]
+fn the_readme_commands_have_no_placeholders() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let mut found = Vec::new();
+    for block in readme.split("```sh\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        let chars: Vec<char> = block.chars().collect();
+        let mut at = 0;
+        while at < chars.len() {
+            let start = at;
+            while at < chars.len() && (chars[at].is_ascii_uppercase() || chars[at] == '_') {
+                at += 1;
+            }
+            let word: String = chars[start..at].iter().collect();
+            let before = start.checked_sub(1).map(|i| chars[i]);
+            let after = chars.get(at).copied();
+            let part_of_more =
+                |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || "$_{".contains(c));
+            if word.len() >= 4
+                && !part_of_more(before)
+                && !part_of_more(after)
+                && after != Some('=')
+            {
+                found.push(word);
+            }
+            at = at.max(start + 1);
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "placeholders in README commands: {found:?}"
+    );
+}

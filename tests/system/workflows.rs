@@ -496,7 +496,8 @@ fn exec_forwards_signals_and_reports_them() {
     let sb = Sandbox::new().env("PIPELINE_API_TOKEN", "pipeline_sk_sig");
     let marker = sb.root.path().join("got-term");
     let script = format!(
-        "trap 'touch {}; exit 42' TERM; echo ready; while :; do sleep 0.05; done",
+        // Stderr closed: sh reports the `sleep` the signal kills ("Terminated") there.
+        "exec 2>/dev/null; trap 'touch {}; exit 42' TERM; echo ready; while :; do sleep 0.05; done",
         marker.display()
     );
     let mut child = std::process::Command::new(BIN)
