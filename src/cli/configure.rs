@@ -41,6 +41,7 @@ const HELPER_NAME: &str = "mystic";
     upload token from the API and needs nothing here."
 )]
 pub struct Configure {
+    /// git or docker
     #[arg(value_enum)]
     tool: Tool,
     /// Remove every entry `configure` added, for any remote and any store

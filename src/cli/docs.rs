@@ -259,7 +259,12 @@ mod tests {
 
     /// One section per command: what it does, its usage, and every option and argument.
     fn render_command(out: &mut Vec<u8>, sub: &mut clap::Command) {
-        let name = sub.get_name().to_owned();
+        render_named(out, sub, sub.get_name().to_owned());
+    }
+
+    /// One command's section, then its own subcommands' (`sdk install`), each under its full
+    /// name.
+    fn render_named(out: &mut Vec<u8>, sub: &mut clap::Command, name: String) {
         writeln!(out, ".SS \"{name}\"").unwrap();
         let about = sub
             .get_long_about()
@@ -279,6 +284,15 @@ mod tests {
             for line in after.to_string().lines() {
                 writeln!(out, "{}\n.br", roff(line.trim_start())).unwrap();
             }
+        }
+        let mut nested: Vec<clap::Command> = sub
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+            .cloned()
+            .collect();
+        for inner in &mut nested {
+            let full = format!("{name} {}", inner.get_name());
+            render_named(out, inner, full);
         }
     }
 
@@ -401,6 +415,27 @@ mod tests {
             }
         }
         lines
+    }
+
+    /// The man page describes every argument of every command (a positional one too).
+    #[test]
+    fn every_argument_has_a_description() {
+        fn check(command: &clap::Command, path: &str) {
+            for arg in command.get_arguments().filter(|a| shown(a)) {
+                assert!(
+                    arg.get_help()
+                        .is_some_and(|h| !h.to_string().trim().is_empty()),
+                    "{path} {} has no description",
+                    arg.get_id()
+                );
+            }
+            for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        let mut cli = Cli::command();
+        cli.build();
+        check(&cli, "mystic-credential-helper");
     }
 
     #[test]

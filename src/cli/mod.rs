@@ -42,12 +42,20 @@ Exit codes and environment variables: man mystic-credential-helper";
         The protocol actions (get, store, erase, list) read one JSON object on stdin and write one \
         JSON object on stdout. Non-secret remote data (alias, url, active remote) is mirrored into \
         the Mystic SDK's config.yaml ($PIPELINE_DIR, else ~/.pipeline), where the SDK reads it.",
-    after_help = EXAMPLES
+    after_help = EXAMPLES,
+    after_long_help = format!("{}\n\n{EXAMPLES}", stores())
 )]
 pub struct Cli {
-    /// Where tokens are kept, before or after the command [env: MYSTIC_CREDENTIAL_STORE]
-    /// [default: auto]
-    #[arg(long, value_enum, value_name = "STORE", global = true)]
+    /// Where tokens are kept: auto, secret-service, keyutils, file or windows (described in
+    /// `mystic-credential-helper --help`); before or after the command [env:
+    /// MYSTIC_CREDENTIAL_STORE] [default: auto]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "STORE",
+        global = true,
+        hide_possible_values = true
+    )]
     pub store: Option<StoreKind>,
     #[command(subcommand)]
     pub command: Command,
@@ -84,6 +92,7 @@ pub enum Command {
     Docker(DockerArgs),
     /// Print a shell completion script
     Completions {
+        /// bash, zsh, fish, elvish or powershell
         #[arg(value_enum)]
         shell: docs::CompletionShell,
     },
@@ -103,6 +112,17 @@ pub struct GitArgs {
 pub struct DockerArgs {
     /// store, get, erase, list or version
     action: String,
+}
+
+/// The stores `--store` takes, each with its description: shown once, in the top-level help.
+fn stores() -> String {
+    let mut text = String::from("Stores (--store, MYSTIC_CREDENTIAL_STORE):");
+    for kind in <StoreKind as clap::ValueEnum>::value_variants() {
+        let value = clap::ValueEnum::to_possible_value(kind).expect("no skipped variants");
+        let help = value.get_help().map(|h| h.to_string()).unwrap_or_default();
+        text.push_str(&format!("\n  {:<15} {help}", kind.name()));
+    }
+    text
 }
 
 /// A command people type: errors are reported as one line on stderr.

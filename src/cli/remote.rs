@@ -50,8 +50,11 @@ impl Run for Use {
     curl -H \"Authorization: Bearer $(mystic-credential-helper token)\" https://www.mystic.ai/v4/...\n  \
     mystic-credential-helper token --url https://staging.mystic.ai")]
 pub struct Token {
-    /// The remote's name; without --alias and --url, PIPELINE_API_TOKEN, else the active
-    /// remote, else the first remote (as `get`)
+    /// The remote's name, as --alias gives it (`token prod`, as `logout prod`)
+    #[arg(value_parser = parse_alias, value_name = "ALIAS", conflicts_with = "alias")]
+    name: Option<Alias>,
+    /// The remote's name; without it and --url, PIPELINE_API_TOKEN, else the active remote,
+    /// else the first remote (as `get`)
     #[arg(long, value_parser = parse_alias)]
     alias: Option<Alias>,
     /// The remote whose url this is (its origin: scheme, host and port)
@@ -61,7 +64,8 @@ pub struct Token {
 
 impl Run for Token {
     fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
-        let found = ops::lookup(ctx, &Selector::new(self.alias, self.url))?;
+        let alias = self.alias.or(self.name);
+        let found = ops::lookup(ctx, &Selector::new(alias, self.url))?;
         if let Some(line) = &found.warning {
             io.warn(line);
         }

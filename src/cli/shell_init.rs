@@ -30,6 +30,7 @@ pub enum Shell {
     `pipeline cluster ...` (which manages config.yaml) runs as it is; every other `pipeline` \
     command runs through `mystic-credential-helper exec`.")]
 pub struct ShellInit {
+    /// bash, zsh or fish
     shell: Shell,
 }
 

@@ -121,6 +121,12 @@ fn token_use_and_logout() {
         text(&sb.run(&["token", "--url", "https://b.example/"], "").stdout),
         "pipeline_sk_b\n"
     );
+    // The alias as a word, as `logout` and `use` take it; not both ways at once.
+    assert_eq!(text(&sb.run(&["token", "a"], "").stdout), "pipeline_sk_a\n");
+    assert_eq!(
+        sb.run(&["token", "a", "--alias", "b"], "").status.code(),
+        Some(2)
+    );
     let out = sb.run(&["use", "nope"], "");
     assert_eq!(out.status.code(), Some(1));
     let out = sb.run(&["logout", "b"], "");
@@ -640,6 +646,26 @@ fn completions_and_man_page() {
         top.contains("--store") && sub.contains("--store <STORE>"),
         "{sub}"
     );
+    // Each command's help gives --store one line; the stores are described once, at the top.
+    let store_lines = sub
+        .lines()
+        .skip_while(|l| !l.contains("--store <STORE>"))
+        .take_while(|l| !l.trim_start().starts_with("-h, --help"));
+    assert_eq!(store_lines.count(), 1, "{sub}");
+    for store in ["auto", "secret-service", "keyutils", "file", "windows"] {
+        assert!(top.contains(&format!("\n  {store} ")), "{store}: {top}");
+    }
+    // Every command documented, the nested ones and the positional arguments too; status
+    // --json's fields are named where its readers are.
+    for section in [
+        ".SS \"sdk install\"",
+        ".SS \"sdk uninstall\"",
+        "\\fITOOL\\fR\ngit or docker",
+    ] {
+        assert!(man.contains(section), "{section}");
+    }
+    let status = text(&sb.run(&["status", "--help"], "").stdout);
+    assert!(status.contains("warnings: [{code, message}]"), "{status}");
     let login = text(&sb.run(&["login", "--help"], "").stdout);
     assert!(
         login.contains("--alias <ALIAS>")

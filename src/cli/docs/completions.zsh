@@ -15,7 +15,7 @@ _mystic-credential-helper() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
@@ -35,64 +35,64 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
         case $line[1] in
             (get)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (store)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (erase)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (list)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (item)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (login)
 _arguments "${_arguments_options[@]}" : \
 '--alias=[The name of the remote, as the SDK'\''s \`pipeline cluster use ALIAS\` knows it]:ALIAS:_default' \
 '--url=[The Mystic API the token belongs to]:URL:_default' \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
@@ -100,58 +100,59 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 '--active[Make this the active remote (by default only when none is active)]' \
 '--no-verify[Store without checking the token against the API]' \
 '--allow-http[Allow a plain http\:// URL for a host other than this machine (the token would cross the network readable by anyone on the way)]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (logout)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 ':alias -- The remote'\''s name (see `status`):_default' \
 && ret=0
 ;;
 (use)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 ':alias -- The remote'\''s name (see `status`):_default' \
 && ret=0
 ;;
 (token)
 _arguments "${_arguments_options[@]}" : \
-'--alias=[The remote'\''s name; without --alias and --url, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
+'--alias=[The remote'\''s name; without it and --url, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
 '--url=[The remote whose url this is (its origin\: scheme, host and port)]:URL:_default' \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'::name -- The remote'\''s name, as --alias gives it (`token prod`, as `logout prod`):_default' \
 && ret=0
 ;;
 (status)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'--json[Print JSON instead of a table (schema\: status.json in the protocol documents)]' \
+'--json[Print JSON instead of a table\: {v, config, store, remotes\: \[{alias, url, active, token, verified?}\], refused?, env, get, sdk, python, orphans?, warnings\: \[{code, message}\]}; token is keyring, file, missing or unknown. Its JSON Schema is protocol/schema/status.json in the source repository]' \
 '--verify[Check each token against the API]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (migrate)
@@ -161,7 +162,7 @@ secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePa
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
@@ -173,27 +174,27 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 ;;
 (prune)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--dry-run[List the orphans; remove nothing]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (exec)
 _arguments "${_arguments_options[@]}" : \
 '--alias=[The remote'\''s name; without it, PIPELINE_API_TOKEN, else the active remote, else the first remote (as \`get\`)]:ALIAS:_default' \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--no-mask[Let CMD'\''s output through as it is\: without this, the token is replaced with <concealed by mystic-credential-helper> wherever CMD'\''s stdout or stderr is not a terminal]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 '*::command -- The command and its arguments (after --):_default' \
 && ret=0
 ;;
@@ -204,7 +205,7 @@ _arguments "${_arguments_options[@]}" : \
 dotenv\:"\`NAME=value\` lines, for a .env file"
 github\:"GitHub Actions\: append both to the file GITHUB_ENV names, for later steps, and mask the token"
 json\:"One JSON object"))' \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
@@ -215,7 +216,7 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 ;;
 (configure)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
@@ -223,31 +224,31 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
 '--unset[Remove every entry \`configure\` added, for any remote and any store]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
-':tool:((git\:"\`credential.<origin>.helper\` in your global git config"
+':tool -- git or docker:((git\:"\`credential.<origin>.helper\` in your global git config"
 docker\:"\`credHelpers\` in ~/.docker/config.json (or \$DOCKER_CONFIG/config.json)"))' \
 && ret=0
 ;;
 (shell-init)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
-':shell:(bash zsh fish)' \
+'-h[Print help]' \
+'--help[Print help]' \
+':shell -- bash, zsh or fish:(bash zsh fish)' \
 && ret=0
 ;;
 (sdk)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 ":: :_mystic-credential-helper__subcmd__sdk_commands" \
 "*::: :->sdk" \
 && ret=0
@@ -261,25 +262,25 @@ windows\:"Windows Credential Manager; under WSL, through the Windows build of th
             (install)
 _arguments "${_arguments_options[@]}" : \
 '--python=[The environment'\''s Python \[default\: python3, else python, on PATH\]]:PATH:_files' \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (uninstall)
 _arguments "${_arguments_options[@]}" : \
 '--python=[The environment'\''s Python \[default\: python3, else python, on PATH\]]:PATH:_files' \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (help)
@@ -316,52 +317,52 @@ esac
 ;;
 (git)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 ':action -- get, store or erase; other actions are ignored, as git requires:_default' \
 '*::rest -- Ignored (git may pass options from the helper string):_default' \
 && ret=0
 ;;
 (docker)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 ':action -- store, get, erase, list or version:_default' \
 && ret=0
 ;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
-':shell:(bash zsh fish elvish powershell)' \
+'-h[Print help]' \
+'--help[Print help]' \
+':shell -- bash, zsh, fish, elvish or powershell:(bash zsh fish elvish powershell)' \
 && ret=0
 ;;
 (man)
 _arguments "${_arguments_options[@]}" : \
 '--dir=[With --install\: this man folder instead]:DIR:_files' \
-'--store=[Where tokens are kept, before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
+'--store=[Where tokens are kept\: auto, secret-service, keyutils, file or windows (described in \`mystic-credential-helper --help\`); before or after the command \[env\: MYSTIC_CREDENTIAL_STORE\] \[default\: auto\]]:STORE:((auto\:"Secret Service on Linux, Keychain on macOS, Credential Manager on Windows"
 secret-service\:"The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)"
 keyutils\:"The Linux kernel keyring\: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused"
 file\:"Plaintext in config.yaml, where the SDK reads it. An explicit opt-in"
 windows\:"Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)"))' \
 '--install[Install it as man1/mystic-credential-helper.1 under the man folder next to this program (../share/man from its folder\: \`man\` searches there for every folder on PATH)]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (help)

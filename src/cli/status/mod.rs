@@ -23,7 +23,10 @@ use crate::streams::Io;
     \"orphans\"; `prune` removes them), token-in-other-store (another keyring here holds a \
     token the chosen store lacks; `migrate --from STORE` moves it).")]
 pub struct Status {
-    /// Print JSON instead of a table (schema: status.json in the protocol documents)
+    /// Print JSON instead of a table: {v, config, store, remotes: [{alias, url, active, token,
+    /// verified?}], refused?, env, get, sdk, python, orphans?, warnings: [{code, message}]};
+    /// token is keyring, file, missing or unknown. Its JSON Schema is protocol/schema/status.json
+    /// in the source repository
     #[arg(long)]
     json: bool,
     /// Check each token against the API
