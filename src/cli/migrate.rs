@@ -97,7 +97,7 @@ fn destination(ctx: &Ctx) -> String {
 
 /// Plaintext tokens from config.yaml into the chosen keyring.
 fn plaintext(dry_run: bool, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
-    let report = ops::migrate(ctx, dry_run)?;
+    let report = ops::migrate(ctx, dry_run).map_err(|e| for_migrate(ctx, e))?;
     let store = ctx.store_name();
     if report.moved.is_empty() && report.kept.is_empty() {
         say(
@@ -117,6 +117,35 @@ fn plaintext(dry_run: bool, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         shell_init::advise(ctx, io.stdout)?;
     }
     kept(&report.kept, "plaintext token", "in config.yaml", io)
+}
+
+/// A keyring error's advice, for `migrate`: its stores' advice offers `--store file`, which for
+/// migrate means leaving the tokens where they are; the step that works here replaces it.
+fn for_migrate(ctx: &Ctx, e: Error) -> Error {
+    let Some(advice) = ctx
+        .migrate_advice()
+        .filter(|_| e.kind == ErrorKind::StoreUnavailable)
+    else {
+        return e;
+    };
+    let kept: Vec<&str> = e
+        .message
+        .split(". ")
+        .filter(|sentence| !sentence.contains("--store file"))
+        .collect();
+    let mut advice = advice.chars();
+    let first = advice
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
+    Error {
+        message: format!(
+            "{}. {first}{}",
+            kept.join(". ").trim_end_matches('.'),
+            advice.as_str()
+        ),
+        ..e
+    }
 }
 
 /// Reports the tokens that stayed; any fails the command: with the keyring's error when the

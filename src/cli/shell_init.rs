@@ -106,23 +106,69 @@ pub fn hint(ctx: &Ctx) -> Result<String> {
     })
 }
 
-/// Tells the user how the SDK gets the token config.yaml no longer holds: the SDK integration
-/// of the Python on PATH, when it is active; else how to add it, or the shell function.
+/// What a keyring write leaves to say: the config folder made private (the SDK creates it
+/// readable by everyone), and how the SDK gets the token config.yaml no longer holds: the SDK
+/// integration of the Python on PATH, when it is active; else how to add it, and the shell
+/// function (or that the user's shell start-up file has it already).
 pub fn advise(ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     if ctx.kind()? == StoreKind::File {
         return Ok(());
+    }
+    // The SDK made the folder readable by everyone (0755); from now on this helper keeps it.
+    let dir = ctx.dir()?;
+    if crate::fs::make_private(dir)? {
+        say(
+            out,
+            &format!(
+                "Made {} private (mode 700): others could list it.",
+                dir.display()
+            ),
+        )?;
     }
     let text = match sdk::probe(ctx) {
         Some(p) if p.active() => format!(
             "The SDK integration is active for {}: `import pipeline` and the `pipeline` CLI get this token from here.",
             p.python
         ),
-        _ => format!(
-            "The SDK reads tokens only from config.yaml. To give it this one, install the SDK integration in its Python environment (`pip install mystic-credential-helper` there, or `mystic-credential-helper sdk install --python PATH`); or, for the `pipeline` CLI in a shell, add:\n  {}",
-            hint(ctx)?
-        ),
+        _ => {
+            let shell = match set_up_in(ctx) {
+                Some(file) => format!(
+                    "the `pipeline` function is set up already in {}",
+                    file.display()
+                ),
+                None => format!("for the `pipeline` CLI in a shell, add:\n  {}", hint(ctx)?),
+            };
+            format!(
+                "The SDK reads tokens only from config.yaml. To give it this one, install the SDK integration in its Python environment (`pip install mystic-credential-helper` there, or `mystic-credential-helper sdk install --python PATH`); {shell}."
+            )
+        }
     };
     say(out, &text)
+}
+
+/// The user's shell start-up file, when it runs `shell-init` already.
+fn set_up_in(ctx: &Ctx) -> Option<std::path::PathBuf> {
+    let home = std::path::PathBuf::from(ctx.settings.env.non_empty("HOME")?);
+    let shell = ctx.settings.shell.as_deref().map(std::path::Path::new)?;
+    let file = match shell.file_name()?.to_str()? {
+        "fish" => home.join(".config/fish/config.fish"),
+        "zsh" => ctx
+            .settings
+            .env
+            .non_empty("ZDOTDIR")
+            .map_or(home.clone(), std::path::PathBuf::from)
+            .join(".zshrc"),
+        _ => home.join(".bashrc"),
+    };
+    let text = crate::fs::read_bounded(&file).ok()??;
+    let text = String::from_utf8_lossy(&text);
+    text.lines()
+        .any(|l| {
+            !l.trim_start().starts_with('#')
+                && l.contains("mystic-credential-helper")
+                && l.contains("shell-init")
+        })
+        .then_some(file)
 }
 
 #[cfg(test)]

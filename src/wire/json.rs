@@ -133,6 +133,18 @@ impl Protocol for Json {
     type Answer = Response;
     type Failure = Error;
 
+    fn terminal_hint(&self) -> Option<String> {
+        let example = match self.0 {
+            Action::Get | Action::Erase => r#"{"alias":"prod"}"#,
+            Action::Store => r#"{"alias":"prod","token":"..."}"#,
+            Action::List => "{}",
+            Action::Item => r#"{"action":"get","service":"...","user":"..."}"#,
+        };
+        Some(format!(
+            "reading one JSON request from the terminal, such as {example}; end it with Ctrl-D (`login` prompts for a token instead)"
+        ))
+    }
+
     fn decode(&self, input: &[u8]) -> Result<Request> {
         decode(self.0, input)
     }

@@ -26,6 +26,10 @@ pub trait Protocol {
     fn reads_input(&self) -> bool {
         true
     }
+    /// What to tell a person whose terminal is stdin: what to type, and how to end it.
+    fn terminal_hint(&self) -> Option<String> {
+        None
+    }
     fn decode(&self, input: &[u8]) -> Result<Self::Request, Self::Failure>;
     /// Answers through `ops`.
     fn answer(
@@ -54,6 +58,12 @@ impl<T> Answered<T> {
 
 /// Reads the request, answers it, prints any warning, and encodes the outcome.
 pub fn serve<P: Protocol>(protocol: P, ctx: &Ctx, io: &mut Io) -> Exit {
+    if io.interactive
+        && protocol.reads_input()
+        && let Some(hint) = protocol.terminal_hint()
+    {
+        let _ = writeln!(io.stderr, "mystic-credential-helper: {hint}");
+    }
     let input = match protocol.reads_input() {
         true => read_input(io.stdin).map_err(P::Failure::from),
         false => Ok(Vec::new()),

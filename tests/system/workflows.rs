@@ -897,3 +897,94 @@ fn the_config_folder_is_where_python_puts_it_for_any_home() {
         );
     }
 }
+
+/// `get` (and `store`, `erase`) with a terminal on stdin says what it waits for, and how to
+/// end it, instead of waiting silently.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_json_actions_at_a_terminal_say_what_they_read() {
+    let sb = Sandbox::new().env("MYSTIC_CREDENTIAL_STORE", "file");
+    sb.ok(&["store"], r#"{"alias":"prod","token":"pipeline_sk_tty"}"#);
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.arg("get").env_clear().envs(sb.envs());
+    let (mut pty, mut child) = common::pty::Pty::spawn(cmd);
+    pty.wait_for(r#"such as {"alias":"prod"}; end it with Ctrl-D"#);
+    pty.type_in(b"{\"alias\":\"prod\"}\n\x04");
+    let screen = pty.wait_for_close();
+    assert!(child.wait().unwrap().success(), "{screen}");
+    assert!(screen.contains(r#""token":"pipeline_sk_tty""#), "{screen}");
+    // Piped, as programs call it, nothing but the answer.
+    let out = sb.run(&["get"], r#"{"alias":"prod"}"#);
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+/// `status` says that the store cannot be reached also when there is no remote yet (the next
+/// login needs it).
+#[test]
+fn status_without_remotes_says_the_store_cannot_be_reached() {
+    let sb = Sandbox::without_bus();
+    let report = status_json(&sb, &[]);
+    assert!(
+        warning_codes(&report).contains(&"store-unavailable".to_owned()),
+        "{report}"
+    );
+}
+
+/// The SDK creates ~/.pipeline readable by everyone (0755); a login makes it private and says
+/// so; and where the shell's start-up file has the `pipeline` function already, it says that
+/// instead of asking for it again.
+#[cfg(unix)]
+#[test]
+fn login_makes_the_folder_private_and_knows_the_shell_is_set_up() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new().env("SHELL", "/bin/bash");
+    std::fs::create_dir_all(&sb.dir).unwrap();
+    std::fs::set_permissions(&sb.dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let login = |alias: &str| {
+        let out = sb.run(
+            &["login", "--no-verify", "--alias", alias],
+            "pipeline_sk_private\n",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let said = login("first");
+    assert!(said.contains("private (mode 700)"), "{said}");
+    assert_eq!(common::mode(&sb.dir) & 0o777, 0o700);
+    assert!(said.contains("shell-init bash"), "{said}");
+    std::fs::write(
+        sb.home.join(".bashrc"),
+        format!("eval \"$('{BIN}' shell-init bash)\"\n"),
+    )
+    .unwrap();
+    let said = login("second");
+    assert!(!said.contains("private (mode 700)"), "once only: {said}");
+    assert!(
+        said.contains("set up already in") && !said.contains("add:"),
+        "{said}"
+    );
+}
+
+/// Where the keyring cannot be reached, `migrate` gives the step that works here, not the
+/// stores' general `--store file` (which for migrate would leave the tokens where they are).
+#[cfg(target_os = "linux")]
+#[test]
+fn migrate_without_a_keyring_advises_what_works_here() {
+    let sb = Sandbox::without_bus();
+    sb.write_config(
+        "remotes:\n- alias: a\n  url: https://www.mystic.ai\n  token: pipeline_sk_plain_advice\n",
+    );
+    let out = sb.run(&["migrate"], "");
+    assert_eq!(out.status.code(), Some(3));
+    let message = text(&out.stderr);
+    assert!(
+        message.starts_with("mystic-credential-helper: store-unavailable: "),
+        "{message}"
+    );
+    assert!(!message.contains("--store file"), "{message}");
+    assert!(message.contains("--store keyutils migrate"), "{message}");
+    assert!(
+        sb.config().contains("pipeline_sk_plain_advice"),
+        "nothing moved"
+    );
+}

@@ -137,6 +137,11 @@ impl Report {
         }
         let mut warnings = Vec::new();
         let (remotes, store_error) = rows(ctx, &config, check);
+        // With no remote to ask about, the store is still one that the next login needs.
+        let store_error = match (store_error, config.remotes.is_empty()) {
+            (None, true) => ctx.tokens().err().map(|e| e.message),
+            (error, _) => error,
+        };
         let env = EnvVars {
             pipeline_api_token: !matches!(ctx.settings.api_token, Ok(None)),
             pipeline_api_url: ctx.settings.api_url_raw.clone(),
