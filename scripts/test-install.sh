@@ -89,6 +89,37 @@ python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install -q --disable-pip-version-check \
     dist/x86_64-unknown-linux-musl/*.whl 'pipeline-ai==2.8.0'
 check_programs "$work/venv/bin" "release wheel"
+echo "== the README's CI recipes, as written: a fresh venv, no keyring, the token in the environment"
+# Each recipe's commands (GitHub's `run:` steps, GitLab's `script:` lines), taken from the README.
+recipes() {
+    target/test-venv/bin/python - "$1" <<'PY'
+import re, sys, yaml
+blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", open("README.md").read(), re.S)]
+for block in blocks:
+    if sys.argv[1] == "github" and "jobs" in block:
+        steps = block["jobs"]["deploy"]["steps"]
+        print("\0".join(s["run"] for s in steps if "run" in s), end="")
+    if sys.argv[1] == "gitlab" and "deploy" in block and "script" in block["deploy"]:
+        print("\0".join(block["deploy"]["script"]), end="")
+PY
+}
+printf '%s\n' 'import pipeline.cloud.http as h' 'h._get_client().get("/v4/deploy")' >"$work/deploy.py"
+repo=$PWD
+for ci in github gitlab; do
+    python3 -m venv "$work/ci-$ci"
+    # The project's own requirement.
+    "$work/ci-$ci/bin/pip" install -q --disable-pip-version-check 'pipeline-ai==2.8.0'
+    mkdir -p "$work/ci-home-$ci"
+    recipes "$ci" | while IFS= read -r -d '' line || [ -n "$line" ]; do
+        (cd "$work" && env -i HOME="$work/ci-home-$ci" PATH="$work/ci-$ci/bin:$CARGO_HOME/bin:/usr/bin:/bin" \
+            RUSTUP_HOME="$RUSTUP_HOME" PIPELINE_API_TOKEN=pipeline_sk_ci_recipe PIPELINE_API_URL="$api" \
+            MYSTIC_HELPER_GIT="file://$repo" bash -euo pipefail -c "$line") >/dev/null ||
+            fail "the $ci recipe's line failed: $line"
+        case "$line" in *exec*) expect "$(tail -n 1 "$work/seen")" "Bearer pipeline_sk_ci_recipe" "$ci: $line" ;; esac
+    done
+    [ ! -e "$work/ci-home-$ci/.pipeline/config.yaml" ] || ! grep -q pipeline_sk_ "$work/ci-home-$ci/.pipeline/config.yaml" ||
+        fail "the $ci recipe left a token in config.yaml"
+done
 kill "$API_PID"
 
 echo "== the static binary from the release archive"
