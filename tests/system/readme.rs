@@ -164,3 +164,41 @@ fn the_readme_commands_have_no_placeholders() {
         "placeholders in README commands: {found:?}"
     );
 }
+
+/// The scripts download only from addresses the machine's own configuration gives (apt's
+/// sources, pip's and cargo's defaults): none names a host to fetch from. What they may name:
+/// the API they stand in for, loopback, files, and D-Bus's document type.
+#[test]
+fn the_scripts_name_no_host_to_download_from() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join(".ci/run")];
+    for dir in ["scripts", "scripts/lib"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "sh") {
+                files.push(path);
+            }
+        }
+    }
+    let allowed = [
+        "https://www.mystic.ai",
+        "http://127.0.0.1",
+        "file://localhost",
+        "http://www.freedesktop.org/standards/dbus/",
+    ];
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (at, _) in text.match_indices("://") {
+            let start = text[..at]
+                .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '+')
+                .map_or(0, |i| i + 1);
+            let url = &text[start..];
+            assert!(
+                allowed.iter().any(|a| url.starts_with(a)),
+                "{}: {}",
+                file.display(),
+                &url[..url.find(char::is_whitespace).unwrap_or(url.len()).min(80)]
+            );
+        }
+    }
+}
