@@ -355,6 +355,25 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_others_can_read_is_made_private_once() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(".pipeline");
+        fs::create_dir(&folder).unwrap();
+        fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(make_private(&folder).unwrap());
+        let mode = fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        assert!(!make_private(&folder).unwrap(), "already private");
+        let file = folder.join("config.yaml");
+        fs::write(&file, "").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(!make_private(&file).unwrap(), "a file is not a folder");
+    }
+
     use super::*;
 
     #[test]

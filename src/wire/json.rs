@@ -471,6 +471,21 @@ impl<'de> serde::Deserialize<'de> for Object {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_person_at_a_terminal_is_told_what_each_action_reads() {
+        for (action, example) in [
+            (Action::Get, r#"{"alias":"prod"}"#),
+            (Action::Erase, r#"{"alias":"prod"}"#),
+            (Action::Store, r#"{"alias":"prod","token":"..."}"#),
+            (Action::List, "{}"),
+            (Action::Item, r#"{"action":"get""#),
+        ] {
+            let hint = Json(action).terminal_hint().unwrap();
+            assert!(hint.contains(example) && hint.contains("Ctrl-D"), "{hint}");
+        }
+    }
+
     use super::*;
 
     fn kind(action: Action, input: &str) -> ErrorKind {
