@@ -327,23 +327,23 @@ pub fn replace(
 /// Creates `dir` (and missing parents) so that only its owner can open it: mode 0700, or an
 /// owner-only ACL on Windows.
 /// Makes a folder of the user's that others can read (the SDK creates ~/.pipeline with mode
-/// 0755) private: mode 0700. Returns whether it changed anything.
-#[cfg(unix)]
+/// 0755) private: mode 0700. Returns whether it changed anything (never, where files have no
+/// Unix modes).
 pub fn make_private(dir: &Path) -> Result<bool> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let meta = fs::symlink_metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
-    let mine = sys::user_id() == Some(meta.uid());
-    if !meta.is_dir() || !mine || meta.mode() & 0o077 == 0 {
+    let Some((owner, mode)) = sys::owner_and_mode(&meta) else {
+        return Ok(false);
+    };
+    if !meta.is_dir() || sys::user_id() != Some(owner) || mode & 0o077 == 0 {
         return Ok(false);
     }
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-        .map_err(|e| Error::io(dir.display(), &e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io(dir.display(), &e))?;
+    }
     Ok(true)
-}
-
-#[cfg(not(unix))]
-pub fn make_private(_dir: &Path) -> Result<bool> {
-    Ok(false)
 }
 
 pub fn create_private_dir(dir: &Path) -> Result<()> {
