@@ -202,3 +202,16 @@ fn the_scripts_name_no_host_to_download_from() {
         }
     }
 }
+
+/// The README says what its test command needs from the network before anyone runs it.
+#[test]
+fn the_readme_says_the_test_command_needs_the_registries() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let development = readme.split("## Development").nth(1).unwrap();
+    assert!(
+        development.contains("It needs the package registries"),
+        "{development}"
+    );
+}
