@@ -95,9 +95,18 @@ fn documented() -> BTreeSet<String> {
 #[test]
 fn t0303_on_each_secret_service() {
     for service in Service::ALL {
-        let daemon = Daemon::for_test(service);
-        let sb = Sandbox::new().on(&daemon);
-        let (failed, _) = run_t0303(&sb, "");
+        let mut daemon = Daemon::for_test(service);
+        let mut sb = Sandbox::new().on(&daemon);
+        let (mut failed, _) = run_t0303(&sb, "");
+        // KeePassXC 2.7.4 sometimes dies of SIGSEGV under a loaded machine (an upstream
+        // fault, see docs/design.md): once, with a fresh one, the suite runs again.
+        if service == Service::KeePassXc && !daemon.alive() {
+            eprintln!("KeePassXC died during t0303; running it again on a fresh one");
+            daemon = Daemon::for_test(service);
+            sb = Sandbox::new().on(&daemon);
+            (failed, _) = run_t0303(&sb, "");
+            assert!(daemon.alive(), "KeePassXC died twice during t0303");
+        }
         assert_eq!(failed, documented(), "{}", service.name());
         // Nothing left behind: t0303 cleans up after itself, and so does the helper.
         let listed = sb.ok(&["list"], "");
