@@ -3,7 +3,8 @@
 //!
 //! `run` takes its arguments, environment, streams and keyring opener as values, so tests can
 //! drive the whole program in memory; only `main` touches the real process. The modules are
-//! listed top-down: each uses only modules below it.
+//! layers, in the order docs/design.md's Layout gives them (top-down): each uses only those below
+//! it. (Listed here as rustfmt sorts them.)
 
 pub mod cli;
 pub mod config;

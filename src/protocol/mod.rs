@@ -1,6 +1,6 @@
 //! The values every front end shares, validated at one choke point (`validate.rs`): what a
 //! request selects, where a token came from, and the input cap. Wire formats live with their
-//! front ends (`frontend/`).
+//! front ends (`wire/`).
 
 pub mod validate;
 
