@@ -188,7 +188,8 @@ class Helper:
         try:
             self.ask("store", {"alias": alias, "url": url, "token": token})
         except Unusable as e:
-            warn(f"{e}; the SDK keeps the token of {alias!r} in config.yaml")
+            # Not the alias: it was typed, and may be a token typed in the wrong place.
+            warn(f"{e}; the SDK keeps the new remote's token in config.yaml")
             return False
         self.given[alias] = token
         return True

@@ -88,7 +88,7 @@ impl Run for Login {
             )
         };
         say(io.stdout, &line)?;
-        shell_init::advise(ctx, io.stdout)?;
+        shell_init::follow_up(ctx, io.stdout)?;
         Ok(Exit::Success)
     }
 }

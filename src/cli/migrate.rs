@@ -35,13 +35,12 @@ impl Run for Migrate {
         let target = ctx.kind()?;
         let from = match (self.from, target) {
             (Some(from), _) => from,
-            (None, StoreKind::File) => {
-                let named = ctx.settings.env.non_empty("MYSTIC_CREDENTIAL_STORE");
-                named
-                    .and_then(|s| StoreKind::parse(&s.to_string_lossy()).ok())
-                    .filter(|k| *k != StoreKind::File)
-                    .unwrap_or(StoreKind::Auto)
-            }
+            // The store the user keeps tokens in: as chosen without --store.
+            (None, StoreKind::File) => Settings::new(ctx.settings.env.clone(), None)
+                .store
+                .ok()
+                .filter(|k| *k != StoreKind::File)
+                .unwrap_or(StoreKind::Auto),
             (None, _) => StoreKind::File,
         };
         if from == target {
@@ -114,7 +113,7 @@ fn plaintext(dry_run: bool, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         )?;
     }
     if !dry_run && !report.moved.is_empty() {
-        shell_init::advise(ctx, io.stdout)?;
+        shell_init::follow_up(ctx, io.stdout)?;
     }
     kept(&report.kept, "plaintext token", "in config.yaml", io)
 }

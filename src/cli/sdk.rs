@@ -115,7 +115,12 @@ impl Run for Sdk {
             }
             (true, None) => install(&python, &site, ctx.kind()?)?,
         }
-        let state = probe_python(&python, ctx).map_or("unknown".to_owned(), |p| p.integration);
+        let state = match probe_python(&python, ctx).map(|p| p.integration) {
+            Ok(Integration::Active) => "active",
+            Ok(Integration::Off) => "off",
+            Ok(Integration::Absent) => "absent",
+            Err(_) => "unknown",
+        };
         say(
             io.stdout,
             &format!(
@@ -204,28 +209,15 @@ fn install(python: &Path, site: &Path, store: StoreKind) -> Result<()> {
     write(site, PTH.0, PTH.1)
 }
 
-/// Readable by everyone who can run this Python, as pip leaves its files.
+/// Readable by everyone who can run this Python, as pip leaves its files (where files have
+/// Unix modes; elsewhere as `replace` makes them).
 fn write(dir: &Path, name: &str, text: &str) -> Result<()> {
     let tmp = format!(".{name}.");
-    fs::replace(
-        dir,
-        &dir.join(name),
-        text.as_bytes(),
-        &tmp,
-        Some(readable()),
-    )
-}
-
-#[cfg(unix)]
-fn readable() -> std::fs::Permissions {
-    std::os::unix::fs::PermissionsExt::from_mode(0o644)
-}
-
-#[cfg(not(unix))]
-fn readable() -> std::fs::Permissions {
-    std::fs::metadata(std::env::temp_dir())
-        .map(|m| m.permissions())
-        .expect("the temporary folder exists")
+    #[cfg(unix)]
+    let mode = Some(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    #[cfg(not(unix))]
+    let mode = None;
+    fs::replace(dir, &dir.join(name), text.as_bytes(), &tmp, mode)
 }
 
 /// Removes a file that may not be there.
@@ -257,13 +249,22 @@ pub struct Probe {
     pub python: String,
     /// pipeline-ai's version in that environment, if it is there.
     pub pipeline_ai: Option<String>,
-    /// `active`, `off` (installed, turned off with MYSTIC_SDK_INTEGRATION=0) or `absent`.
-    pub integration: String,
+    pub integration: Integration,
+}
+
+/// The SDK integration in one Python environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Integration {
+    Active,
+    /// Installed, turned off with MYSTIC_SDK_INTEGRATION=0.
+    Off,
+    Absent,
 }
 
 impl Probe {
     pub fn active(&self) -> bool {
-        self.integration == "active"
+        self.integration == Integration::Active
     }
 }
 

@@ -110,7 +110,7 @@ pub fn hint(ctx: &Ctx) -> Result<String> {
 /// readable by everyone), and how the SDK gets the token config.yaml no longer holds: the SDK
 /// integration of the Python on PATH, when it is active; else how to add it, and the shell
 /// function (or that the user's shell start-up file has it already).
-pub fn advise(ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub fn follow_up(ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     if ctx.kind()? == StoreKind::File {
         return Ok(());
     }

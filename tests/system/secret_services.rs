@@ -549,8 +549,8 @@ fn keepassxc_a_persons_prompt_is_waited_for_and_dismissed_on_ctrl_c() {
 }
 
 /// KeePassXC with "confirm when passwords are retrieved" on asks a person to allow each new
-/// client (each helper process is one). Where no person can answer, that is said at once, with
-/// the fix.
+/// client (each helper process is one). Where no person can answer, its prompt is followed to the
+/// deadline and then reported as locked, with the fix.
 #[test]
 fn keepassxc_access_confirmation_is_reported_where_no_one_can_answer() {
     let daemon = Daemon::start_with(

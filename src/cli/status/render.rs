@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::report::{Report, SdkFrom, Verified, Whereabouts};
+use crate::cli::sdk::Integration;
 use crate::protocol::Source;
 
 pub fn table(r: &Report) -> String {
@@ -77,10 +78,12 @@ pub fn table(r: &Report) -> String {
                 .map_or("without pipeline-ai".to_owned(), |v| {
                     format!("with pipeline-ai {v}")
                 });
-            let state = match p.integration.as_str() {
-                "active" => "active: `import pipeline` gets its token from here",
-                "off" => "installed, turned off (MYSTIC_SDK_INTEGRATION=0)",
-                _ => "not installed (`mystic-credential-helper sdk install` adds it)",
+            let state = match p.integration {
+                Integration::Active => "active: `import pipeline` gets its token from here",
+                Integration::Off => "installed, turned off (MYSTIC_SDK_INTEGRATION=0)",
+                Integration::Absent => {
+                    "not installed (`mystic-credential-helper sdk install` adds it)"
+                }
             };
             format!("{} ({sdk}), {state}", p.python)
         }
