@@ -49,7 +49,8 @@ fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/$name/man" "$stage/$name/completions"
-for bin in mystic-credential-helper git-credential-mystic docker-credential-mystic; do
+# The shims of src/bin, one per front end (src/cli/front_end.rs checks), next to the helper.
+for bin in mystic-credential-helper $(basename -s .rs src/bin/*.rs); do
     cp "target/$target/release/$bin$exe" "$stage/$name/"
 done
 cp README.md LICENSE-MIT LICENSE-APACHE "$stage/$name/"

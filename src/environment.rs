@@ -12,16 +12,16 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, Default)]
 pub struct Environment {
     vars: BTreeMap<OsString, OsString>,
-    pub cwd: Option<PathBuf>,
-    pub terminal: bool,
+    pub(crate) cwd: Option<PathBuf>,
+    pub(crate) terminal: bool,
     /// Whether the kernel is WSL's.
-    pub wsl_kernel: bool,
+    pub(crate) wsl_kernel: bool,
     /// Whether WSL's interop (which runs Windows programs) is registered with the kernel.
-    pub wsl_interop: bool,
+    pub(crate) wsl_interop: bool,
 }
 
 impl Environment {
-    pub fn from_process() -> Self {
+    pub(crate) fn from_process() -> Self {
         Environment {
             vars: std::env::vars_os().collect(),
             cwd: std::env::current_dir().ok(),
@@ -31,27 +31,22 @@ impl Environment {
         }
     }
 
-    pub fn set(&mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> &mut Self {
-        self.vars.insert(key.into(), value.into());
-        self
-    }
-
-    pub fn get(&self, key: &str) -> Option<&OsStr> {
+    pub(crate) fn get(&self, key: &str) -> Option<&OsStr> {
         self.vars.get(OsStr::new(key)).map(OsString::as_os_str)
     }
 
     /// A variable that is set and not empty (an empty value means unset, as in most shells' use).
-    pub fn non_empty(&self, key: &str) -> Option<&OsStr> {
+    pub(crate) fn non_empty(&self, key: &str) -> Option<&OsStr> {
         self.get(key).filter(|v| !v.is_empty())
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&OsStr, &OsStr)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&OsStr, &OsStr)> {
         self.vars
             .iter()
             .map(|(k, v)| (k.as_os_str(), v.as_os_str()))
     }
 
-    pub fn path(&self, key: &str) -> Option<PathBuf> {
+    pub(crate) fn path(&self, key: &str) -> Option<PathBuf> {
         self.non_empty(key).map(PathBuf::from)
     }
 }

@@ -29,7 +29,8 @@ impl std::fmt::Display for ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 9] = [
+    #[cfg(test)]
+    pub(crate) const ALL: [ErrorKind; 9] = [
         ErrorKind::NotFound,
         ErrorKind::InvalidRequest,
         ErrorKind::UnsupportedVersion,
@@ -109,7 +110,8 @@ impl Exit {
 }
 
 /// Every exit code with its meaning, in order, for the documents and the man page.
-pub fn exit_codes() -> Vec<(String, String)> {
+#[cfg(test)]
+pub(crate) fn exit_codes() -> Vec<(String, String)> {
     let mut rows = vec![(Exit::Success.code().to_string(), "success".to_owned())];
     for code in 1..=8 {
         let mut meaning: Vec<String> = ErrorKind::ALL
@@ -135,7 +137,8 @@ pub fn exit_codes() -> Vec<(String, String)> {
 }
 
 /// The exit-code table in Markdown, exactly as README.md and PROTOCOL.md show it.
-pub fn exit_code_markdown() -> String {
+#[cfg(test)]
+fn exit_code_markdown() -> String {
     let mut table = String::from("| code | meaning |\n|---|---|\n");
     for (code, meaning) in exit_codes() {
         table.push_str(&format!("| {code} | {meaning} |\n"));
@@ -150,15 +153,15 @@ pub struct Error {
     pub message: String,
     /// A keyring write that was sent and then not answered: it may or may not have happened,
     /// and an undo must not assume either.
-    pub unknown_outcome: bool,
+    pub(crate) unknown_outcome: bool,
     /// The store is full (the kernel's key quota): what to remove comes after `MAKE_ROOM`.
-    pub store_full: bool,
+    pub(crate) store_full: bool,
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
             kind,
             message: message.into(),
@@ -167,33 +170,33 @@ impl Error {
         }
     }
     /// This error, for a store that is full.
-    pub fn store_full(mut self) -> Self {
+    pub(crate) fn store_full(mut self) -> Self {
         self.store_full = true;
         self
     }
     /// This error, for a write whose outcome is not known.
-    pub fn outcome_unknown(mut self) -> Self {
+    pub(crate) fn outcome_unknown(mut self) -> Self {
         self.unknown_outcome = true;
         self
     }
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, message)
     }
-    pub fn invalid(message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidRequest, message)
     }
-    pub fn config(message: impl Into<String>) -> Self {
+    pub(crate) fn config(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Config, message)
     }
-    pub fn unavailable(message: impl Into<String>) -> Self {
+    pub(crate) fn unavailable(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::StoreUnavailable, message)
     }
     /// An I/O failure on `what` (a path or an action); the OS error text never holds a secret.
-    pub fn io(what: impl std::fmt::Display, err: &std::io::Error) -> Self {
+    pub(crate) fn io(what: impl std::fmt::Display, err: &std::io::Error) -> Self {
         Self::new(ErrorKind::Io, format!("{what}: {err}"))
     }
     /// Writes this error's one human line to stderr; how the process ends.
-    pub fn report(&self, stderr: &mut dyn std::io::Write) -> Exit {
+    pub(crate) fn report(&self, stderr: &mut dyn std::io::Write) -> Exit {
         let _ = writeln!(
             stderr,
             "mystic-credential-helper: {}: {}",

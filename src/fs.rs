@@ -16,24 +16,24 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sys;
 
-pub const FILE_NAME: &str = "config.yaml";
+pub(crate) const FILE_NAME: &str = "config.yaml";
 const LOCK_NAME: &str = ".config.yaml.lock";
 const TEMP_PREFIX: &str = ".config.yaml.";
 const TEMP_SUFFIX: &str = ".tmp";
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// Far above any real config.yaml (a few hundred bytes); a larger one is refused unread.
-pub const MAX_SIZE: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_SIZE: u64 = 4 * 1024 * 1024;
 
 /// Opens `path` for reading without blocking (a FIFO would otherwise wait for a writer) and
 /// checks that it is a regular file of at most `MAX_SIZE` bytes; `None` when it does not exist.
 /// Every file the helper reads is read through here.
-pub fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>> {
+pub(crate) fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>> {
     read_checked(path, |_| Ok(()))
 }
 
 /// `read_bounded` for config.yaml in `dir`, the file that decides which token goes where: it
 /// and its folder must also pass `check_trusted`.
-pub fn read_config(dir: &Path) -> Result<Option<Vec<u8>>> {
+pub(crate) fn read_config(dir: &Path) -> Result<Option<Vec<u8>>> {
     read_config_in(dir, true)
 }
 
@@ -62,7 +62,7 @@ fn read_config_in(dir: &Path, check_dir: bool) -> Result<Option<Vec<u8>>> {
 /// to it: no symbolic link on the way that another user could point elsewhere, and no folder
 /// above it (up to `/`, as the path really goes) that is another user's or that others can write,
 /// unless it is sticky (as /tmp), where no one else can rename or remove what is ours.
-pub fn check_folder(dir: &Path) -> Result<()> {
+pub(crate) fn check_folder(dir: &Path) -> Result<()> {
     let meta = fs::metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
     check_trusted(&meta, dir)?;
     if sys::user_id().is_none() {
@@ -121,7 +121,7 @@ fn read_checked(path: &Path, check: impl FnOnce(&File) -> Result<()>) -> Result<
 }
 
 /// A FIFO, a device (`/dev/zero`) or a folder is refused at once instead of read.
-pub fn check_regular(file: &File, path: &Path) -> Result<()> {
+pub(crate) fn check_regular(file: &File, path: &Path) -> Result<()> {
     let meta = file.metadata().map_err(|e| Error::io(path.display(), &e))?;
     if !meta.is_file() {
         return Err(Error::config(format!(
@@ -136,7 +136,7 @@ pub fn check_regular(file: &File, path: &Path) -> Result<()> {
 /// folder that another user (other than root) owns, or that its group or others can write,
 /// could have been planted by someone else, and is refused with the command that fixes it.
 /// (Windows has no owner and mode bits; the private folder's owner-only ACL does this job.)
-pub fn check_trusted(meta: &fs::Metadata, path: &Path) -> Result<()> {
+pub(crate) fn check_trusted(meta: &fs::Metadata, path: &Path) -> Result<()> {
     check_owner(meta, path)?;
     let Some((_, mode)) = sys::owner_and_mode(meta) else {
         return Ok(());
@@ -178,13 +178,13 @@ fn foreign(owner: u32, me: u32) -> bool {
 }
 
 /// The exclusive writer lock on a folder. Holding it, a writer may load, change and save.
-pub struct Locked {
+pub(crate) struct Locked {
     dir: PathBuf,
     _lock: File,
 }
 
 impl Locked {
-    pub fn acquire(dir: &Path) -> Result<Locked> {
+    pub(crate) fn acquire(dir: &Path) -> Result<Locked> {
         Self::acquire_within(dir, LOCK_TIMEOUT)
     }
 
@@ -219,14 +219,14 @@ impl Locked {
         })
     }
 
-    pub fn path(&self) -> PathBuf {
+    pub(crate) fn path(&self) -> PathBuf {
         self.dir.join(FILE_NAME)
     }
 
     /// The current bytes of config.yaml, for a change. A symlinked config.yaml is refused: the
     /// rename would replace the link, not write through it, and writing through it could land
     /// outside the folder.
-    pub fn read(&self) -> Result<Option<Vec<u8>>> {
+    pub(crate) fn read(&self) -> Result<Option<Vec<u8>>> {
         let path = self.path();
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(Error::config(format!(
@@ -240,7 +240,7 @@ impl Locked {
 
     /// Replaces config.yaml with `bytes`, or removes it for `None` (undoing the creation of a
     /// file that did not exist).
-    pub fn write(&self, bytes: Option<&[u8]>) -> Result<()> {
+    pub(crate) fn write(&self, bytes: Option<&[u8]>) -> Result<()> {
         self.remove_stale_temps();
         match bytes {
             Some(bytes) => replace(&self.dir, &self.path(), bytes, TEMP_PREFIX, None),
@@ -300,7 +300,7 @@ fn open_lock(path: &Path) -> Result<File> {
 /// Temp file in `dir`, fsync, rename over `path`, fsync of the folder. tempfile creates the file
 /// with mode 0600, and the rename keeps it, whatever mode the old file had, unless `keep` gives
 /// the permissions to use.
-pub fn replace(
+pub(crate) fn replace(
     dir: &Path,
     path: &Path,
     bytes: &[u8],
@@ -329,7 +329,7 @@ pub fn replace(
 /// Makes a folder of the user's that others can read (the SDK creates ~/.pipeline with mode
 /// 0755) private: mode 0700. Returns whether it changed anything (never, where files have no
 /// Unix modes).
-pub fn make_private(dir: &Path) -> Result<bool> {
+pub(crate) fn make_private(dir: &Path) -> Result<bool> {
     let meta = fs::symlink_metadata(dir).map_err(|e| Error::io(dir.display(), &e))?;
     let Some((owner, mode)) = sys::owner_and_mode(&meta) else {
         return Ok(false);
@@ -346,7 +346,7 @@ pub fn make_private(dir: &Path) -> Result<bool> {
     Ok(true)
 }
 
-pub fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }

@@ -1,7 +1,7 @@
 //! Quoting for shells: every word the helper prints for a shell to read goes through here.
 
 /// A word POSIX shells (sh, bash, zsh) read back as it is, quoted only when it needs to be.
-pub fn sh(word: &str) -> String {
+pub(crate) fn sh(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()
@@ -13,19 +13,19 @@ pub fn sh(word: &str) -> String {
 }
 
 /// POSIX single quotes: everything is literal except `'`, written as `'\''`.
-pub fn sh_always(word: &str) -> String {
+pub(crate) fn sh_always(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
 /// fish single quotes, where `\` and `'` are escaped.
-pub fn fish(word: &str) -> String {
+pub(crate) fn fish(word: &str) -> String {
     format!("'{}'", word.replace('\\', r"\\").replace('\'', r"\'"))
 }
 
 /// A word that POSIX shells and fish read back identically: single-quoted runs (where the two
 /// differ only on `\` and `'`), with each `\` as `"\\"` and each `'` as `"'"`, which both read
 /// the same way.
-pub fn portable(word: &str) -> String {
+pub(crate) fn portable(word: &str) -> String {
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {

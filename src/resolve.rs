@@ -3,12 +3,12 @@
 
 use crate::config::{Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
-use crate::protocol::{Alias, Origin, Selector, Token};
+use crate::remote::{Alias, Origin, Selector, Token};
 use crate::settings::Settings;
 
 /// The first `get` rule: a request that names neither alias nor url gets `PIPELINE_API_TOKEN`
 /// (with `PIPELINE_API_URL`) when it is set. `None` means: resolve a remote with `remote`.
-pub fn env_choice(sel: &Selector, settings: &Settings) -> Result<Option<(Origin, Token)>> {
+pub(crate) fn env_choice(sel: &Selector, settings: &Settings) -> Result<Option<(Origin, Token)>> {
     if sel.alias.is_some() || sel.url.is_some() {
         return Ok(None);
     }
@@ -19,7 +19,7 @@ pub fn env_choice(sel: &Selector, settings: &Settings) -> Result<Option<(Origin,
 }
 
 /// The remote named by alias and/or url; with neither, `active_remote`, else the first remote.
-pub fn remote<'c>(
+pub(crate) fn remote<'c>(
     config: &'c Config,
     alias: Option<&Alias>,
     url: Option<&Origin>,
@@ -79,7 +79,7 @@ pub fn remote<'c>(
 /// `not-found` for an alias config.yaml does not have. It names the aliases there are (what a
 /// person needs next), never what was asked for: a token pasted where an alias goes must not
 /// reach a log.
-pub fn no_such_alias(config: &Config) -> Error {
+pub(crate) fn no_such_alias(config: &Config) -> Error {
     const SHOWN: usize = 20;
     let names: Vec<&str> = config.remotes.iter().map(|r| r.alias.as_str()).collect();
     let more = match names.len().saturating_sub(SHOWN) {
@@ -99,7 +99,7 @@ pub fn no_such_alias(config: &Config) -> Error {
 /// or, when unset, the first entry (which the SDK then makes active); `None` when there is none
 /// (then the SDK reads `PIPELINE_API_TOKEN`/`PIPELINE_API_URL`). The helper's own rule, `remote`,
 /// differs only in refusing a refused remote instead of using it.
-pub fn sdk_remote(config: &Config) -> Option<std::result::Result<&Remote, &Refused>> {
+pub(crate) fn sdk_remote(config: &Config) -> Option<std::result::Result<&Remote, &Refused>> {
     let entry = |position: usize| {
         config
             .refused
@@ -128,7 +128,7 @@ pub fn sdk_remote(config: &Config) -> Option<std::result::Result<&Remote, &Refus
 /// itself, unless a remote at another origin already has that name; then `username-host[:port]`
 /// (numbered when even that is taken). So a credential for one host never lands in, or is read
 /// from, the remote of another host.
-pub fn credential_alias(config: &Config, username: &Alias, url: &Origin) -> Result<Alias> {
+pub(crate) fn credential_alias(config: &Config, username: &Alias, url: &Origin) -> Result<Alias> {
     let free_or_here = |alias: &Alias| match config.find(alias) {
         Some(remote) => remote.url == *url,
         None => config.find_refused(alias.as_str()).is_none(),
@@ -153,7 +153,7 @@ pub fn credential_alias(config: &Config, username: &Alias, url: &Origin) -> Resu
 }
 
 /// A request that means a refused remote: the error names it and why (other remotes still work).
-pub fn unusable(refused: &Refused) -> Error {
+pub(crate) fn unusable(refused: &Refused) -> Error {
     let name = match &refused.alias {
         Some(alias) => format!("{alias:?}"),
         None => format!("#{}", refused.position),

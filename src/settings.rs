@@ -5,45 +5,45 @@
 //! `PIPELINE_API_TOKEN`.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::protocol::validate::check_text;
-use crate::protocol::{Origin, Token};
+use crate::remote::validate::check_text;
+use crate::remote::{Origin, Token};
 use crate::store::{self, Encryption, StoreKind, StoreOptions, Wsl};
 
 pub struct Settings {
     /// `--store`, else `MYSTIC_CREDENTIAL_STORE`, else `auto`.
-    pub store: Result<StoreKind>,
-    /// The folder of config.yaml (`PIPELINE_DIR`, `HOME`, `LOCALAPPDATA`).
-    pub dir: Result<PathBuf>,
-    /// The start of every keyring item's service name (`MYSTIC_KEYRING_SERVICE_PREFIX`).
-    pub prefix: Result<String>,
-    pub encryption: Result<Encryption>,
+    pub(crate) store: Result<StoreKind>,
+    /// Read through `dir()`.
+    dir: Result<PathBuf>,
+    /// Read through `prefix()`.
+    prefix: Result<String>,
+    pub(crate) encryption: Result<Encryption>,
     /// The session bus: `DBUS_SESSION_BUS_ADDRESS`, else `$XDG_RUNTIME_DIR/bus` if it exists.
-    pub bus: Option<String>,
+    pub(crate) bus: Option<String>,
     /// Whether a person can answer a keyring's prompt: a desktop session (`DISPLAY`,
     /// `WAYLAND_DISPLAY`) or a terminal.
-    pub person: bool,
+    pub(crate) person: bool,
     /// How long to wait for that person (`MYSTIC_PROMPT_TIMEOUT` seconds, default 60).
-    pub prompt_wait: Result<Duration>,
+    pub(crate) prompt_wait: Result<Duration>,
     /// WSL: `WSL_DISTRO_NAME` or WSL's kernel; interop: `WSL_INTEROP` or its registration.
-    pub wsl: Wsl,
+    pub(crate) wsl: Wsl,
     /// `PIPELINE_API_TOKEN` and `PIPELINE_API_URL` (default `https://www.mystic.ai`).
-    pub api_token: Result<Option<Token>>,
-    pub api_url: Result<Origin>,
+    pub(crate) api_token: Result<Option<Token>>,
+    pub(crate) api_url: Result<Origin>,
     /// `PIPELINE_API_URL` as given, for `status`.
-    pub api_url_raw: Option<String>,
-    pub github_env: Option<PathBuf>,
+    pub(crate) api_url_raw: Option<String>,
+    pub(crate) github_env: Option<PathBuf>,
     /// docker's config.json (`DOCKER_CONFIG`, else `.docker` in the home folder).
-    pub docker_config: Result<PathBuf>,
+    pub(crate) docker_config: Result<PathBuf>,
     /// The user's shell (`SHELL`), for the `shell-init` line to suggest.
-    pub shell: Option<String>,
-    pub path: Option<OsString>,
+    pub(crate) shell: Option<String>,
+    pub(crate) path: Option<OsString>,
     /// The whole environment, for the programs the helper runs (exec's child, git).
-    pub env: Environment,
+    pub(crate) env: Environment,
 }
 
 impl Settings {
@@ -71,8 +71,18 @@ impl Settings {
         }
     }
 
+    /// The folder of config.yaml (`PIPELINE_DIR`, `HOME`, `LOCALAPPDATA`).
+    pub(crate) fn dir(&self) -> Result<&Path> {
+        self.dir.as_deref().map_err(Clone::clone)
+    }
+
+    /// The start of every keyring item's service name (`MYSTIC_KEYRING_SERVICE_PREFIX`).
+    pub(crate) fn prefix(&self) -> Result<&str> {
+        self.prefix.as_deref().map_err(Clone::clone)
+    }
+
     /// What opening the chosen keyring needs; only the variables its kind uses are checked.
-    pub fn store_options(&self) -> Result<StoreOptions> {
+    pub(crate) fn store_options(&self) -> Result<StoreOptions> {
         let kind = self.store.clone()?;
         let secret_service = matches!(kind, StoreKind::SecretService)
             || (kind == StoreKind::Auto && cfg!(target_os = "linux"));

@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::protocol::{Origin, Token};
+use crate::remote::{Origin, Token};
 
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `Ok(())` when the API accepts the token; `unauthorized` or `network` otherwise.
-pub fn check(url: &Origin, token: &Token) -> Result<()> {
+pub(crate) fn check(url: &Origin, token: &Token) -> Result<()> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(TIMEOUT))
         // A redirect could carry the header to another host; treat it as an answer instead.

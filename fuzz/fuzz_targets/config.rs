@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mystic_credential_helper::config::Config;
+use mystic_credential_helper::Config;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(config) = Config::parse(data)

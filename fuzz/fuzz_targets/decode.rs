@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mystic_credential_helper::error::ErrorKind;
-use mystic_credential_helper::wire::json::{Action, decode};
+use mystic_credential_helper::ErrorKind;
+use mystic_credential_helper::{Action, decode};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, input)) = data.split_first() else { return };

@@ -11,27 +11,16 @@ use std::process::Command;
 use clap::Args;
 use serde_json::{Map, Value};
 
-use super::{Run, say};
+use super::front_end::FrontEnd;
+use super::{Run, say, this_program};
 use crate::error::{Error, Exit, Result};
 use crate::fs;
 use crate::ops::{self, Ctx};
-use crate::protocol::Origin;
 use crate::quote;
+use crate::remote::Origin;
 use crate::store::StoreKind;
 use crate::streams::Io;
 use crate::sys;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Tool {
-    /// `credential.<origin>.helper` in your global git config
-    Git,
-    /// `credHelpers` in ~/.docker/config.json (or $DOCKER_CONFIG/config.json)
-    Docker,
-}
-
-/// The name docker and git know the helper by (`docker-credential-mystic`, `git-credential-mystic`);
-/// for docker with a chosen store, `mystic-STORE` (`docker-credential-mystic-keyutils`).
-const HELPER_NAME: &str = "mystic";
 
 /// Make git or docker use this helper for every remote in config.yaml
 #[derive(Debug, Args)]
@@ -40,10 +29,10 @@ const HELPER_NAME: &str = "mystic";
     protocol. The Mystic SDK's own image push logs in to Mystic's registry with a short-lived \
     upload token from the API and needs nothing here."
 )]
-pub struct Configure {
+pub(crate) struct Configure {
     /// git or docker
     #[arg(value_enum)]
-    tool: Tool,
+    tool: FrontEnd,
     /// Remove every entry `configure` added, for any remote and any store
     #[arg(long)]
     unset: bool,
@@ -53,11 +42,11 @@ impl Run for Configure {
     fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         if self.unset {
             return match self.tool {
-                Tool::Git => git_unset(ctx, io.stdout),
-                Tool::Docker => docker(ctx, &BTreeSet::new(), None, io.stdout),
+                FrontEnd::Git => git_unset(ctx, io.stdout),
+                FrontEnd::Docker => docker(ctx, &BTreeSet::new(), None, io.stdout),
             };
         }
-        let config = ops::config(ctx)?;
+        let config = ops::load_config(ctx)?;
         let origins: BTreeSet<Origin> = config.remotes.iter().map(|r| r.url.clone()).collect();
         if origins.is_empty() {
             return Err(Error::not_found(
@@ -66,8 +55,8 @@ impl Run for Configure {
         }
         let store = chosen_store(ctx)?;
         match self.tool {
-            Tool::Git => git(ctx, &origins, store, io.stdout),
-            Tool::Docker => docker(ctx, &origins, Some(docker_name(store)), io.stdout),
+            FrontEnd::Git => git(ctx, &origins, store, io.stdout),
+            FrontEnd::Docker => docker(ctx, &origins, Some(docker_name(store)), io.stdout),
         }
     }
 }
@@ -84,7 +73,7 @@ fn chosen_store(ctx: &Ctx) -> Result<Option<&'static str>> {
 /// `git`; when the path needs quoting, in the `!`-prefixed shell form (git appends the action
 /// either way).
 fn git_helper_value(store: Option<&str>) -> Result<String> {
-    let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+    let exe = this_program()?;
     let exe = exe.to_string_lossy();
     let plain = exe
         .chars()
@@ -231,14 +220,17 @@ fn run_git(ctx: &Ctx, args: &[&str]) -> Result<String> {
 
 /// docker's name for the helper with `store`: `mystic`, or `mystic-STORE`.
 fn docker_name(store: Option<&str>) -> String {
-    store.map_or(HELPER_NAME.to_owned(), |s| format!("{HELPER_NAME}-{s}"))
+    store.map_or(FrontEnd::NAME.to_owned(), |s| {
+        format!("{}-{s}", FrontEnd::NAME)
+    })
 }
 
 /// Whether a `credHelpers` value is one `configure docker` wrote, for any store.
 fn docker_name_ours(name: &str) -> bool {
-    name == HELPER_NAME
+    name == FrontEnd::NAME
         || name
-            .strip_prefix("mystic-")
+            .strip_prefix(FrontEnd::NAME)
+            .and_then(|rest| rest.strip_prefix('-'))
             .is_some_and(|s| StoreKind::parse(s).is_ok())
 }
 
@@ -277,9 +269,9 @@ fn docker(
     let Some(name) = name else {
         return Ok(Exit::Success);
     };
-    let program = format!("docker-credential-{name}");
+    let program = FrontEnd::Docker.program(&name);
     if !on_path(ctx, &program) {
-        let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+        let exe = this_program()?;
         say(
             out,
             &format!(
@@ -317,7 +309,10 @@ fn set_helpers(
         let line = match current.as_deref() {
             Some(now) if now == name => format!("docker: {host} unchanged"),
             Some(other) if !docker_name_ours(other) => {
-                format!("docker: {host} already uses docker-credential-{other}; left alone")
+                format!(
+                    "docker: {host} already uses {}; left alone",
+                    FrontEnd::Docker.program(other)
+                )
             }
             _ => {
                 helpers.insert(host.to_owned(), name.into());

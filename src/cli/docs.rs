@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{Run, say};
+use super::{Run, say, this_program};
 use crate::error::{Error, Exit, Result};
 use crate::ops::Ctx;
-use crate::streams::Io;
+use crate::streams::{self, Io};
 
 /// The shells `completions` writes a script for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CompletionShell {
+pub(crate) enum CompletionShell {
     Bash,
     Zsh,
     Fish,
@@ -38,14 +38,12 @@ impl CompletionShell {
 }
 
 fn print(text: &str, io: &mut Io) -> Result<Exit> {
-    io.stdout
-        .write_all(text.as_bytes())
-        .map_err(|e| Error::io("writing stdout", &e))?;
+    streams::print(io.stdout, text)?;
     Ok(Exit::Success)
 }
 
 /// `completions SHELL`.
-pub struct Completions(pub CompletionShell);
+pub(crate) struct Completions(pub(crate) CompletionShell);
 
 impl Run for Completions {
     fn run(self, _ctx: &Ctx, io: &mut Io) -> Result<Exit> {
@@ -59,7 +57,7 @@ impl Run for Completions {
     mystic-credential-helper man | man -l -\n  \
     mystic-credential-helper man --install\n  \
     mystic-credential-helper man --install --dir ~/.local/share/man")]
-pub struct Man {
+pub(crate) struct Man {
     /// Install it as man1/mystic-credential-helper.1 under the man folder next to this program
     /// (../share/man from its folder: `man` searches there for every folder on PATH)
     #[arg(long)]
@@ -74,7 +72,7 @@ impl Run for Man {
         if !self.install {
             return print(MAN, io);
         }
-        let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+        let exe = this_program()?;
         let bin = exe.parent().unwrap_or(Path::new("/"));
         let root = match self.dir {
             Some(dir) => dir,

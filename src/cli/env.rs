@@ -9,12 +9,12 @@ use super::{Run, parse_alias, say};
 use crate::error::{Error, Exit, Result};
 use crate::fs;
 use crate::ops::{self, Ctx};
-use crate::protocol::{Alias, Selector};
 use crate::quote;
+use crate::remote::{Alias, Selector};
 use crate::streams::Io;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum EnvFormat {
+pub(crate) enum EnvFormat {
     /// `export NAME='value'` lines, which sh, bash and zsh read with eval, and fish with source
     /// (both read them back byte for byte)
     Shell,
@@ -32,7 +32,7 @@ pub enum EnvFormat {
 #[command(
     after_help = "Examples:\n  eval \"$(mystic-credential-helper env)\"\n  mystic-credential-helper env --format github     # in a GitHub Actions step"
 )]
-pub struct Env {
+pub(crate) struct Env {
     /// The remote's name; without it, PIPELINE_API_TOKEN, else the active remote, else the
     /// first remote (as `get`)
     #[arg(long, value_parser = parse_alias)]

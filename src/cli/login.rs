@@ -7,7 +7,7 @@ use clap::Args;
 use super::{Run, parse_alias, parse_origin, say, shell_init};
 use crate::error::{Error, Exit, Result};
 use crate::ops::{self, Activate, Ctx};
-use crate::protocol::{self, Alias, Origin, Token};
+use crate::remote::{Alias, Origin, Token};
 use crate::secret::Secret;
 use crate::streams::Io;
 use crate::verify;
@@ -18,12 +18,12 @@ use crate::verify;
 #[command(after_help = "Examples:\n  \
     printf '%s' \"$MYSTIC_TOKEN\" | mystic-credential-helper login\n  \
     mystic-credential-helper login --alias staging --url https://staging.mystic.ai --active")]
-pub struct Login {
+pub(crate) struct Login {
     /// The name of the remote, as the SDK's `pipeline cluster use ALIAS` knows it
     #[arg(long, default_value = "mystic-api", value_parser = parse_alias)]
     alias: Alias,
     /// The Mystic API the token belongs to
-    #[arg(long, default_value = crate::protocol::validate::DEFAULT_URL, value_parser = parse_origin)]
+    #[arg(long, default_value = crate::remote::validate::DEFAULT_URL, value_parser = parse_origin)]
     url: Origin,
     /// Make this the active remote (by default only when none is active)
     #[arg(long)]
@@ -103,7 +103,7 @@ fn read_token(stdin: &mut dyn Read, interactive: bool) -> Result<Token> {
                 .map_err(|e| Error::io("reading the token from the terminal", &e))?,
         )
     } else {
-        let bytes = protocol::read_input(stdin)?;
+        let bytes = crate::streams::read_input(stdin)?;
         Secret::new(
             String::from_utf8(bytes)
                 .map_err(|_| Error::invalid("the token on stdin is not UTF-8"))?,

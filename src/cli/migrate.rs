@@ -7,7 +7,7 @@ use clap::Args;
 use super::{Run, say, shell_init};
 use crate::error::{Error, ErrorKind, Exit, Result};
 use crate::ops::{self, Ctx};
-use crate::protocol::{Alias, Origin};
+use crate::remote::{Alias, Origin};
 use crate::settings::Settings;
 use crate::store::StoreKind;
 use crate::streams::Io;
@@ -20,7 +20,7 @@ use crate::streams::Io;
     mystic-credential-helper --store file migrate         the keyring -> config.yaml (going back)\n\n\
     Each token is written and read back before its old copy is deleted; a kill at any point \
     leaves it in one place or both.")]
-pub struct Migrate {
+pub(crate) struct Migrate {
     /// Where the tokens are now [default: config.yaml's plaintext; with --store file, the store
     /// MYSTIC_CREDENTIAL_STORE names, else auto]
     #[arg(long, value_enum, value_name = "STORE")]

@@ -5,21 +5,24 @@ mod configure;
 mod docs;
 mod env;
 mod exec;
+mod front_end;
 mod login;
 mod migrate;
+mod one_remote;
 mod prune;
-mod remote;
 mod sdk;
 mod shell_init;
 mod status;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use front_end::expand_argv0;
+
 use crate::error::{Error, Exit, Result};
 use crate::ops::Ctx;
-use crate::protocol::{Alias, Origin};
+use crate::remote::{Alias, Origin};
 use crate::store::StoreKind;
-use crate::streams::Io;
+use crate::streams::{Io, print};
 use crate::wire::{self, docker::Docker, git::Git, json::Action, json::Json};
 
 const EXAMPLES: &str = "\
@@ -45,7 +48,7 @@ Exit codes and environment variables: man mystic-credential-helper";
     after_help = EXAMPLES,
     after_long_help = format!("{}\n\n{EXAMPLES}", stores())
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Where tokens are kept: auto, secret-service, keyutils, file or windows (described in
     /// `mystic-credential-helper --help`); before or after the command [env:
     /// MYSTIC_CREDENTIAL_STORE] [default: auto]
@@ -56,13 +59,13 @@ pub struct Cli {
         global = true,
         hide_possible_values = true
     )]
-    pub store: Option<StoreKind>,
+    pub(crate) store: Option<StoreKind>,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Print a remote's token as JSON. Stdin: {"alias"?, "url"?}
     Get,
     /// Save a token and mirror its remote into config.yaml. Stdin: {"alias", "token", "url"?, "active"?}
@@ -75,9 +78,9 @@ pub enum Command {
     /// from WSL). Stdin: {"action": "get"|"set"|"delete", "service", "user", "token"?}
     Item,
     Login(login::Login),
-    Logout(remote::Logout),
-    Use(remote::Use),
-    Token(remote::Token),
+    Logout(one_remote::Logout),
+    Use(one_remote::Use),
+    Token(one_remote::PrintToken),
     Status(status::Status),
     Migrate(migrate::Migrate),
     Prune(prune::Prune),
@@ -100,7 +103,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct GitArgs {
+pub(crate) struct GitArgs {
     /// get, store or erase; other actions are ignored, as git requires
     action: String,
     /// Ignored (git may pass options from the helper string)
@@ -109,7 +112,7 @@ pub struct GitArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DockerArgs {
+pub(crate) struct DockerArgs {
     /// store, get, erase, list or version
     action: String,
 }
@@ -132,7 +135,7 @@ trait Run {
 
 impl Command {
     /// Runs the command, dispatched in one place.
-    pub fn run(self, ctx: &Ctx, io: &mut Io) -> Exit {
+    pub(crate) fn run(self, ctx: &Ctx, io: &mut Io) -> Exit {
         match self {
             Command::Get => wire::serve(Json(Action::Get), ctx, io),
             Command::Store => wire::serve(Json(Action::Store), ctx, io),
@@ -186,5 +189,10 @@ fn parse_origin(s: &str) -> std::result::Result<Origin, String> {
 
 /// One line on stdout.
 fn say(out: &mut dyn std::io::Write, line: &str) -> Result<()> {
-    writeln!(out, "{line}").map_err(|e| Error::io("writing stdout", &e))
+    print(out, &format!("{line}\n"))
+}
+
+/// This program's path, as the OS gives it.
+fn this_program() -> Result<std::path::PathBuf> {
+    std::env::current_exe().map_err(|e| Error::io("locating this program", &e))
 }

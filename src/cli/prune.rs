@@ -16,7 +16,7 @@ use crate::streams::Io;
     default mystic:) shares the items: if you keep several, give each its own prefix, or \
     prune with --dry-run first."
 )]
-pub struct Prune {
+pub(crate) struct Prune {
     /// List the orphans; remove nothing
     #[arg(long)]
     dry_run: bool,

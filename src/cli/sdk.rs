@@ -13,7 +13,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use serde::{Deserialize, Serialize};
 
-use super::{Run, say};
+use super::{Run, say, this_program};
 use crate::error::{Error, Exit, Result};
 use crate::fs;
 use crate::ops::Ctx;
@@ -52,7 +52,7 @@ const PYTHON_WAIT: Duration = Duration::from_secs(20);
     after_help = "pip's route needs none of this: `pip install mystic-credential-helper` \
     in the environment of pipeline-ai does the same. MYSTIC_SDK_INTEGRATION=0 turns it off."
 )]
-pub struct Sdk {
+pub(crate) struct Sdk {
     #[command(subcommand)]
     action: SdkAction,
 }
@@ -184,8 +184,7 @@ fn installed_by_pip(site: &Path) -> Result<Option<String>> {
 }
 
 fn install(python: &Path, site: &Path, store: StoreKind) -> Result<()> {
-    let exe = std::env::current_exe()
-        .and_then(std::fs::canonicalize)
+    let exe = std::fs::canonicalize(this_program()?)
         .map_err(|e| Error::io("locating this program", &e))?;
     let package = site.join(PACKAGE);
     std::fs::create_dir_all(&package).map_err(|e| Error::io(package.display(), &e))?;
@@ -245,17 +244,17 @@ fn uninstall(site: &Path) -> Result<()> {
 
 /// What a Python says about the integration (`status`'s `python` field).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Probe {
-    pub python: String,
+pub(crate) struct Probe {
+    pub(crate) python: String,
     /// pipeline-ai's version in that environment, if it is there.
-    pub pipeline_ai: Option<String>,
-    pub integration: Integration,
+    pub(crate) pipeline_ai: Option<String>,
+    pub(crate) integration: Integration,
 }
 
 /// The SDK integration in one Python environment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Integration {
+pub(crate) enum Integration {
     Active,
     /// Installed, turned off with MYSTIC_SDK_INTEGRATION=0.
     Off,
@@ -263,7 +262,7 @@ pub enum Integration {
 }
 
 impl Probe {
-    pub fn active(&self) -> bool {
+    pub(crate) fn active(&self) -> bool {
         self.integration == Integration::Active
     }
 }
@@ -279,7 +278,7 @@ there = importlib.util.find_spec('mystic_credential_helper') is not None\n\
 print(json.dumps({'python': sys.executable, 'pipeline_ai': sdk, 'integration': 'active' if on else 'off' if there else 'absent'}))";
 
 /// The Python on PATH, asked about the integration; `None` when there is none or it fails.
-pub fn probe(ctx: &Ctx) -> Option<Probe> {
+pub(crate) fn probe(ctx: &Ctx) -> Option<Probe> {
     probe_python(&python(ctx, None).ok()?, ctx).ok()
 }
 

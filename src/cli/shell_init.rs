@@ -7,15 +7,15 @@ use std::io::Write;
 
 use clap::{Args, ValueEnum};
 
-use super::{Run, say, sdk};
-use crate::error::{Error, Exit, Result};
+use super::{Run, say, sdk, this_program};
+use crate::error::{Exit, Result};
 use crate::ops::Ctx;
 use crate::quote;
 use crate::store::StoreKind;
-use crate::streams::Io;
+use crate::streams::{Io, print};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
+pub(crate) enum Shell {
     Bash,
     Zsh,
     Fish,
@@ -29,7 +29,7 @@ pub enum Shell {
     ~/.config/fish/config.fish: mystic-credential-helper shell-init fish | source\n\n\
     `pipeline cluster ...` (which manages config.yaml) runs as it is; every other `pipeline` \
     command runs through `mystic-credential-helper exec`.")]
-pub struct ShellInit {
+pub(crate) struct ShellInit {
     /// bash, zsh or fish
     shell: Shell,
 }
@@ -41,9 +41,7 @@ impl Run for ShellInit {
             Shell::Bash | Shell::Zsh => posix(&helper),
             Shell::Fish => fish(&helper),
         };
-        io.stdout
-            .write_all(text.as_bytes())
-            .map_err(|e| Error::io("writing stdout", &e))?;
+        print(io.stdout, &text)?;
         Ok(Exit::Success)
     }
 }
@@ -51,7 +49,7 @@ impl Run for ShellInit {
 /// This binary's absolute path, and the store if one was chosen: the words of the command line
 /// the function runs, unquoted.
 fn helper_words(ctx: &Ctx) -> Result<Vec<String>> {
-    let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+    let exe = this_program()?;
     let mut words = vec![exe.to_string_lossy().into_owned()];
     let kind = ctx.kind()?;
     if kind != StoreKind::Auto {
@@ -91,8 +89,8 @@ fn fish(helper: &[String]) -> String {
 }
 
 /// The line a user adds to their shell's start-up file, for the shell in `SHELL`.
-pub fn hint(ctx: &Ctx) -> Result<String> {
-    let exe = std::env::current_exe().map_err(|e| Error::io("locating this program", &e))?;
+pub(crate) fn hint(ctx: &Ctx) -> Result<String> {
+    let exe = this_program()?;
     let exe = quote::sh_always(&exe.to_string_lossy());
     let shell = ctx.settings.shell.as_deref().and_then(|s| {
         std::path::Path::new(s)
@@ -110,7 +108,7 @@ pub fn hint(ctx: &Ctx) -> Result<String> {
 /// readable by everyone), and how the SDK gets the token config.yaml no longer holds: the SDK
 /// integration of the Python on PATH, when it is active; else how to add it, and the shell
 /// function (or that the user's shell start-up file has it already).
-pub fn follow_up(ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn follow_up(ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     if ctx.kind()? == StoreKind::File {
         return Ok(());
     }

@@ -9,35 +9,35 @@ pub mod yaml;
 
 use std::path::Path;
 
-pub use crate::fs::FILE_NAME;
+pub(crate) use crate::fs::FILE_NAME;
 use yaml::{Mapping, Value};
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::protocol::{Alias, Origin, Token};
+use crate::remote::{Alias, Origin, Token};
 
 /// One remote as read from the file, validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Remote {
     /// Its place in `remotes`, counting from 1.
-    pub position: usize,
-    pub alias: Alias,
-    pub url: Origin,
+    pub(crate) position: usize,
+    pub(crate) alias: Alias,
+    pub(crate) url: Origin,
     /// A plaintext token, as `pipeline cluster login` or `--store file` writes it.
-    pub token: Option<Token>,
+    pub(crate) token: Option<Token>,
 }
 
 /// A remote the helper cannot use (its alias, url or plaintext token is refused). Only that
 /// remote is affected: the others keep working, and every rewrite keeps it as it is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Refused {
+pub(crate) struct Refused {
     /// Its place in `remotes`, counting from 1.
-    pub position: usize,
+    pub(crate) position: usize,
     /// Its alias, when the file gives it one as text.
-    pub alias: Option<String>,
+    pub(crate) alias: Option<String>,
     /// Why; never a value from the file other than the alias.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// The parsed file: the whole YAML document, and the validated view of it that the rest of the
@@ -47,7 +47,7 @@ pub struct Config {
     doc: Mapping,
     pub active_remote: Option<String>,
     pub remotes: Vec<Remote>,
-    pub refused: Vec<Refused>,
+    pub(crate) refused: Vec<Refused>,
 }
 
 /// `doc` may hold plaintext tokens, so `Debug` shows only the (redacting) view.
@@ -136,28 +136,28 @@ impl Config {
     }
 
     /// Whether the two documents are the same, so that writing one over the other changes nothing.
-    pub fn same_doc(&self, other: &Config) -> bool {
+    pub(crate) fn same_doc(&self, other: &Config) -> bool {
         self.doc == other.doc
     }
 
-    pub fn find(&self, alias: &Alias) -> Option<&Remote> {
+    pub(crate) fn find(&self, alias: &Alias) -> Option<&Remote> {
         self.remotes.iter().find(|r| &r.alias == alias)
     }
 
     /// The refused remote with this alias, if no usable one has it.
-    pub fn find_refused(&self, alias: &str) -> Option<&Refused> {
+    pub(crate) fn find_refused(&self, alias: &str) -> Option<&Refused> {
         self.refused
             .iter()
             .find(|r| r.alias.as_deref() == Some(alias))
     }
 
     /// The remote `active_remote` names, if it names one.
-    pub fn active(&self) -> Option<&Remote> {
+    pub(crate) fn active(&self) -> Option<&Remote> {
         let name = self.active_remote.as_deref()?;
         self.remotes.iter().find(|r| r.alias.as_str() == name)
     }
 
-    pub fn is_active(&self, alias: &Alias) -> bool {
+    pub(crate) fn is_active(&self, alias: &Alias) -> bool {
         self.active_remote.as_deref() == Some(alias.as_str())
     }
 
@@ -197,7 +197,7 @@ impl Config {
 
     /// Removes every usable remote with this alias (a refused one stays as it is); returns
     /// whether there was one.
-    pub fn remove(&mut self, alias: &Alias) -> Result<bool> {
+    pub(crate) fn remove(&mut self, alias: &Alias) -> Result<bool> {
         let Some(Value::Seq(items)) = self.doc.get_mut("remotes") else {
             return Ok(false);
         };

@@ -38,28 +38,28 @@ pub enum Value {
 pub struct Mapping(Vec<(Value, Value)>);
 
 impl Mapping {
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.0
             .iter()
             .find(|(k, _)| k.as_str() == Some(key))
             .map(|(_, v)| v)
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         self.0
             .iter_mut()
             .find(|(k, _)| k.as_str() == Some(key))
             .map(|(_, v)| v)
     }
 
-    pub fn insert(&mut self, key: Value, value: Value) {
+    pub(crate) fn insert(&mut self, key: Value, value: Value) {
         match self.0.iter_mut().find(|(k, _)| same_key(k, &key)) {
             Some((_, slot)) => *slot = value,
             None => self.0.push((key, value)),
         }
     }
 
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
+    pub(crate) fn remove(&mut self, key: &str) -> Option<Value> {
         let at = self.0.iter().position(|(k, _)| k.as_str() == Some(key))?;
         Some(self.0.remove(at).1)
     }
@@ -87,7 +87,7 @@ fn same_key(a: &Value, b: &Value) -> bool {
 }
 
 impl Value {
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Value::Str(s) => Some(s),
             _ => None,
@@ -95,7 +95,7 @@ impl Value {
     }
 
     /// The first value, in document order, that a rewrite could not keep: (its key path, what).
-    pub fn first_opaque(&self) -> Option<(String, &str)> {
+    pub(crate) fn first_opaque(&self) -> Option<(String, &str)> {
         match self {
             Value::Opaque(what) => Some((String::new(), what)),
             Value::Seq(items) => items.iter().enumerate().find_map(|(i, v)| {

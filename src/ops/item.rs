@@ -4,57 +4,43 @@
 
 use super::{Ctx, Tokens};
 use crate::error::{Error, Result};
-use crate::protocol::Token;
-use crate::store::{Key, Store};
+use crate::remote::Token;
+use crate::store::{ItemCall, Key};
 
-fn keyring<'c>(ctx: &'c Ctx) -> Result<&'c dyn Store> {
-    match ctx.tokens()? {
-        Tokens::Keyring(store) => Ok(store),
-        Tokens::Plaintext => Err(Error::invalid(
+/// What an `item` call found.
+#[derive(Debug, PartialEq)]
+pub(crate) enum ItemReply {
+    /// Whether the item is there (for `Delete`: was), and its token (for `Get`).
+    Item { found: bool, token: Option<Token> },
+    /// `List`: the items by name.
+    Items(Vec<Key>),
+}
+
+pub(crate) fn item(ctx: &Ctx, call: ItemCall) -> Result<ItemReply> {
+    let Tokens::Keyring(store) = ctx.tokens()? else {
+        return Err(Error::invalid(
             "the file store keeps no keyring items; choose a keyring with --store",
-        )),
-    }
-}
-
-#[derive(Debug, PartialEq)]
-pub enum ItemAction {
-    Get,
-    Set(Token),
-    Delete,
-}
-
-/// Whether the item is there (for `Delete`: was), and its token (for `Get`).
-#[derive(Debug, PartialEq)]
-pub struct ItemState {
-    pub found: bool,
-    pub token: Option<Token>,
-}
-
-/// The items whose service starts with `prefix`, by name.
-pub fn items(ctx: &Ctx, prefix: &str) -> Result<Vec<Key>> {
-    keyring(ctx)?.list(prefix)
-}
-
-pub fn item(ctx: &Ctx, key: &Key, action: ItemAction) -> Result<ItemState> {
-    let store = keyring(ctx)?;
-    Ok(match action {
-        ItemAction::Get => {
-            let token = store.get(key)?;
-            ItemState {
+        ));
+    };
+    Ok(match call {
+        ItemCall::Get(key) => {
+            let token = store.get(&key)?;
+            ItemReply::Item {
                 found: token.is_some(),
                 token,
             }
         }
-        ItemAction::Set(token) => {
-            store.set(key, &token)?;
-            ItemState {
+        ItemCall::Set(key, token) => {
+            store.set(&key, &token)?;
+            ItemReply::Item {
                 found: true,
                 token: None,
             }
         }
-        ItemAction::Delete => ItemState {
-            found: store.delete(key)?,
+        ItemCall::Delete(key) => ItemReply::Item {
+            found: store.delete(&key)?,
             token: None,
         },
+        ItemCall::List(prefix) => ItemReply::Items(store.list(&prefix)?),
     })
 }

@@ -10,17 +10,21 @@ mod write;
 use std::cell::OnceCell;
 use std::path::Path;
 
-pub use item::{ItemAction, ItemState, item, items};
-pub use lookup::{Found, Listing, config, credentials, list, lookup, lookup_credential, token_of};
-pub use orphans::{describe as describe_orphans, orphans, prune};
-pub use txn::Txn;
-pub use write::{
-    Activate, Migration, Move, Stored, erase, erase_credentials, migrate, move_tokens, set_active,
-    store, store_credential,
+pub(crate) use item::{ItemReply, item};
+pub(crate) use lookup::{
+    Choice, ListedRemote, Listing, choose, credentials, list, load_config, lookup_credential,
+    token_of,
+};
+pub use lookup::{Found, lookup};
+pub(crate) use orphans::{describe as describe_orphans, orphans, prune};
+pub(crate) use txn::Txn;
+pub(crate) use write::{
+    Activate, Stored, erase, erase_credentials, migrate, move_tokens, set_active, store,
+    store_credential,
 };
 
 use crate::error::Result;
-use crate::protocol::{Alias, Origin};
+use crate::remote::{Alias, Origin};
 use crate::settings::Settings;
 use crate::store::{self, Key, Store, StoreKind, StoreOptions};
 
@@ -30,7 +34,7 @@ pub type Opener<'a> = dyn Fn(&StoreOptions) -> Result<Box<dyn Store>> + 'a;
 /// Everything an operation needs, built once per process, infallibly: what a command turns out
 /// not to need (the keyring, a bad variable) never fails it.
 pub struct Ctx<'a> {
-    pub settings: &'a Settings,
+    pub(crate) settings: &'a Settings,
     opener: &'a Opener<'a>,
     /// Opened on first use, so `list` and an environment-token `get` never touch the keyring.
     /// A failure to open is kept too: a command asks a missing or hung keyring once, not once
@@ -41,7 +45,7 @@ pub struct Ctx<'a> {
 /// Where tokens live for this command: a keyring, or (the `file` store) plaintext in
 /// config.yaml, next to their remotes.
 #[derive(Clone, Copy)]
-pub enum Tokens<'c> {
+pub(crate) enum Tokens<'c> {
     Keyring(&'c dyn Store),
     Plaintext,
 }
@@ -56,31 +60,31 @@ impl<'a> Ctx<'a> {
     }
 
     /// The same context with other settings (another store), sharing the opener.
-    pub fn with_settings<'b>(&'b self, settings: &'b Settings) -> Ctx<'b> {
+    pub(crate) fn with_settings<'b>(&'b self, settings: &'b Settings) -> Ctx<'b> {
         Ctx::new(settings, self.opener)
     }
 
     /// Fails when the choice of where tokens live (the store, the keyring items' prefix) is
     /// unusable: every command that reads or writes remotes checks first, so a typo in
     /// `MYSTIC_CREDENTIAL_STORE` is reported even where no token is touched (an empty `list`).
-    pub fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         self.kind()?;
-        self.settings.prefix.as_ref().map_err(Clone::clone)?;
+        self.settings.prefix()?;
         Ok(())
     }
 
     /// The chosen store (`--store`, `MYSTIC_CREDENTIAL_STORE`, `auto`).
-    pub fn kind(&self) -> Result<StoreKind> {
+    pub(crate) fn kind(&self) -> Result<StoreKind> {
         self.settings.store.clone()
     }
 
     /// The folder of config.yaml.
-    pub fn dir(&self) -> Result<&Path> {
-        self.settings.dir.as_deref().map_err(Clone::clone)
+    pub(crate) fn dir(&self) -> Result<&Path> {
+        self.settings.dir()
     }
 
     /// Where tokens live, opening the keyring on first use.
-    pub fn tokens(&self) -> Result<Tokens<'_>> {
+    pub(crate) fn tokens(&self) -> Result<Tokens<'_>> {
         if self.kind()? == StoreKind::File {
             return Ok(Tokens::Plaintext);
         }
@@ -96,17 +100,17 @@ impl<'a> Ctx<'a> {
 
     /// The keyring item of `alias` at `url` (without opening the keyring); `None` for the file
     /// store, whose tokens have no item.
-    pub fn key(&self, url: &Origin, alias: &Alias) -> Result<Option<Key>> {
+    pub(crate) fn key(&self, url: &Origin, alias: &Alias) -> Result<Option<Key>> {
         if self.kind()? == StoreKind::File {
             return Ok(None);
         }
-        let prefix = self.settings.prefix.as_deref().map_err(Clone::clone)?;
+        let prefix = self.settings.prefix()?;
         Ok(Some(Key::new(prefix, url, alias)))
     }
 
     /// The chosen store's name for messages: the opened keyring's own (which `auto` chose),
     /// else the choice's.
-    pub fn store_name(&self) -> &'static str {
+    pub(crate) fn store_name(&self) -> &'static str {
         match self.store.get() {
             Some(Ok(store)) => store.name(),
             _ => self.kind().map_or("chosen store", store::describe),
@@ -116,7 +120,7 @@ impl<'a> Ctx<'a> {
     /// The step that moves a plaintext token into a keyring on this machine: `migrate` into the
     /// chosen keyring when it can be opened; without a Secret Service on Linux, into the kernel
     /// keyring. (`None` for the file store, where plaintext is the choice.)
-    pub fn migrate_advice(&self) -> Option<String> {
+    pub(crate) fn migrate_advice(&self) -> Option<String> {
         let kind = self.kind().ok()?;
         if kind == StoreKind::File {
             return None;

@@ -13,7 +13,7 @@ use crate::store::Key;
 /// The orphans in the chosen store, by name: none for the file store, whose tokens have no item.
 /// An item under the alias of a remote config.yaml refuses is not one: the helper cannot tell
 /// whose it is.
-pub fn orphans(ctx: &Ctx, config: &Config) -> Result<Vec<Key>> {
+pub(crate) fn orphans(ctx: &Ctx, config: &Config) -> Result<Vec<Key>> {
     let Tokens::Keyring(store) = ctx.tokens()? else {
         return Ok(Vec::new());
     };
@@ -26,7 +26,7 @@ pub fn orphans(ctx: &Ctx, config: &Config) -> Result<Vec<Key>> {
         .iter()
         .filter_map(|r| r.alias.as_deref())
         .collect();
-    let prefix = ctx.settings.prefix.as_deref().map_err(Clone::clone)?;
+    let prefix = ctx.settings.prefix()?;
     let listed = store.list(prefix)?;
     Ok(listed
         .into_iter()
@@ -37,7 +37,7 @@ pub fn orphans(ctx: &Ctx, config: &Config) -> Result<Vec<Key>> {
 /// `prune`: removes the orphans (with `dry_run`, only finds them), holding the folder's lock so
 /// that no write is between its keyring item and config.yaml meanwhile. Without a config.yaml
 /// there is nothing to compare with, and nothing is removed.
-pub fn prune(ctx: &Ctx, dry_run: bool) -> Result<Vec<Key>> {
+pub(crate) fn prune(ctx: &Ctx, dry_run: bool) -> Result<Vec<Key>> {
     let tx = Txn::begin(ctx)?;
     if !tx.config_exists() {
         return Err(Error::not_found(format!(
@@ -64,7 +64,7 @@ pub fn prune(ctx: &Ctx, dry_run: bool) -> Result<Vec<Key>> {
 }
 
 /// The orphans, as messages name them: `alias at service`, at most `shown`, then how many more.
-pub fn describe(orphans: &[Key], shown: usize) -> String {
+pub(crate) fn describe(orphans: &[Key], shown: usize) -> String {
     let mut names: Vec<String> = orphans
         .iter()
         .take(shown)

@@ -17,12 +17,12 @@ use super::{Ctx, Tokens};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::fs::Locked;
-use crate::protocol::{Alias, Origin, Token};
+use crate::remote::{Alias, Origin, Token};
 use crate::store::{Key, Store};
 
 /// Whether `put_token` reads a written item back and compares it before trusting it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReadBack {
+pub(crate) enum ReadBack {
     No,
     Compare,
 }
@@ -37,7 +37,7 @@ enum Step {
     Retired { key: Key, token: Token },
 }
 
-pub struct Txn<'c, 'a> {
+pub(crate) struct Txn<'c, 'a> {
     ctx: &'c Ctx<'a>,
     lock: Locked,
     /// config.yaml's bytes as loaded (`None`: there was no file): what an undo writes back.
@@ -51,7 +51,7 @@ pub struct Txn<'c, 'a> {
 }
 
 impl<'c, 'a> Txn<'c, 'a> {
-    pub fn begin(ctx: &'c Ctx<'a>) -> Result<Self> {
+    pub(crate) fn begin(ctx: &'c Ctx<'a>) -> Result<Self> {
         let lock = Locked::acquire(ctx.dir()?)?;
         let original = lock.read()?;
         let config = match &original {
@@ -71,27 +71,27 @@ impl<'c, 'a> Txn<'c, 'a> {
     }
 
     /// config.yaml as the change has made it so far.
-    pub fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         &self.config
     }
 
     /// Whether config.yaml existed when the transaction began.
-    pub fn config_exists(&self) -> bool {
+    pub(crate) fn config_exists(&self) -> bool {
         self.original.is_some()
     }
 
-    pub fn remove_remote(&mut self, alias: &Alias) -> Result<bool> {
+    pub(crate) fn remove_remote(&mut self, alias: &Alias) -> Result<bool> {
         self.config.remove(alias)
     }
 
-    pub fn set_active(&mut self, alias: Option<&Alias>) -> Result<()> {
+    pub(crate) fn set_active(&mut self, alias: Option<&Alias>) -> Result<()> {
         self.config.set_active(alias)
     }
 
     /// Saves `token` for the remote `alias` at `url` (adding the remote, or setting its url):
     /// into the keyring now, dropping any plaintext copy from config.yaml; or, for the file
     /// store, as plaintext in config.yaml. Returns whether a token was there before.
-    pub fn put_token(
+    pub(crate) fn put_token(
         &mut self,
         alias: &Alias,
         url: &Origin,
@@ -164,7 +164,7 @@ impl<'c, 'a> Txn<'c, 'a> {
 
     /// The keyring item of `alias` at `url` is retired once config.yaml no longer names it. (A
     /// plaintext token goes with its remote's entry in config.yaml.)
-    pub fn remove_token(&mut self, alias: &Alias, url: &Origin) -> Result<()> {
+    pub(crate) fn remove_token(&mut self, alias: &Alias, url: &Origin) -> Result<()> {
         if let Some(key) = self.ctx.key(url, alias)? {
             self.retiring.push(key);
         }
@@ -172,7 +172,7 @@ impl<'c, 'a> Txn<'c, 'a> {
     }
 
     /// Applies the change; returns how many items were retired.
-    pub fn commit(mut self) -> Result<usize> {
+    pub(crate) fn commit(mut self) -> Result<usize> {
         let result = self.apply();
         self.finished = true;
         result
@@ -350,7 +350,7 @@ mod tests {
 
     use super::*;
     use crate::ops::{self, Activate};
-    use crate::protocol::Selector;
+    use crate::remote::Selector;
     use crate::settings::Settings;
     use crate::store::StoreOptions;
     use crate::store::memory::{Failing, MemoryStore};

@@ -3,7 +3,7 @@
 use super::txn::ReadBack;
 use super::{Ctx, Tokens, Txn};
 use crate::error::{Error, ErrorKind, Result};
-use crate::protocol::{Alias, Origin, Selector, Token};
+use crate::remote::{Alias, Origin, Selector, Token};
 use crate::resolve;
 use crate::store::MAKE_ROOM;
 
@@ -11,7 +11,7 @@ use crate::store::MAKE_ROOM;
 /// Defaults change only when a person says so: `login` (when none is active, or with
 /// `--active`), `use`, and a JSON `store` with `"active": true`; git and docker never.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Activate {
+pub(crate) enum Activate {
     Yes,
     IfNoneIs,
     No,
@@ -19,18 +19,18 @@ pub enum Activate {
 
 /// What `store` did.
 #[derive(Debug)]
-pub struct Stored {
-    pub alias: Alias,
-    pub url: Origin,
+pub(crate) struct Stored {
+    pub(crate) alias: Alias,
+    pub(crate) url: Origin,
     /// Whether the alias is the active remote afterwards.
-    pub active: bool,
+    pub(crate) active: bool,
     /// Whether the alias already had a token (which this one replaced).
-    pub replaced: bool,
+    pub(crate) replaced: bool,
 }
 
 /// Saves `token` for `alias` at `url` (moving the alias there if it was elsewhere), making it
 /// active as `activate` says. Storing exactly what is there writes nothing.
-pub fn store(
+pub(crate) fn store(
     ctx: &Ctx,
     alias: Alias,
     url: Origin,
@@ -48,7 +48,7 @@ fn orphans_first(ctx: &Ctx, mut err: Error) -> Error {
     if !err.store_full {
         return err;
     }
-    let orphans = super::config(ctx).and_then(|config| super::orphans(ctx, &config));
+    let orphans = super::load_config(ctx).and_then(|config| super::orphans(ctx, &config));
     let Some(orphans) = orphans.ok().filter(|o| !o.is_empty()) else {
         return err;
     };
@@ -65,7 +65,12 @@ fn orphans_first(ctx: &Ctx, mut err: Error) -> Error {
 
 /// git's and docker's store: the credential of `username` at `url`, under the alias
 /// `resolve::credential_alias` picks (never another origin's remote); the active remote stays.
-pub fn store_credential(ctx: &Ctx, username: &Alias, url: Origin, token: &Token) -> Result<Stored> {
+pub(crate) fn store_credential(
+    ctx: &Ctx,
+    username: &Alias,
+    url: Origin,
+    token: &Token,
+) -> Result<Stored> {
     let tx = Txn::begin(ctx)?;
     let alias = resolve::credential_alias(tx.config(), username, &url)?;
     save(tx, alias, url, token, Activate::No).map_err(|e| orphans_first(ctx, e))
@@ -107,7 +112,7 @@ fn save(
 
 /// Erases the remote `sel` names; returns its alias and url. With both alias and url, a keyring
 /// item whose remote is gone from config.yaml (an orphan) is erased too.
-pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<(Alias, Origin)> {
+pub(crate) fn erase(ctx: &Ctx, sel: &Selector) -> Result<(Alias, Origin)> {
     let mut tx = Txn::begin(ctx)?;
     let found = resolve::remote(tx.config(), sel.alias.as_ref(), sel.url.as_ref())
         .map(|r| (r.alias.clone(), r.url.clone()));
@@ -135,7 +140,7 @@ pub fn erase(ctx: &Ctx, sel: &Selector) -> Result<(Alias, Origin)> {
 /// git's erase: the remotes at `url` that a credential for `username` (any, without one) maps
 /// to, as `resolve::credential_alias` maps them; with `rejected`, only those whose token is still
 /// that one (a credential that changed since is kept). Returns how many were erased.
-pub fn erase_credentials(
+pub(crate) fn erase_credentials(
     ctx: &Ctx,
     username: Option<&Alias>,
     url: &Origin,
@@ -172,7 +177,7 @@ pub fn erase_credentials(
 }
 
 /// Makes `alias` the active remote.
-pub fn set_active(ctx: &Ctx, alias: &Alias) -> Result<()> {
+pub(crate) fn set_active(ctx: &Ctx, alias: &Alias) -> Result<()> {
     let mut tx = Txn::begin(ctx)?;
     if tx.config().find(alias).is_none() {
         return Err(resolve::no_such_alias(tx.config()));
@@ -183,17 +188,17 @@ pub fn set_active(ctx: &Ctx, alias: &Alias) -> Result<()> {
 
 /// What `migrate` did (or, with `dry_run`, would do) for each remote with a plaintext token.
 #[derive(Debug, Default)]
-pub struct Migration {
-    pub moved: Vec<(Alias, Origin)>,
+pub(crate) struct Migration {
+    pub(crate) moved: Vec<(Alias, Origin)>,
     /// Remotes that keep their plaintext token, and why.
-    pub kept: Vec<(Alias, Origin, Error)>,
+    pub(crate) kept: Vec<(Alias, Origin, Error)>,
 }
 
 /// Moves plaintext tokens from config.yaml into the keyring. Each token is written, read back
 /// and compared before its plaintext copy is dropped, and the file is rewritten once. A token
 /// that could not be moved stays in the file, so none is ever lost. A keyring that cannot be
 /// opened fails the whole command, with or without `dry_run`, in the same way.
-pub fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
+pub(crate) fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
     let mut tx = Txn::begin(ctx)?;
     let plaintext: Vec<_> = tx
         .config()
@@ -233,12 +238,12 @@ pub fn migrate(ctx: &Ctx, dry_run: bool) -> Result<Migration> {
 
 /// What `migrate --from STORE` did (or would do) for each remote whose token is in `STORE`.
 #[derive(Debug, Default)]
-pub struct Move {
-    pub moved: Vec<(Alias, Origin)>,
+pub(crate) struct Move {
+    pub(crate) moved: Vec<(Alias, Origin)>,
     /// Remotes whose token stayed where it was, and why.
-    pub kept: Vec<(Alias, Origin, Error)>,
+    pub(crate) kept: Vec<(Alias, Origin, Error)>,
     /// Tokens moved whose old item could not be deleted: both stores hold them.
-    pub lingering: Vec<(Alias, Error)>,
+    pub(crate) lingering: Vec<(Alias, Error)>,
 }
 
 /// Moves the tokens of config.yaml's remotes from the keyring `source` into `ctx`'s store
@@ -246,7 +251,7 @@ pub struct Move {
 /// (config.yaml, for the file store, once published) before its old item is deleted, so a
 /// failure or a kill at any point leaves it in one store or both, never in neither. A remote
 /// whose token in `ctx`'s store differs is left alone: that one is in use.
-pub fn move_tokens(ctx: &Ctx, source: &Ctx, dry_run: bool) -> Result<Move> {
+pub(crate) fn move_tokens(ctx: &Ctx, source: &Ctx, dry_run: bool) -> Result<Move> {
     let Tokens::Keyring(from) = source.tokens()? else {
         return Err(Error::invalid(
             "--from names a keyring; plaintext tokens move with a plain `migrate`",
@@ -294,7 +299,7 @@ pub fn move_tokens(ctx: &Ctx, source: &Ctx, dry_run: bool) -> Result<Move> {
     }
     tx.commit()?;
     // The file store's tokens are in config.yaml only now: read back what was published.
-    let published = super::config(ctx)?;
+    let published = super::load_config(ctx)?;
     for (alias, url, key, token) in planned {
         let there = published
             .find(&alias)

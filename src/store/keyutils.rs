@@ -26,10 +26,10 @@ use zeroize::Zeroizing;
 
 use super::{Key, MAKE_ROOM, Store, unavailable};
 use crate::error::{Error, Result};
-use crate::protocol::Token;
-use crate::protocol::validate::MAX_TOKEN_LEN;
+use crate::remote::Token;
+use crate::remote::validate::MAX_TOKEN_LEN;
 
-pub const NAME: &str = "kernel keyring (keyutils)";
+pub(crate) const NAME: &str = "kernel keyring (keyutils)";
 const ADVICE: &str = "Use --store secret-service in a desktop session, or --store file to keep tokens in plaintext in config.yaml; set MYSTIC_CREDENTIAL_STORE to make that choice for every command.";
 /// What possessing the persistent keyring costs: a process keyring (`_pid` and its NUL) and a
 /// link in it.
@@ -37,9 +37,9 @@ const POSSESSION_BYTES: usize = 5 + LINK_BYTES;
 /// The kernel charges a keyring 4 bytes per link.
 const LINK_BYTES: usize = 4;
 
-pub struct KeyutilsStore;
+pub(crate) struct KeyutilsStore;
 
-pub fn open() -> Result<Box<dyn Store>> {
+pub(crate) fn open() -> Result<Box<dyn Store>> {
     Ok(Box::new(KeyutilsStore))
 }
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{Key, MAKE_ROOM, Store};
 use crate::error::{Error, Result};
-use crate::protocol::Token;
+use crate::remote::Token;
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -51,7 +51,8 @@ impl MemoryStore {
     }
 
     /// An empty store with a name of its own (two stores in one test).
-    pub fn named(name: &'static str) -> Self {
+    #[cfg(test)]
+    pub(crate) fn named(name: &'static str) -> Self {
         MemoryStore {
             name: Some(name),
             ..MemoryStore::default()
@@ -73,13 +74,15 @@ impl MemoryStore {
     }
 
     /// Makes `set` succeed without keeping the token (or keep it again).
-    pub fn forget_writes(&self, on: bool) {
+    #[cfg(test)]
+    pub(crate) fn forget_writes(&self, on: bool) {
         self.forgetful.store(on, Ordering::SeqCst);
     }
 
     /// Makes `get` answer another token than the one it holds, from the `call`-th call on
     /// (counted as `fail` counts).
-    pub fn lie_from(&self, call: usize) {
+    #[cfg(test)]
+    pub(crate) fn lie_from(&self, call: usize) {
         self.lying_from.store(call, Ordering::SeqCst);
     }
 

@@ -20,17 +20,18 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::protocol::{Alias, Origin, Token};
+use crate::remote::{Alias, Origin, Token, VERSION};
 
-pub const DEFAULT_SERVICE_PREFIX: &str = "mystic:";
+pub(crate) const DEFAULT_SERVICE_PREFIX: &str = "mystic:";
 /// Where a full store's error lists what to remove; the operations put this folder's orphans
 /// first in that list.
-pub const MAKE_ROOM: &str = "To make room: ";
+pub(crate) const MAKE_ROOM: &str = "To make room: ";
 /// The most a keyring call may take before we give up, instead of waiting on an unlock prompt.
-pub const TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(5);
 /// Once per command, after a write the deadline cut short: how long a read may take to learn
 /// whether the write happened.
-pub const GRACE: Duration = Duration::from_secs(5);
+#[cfg(target_os = "linux")]
+pub(crate) const GRACE: Duration = Duration::from_secs(5);
 
 /// A keyring item: service `<prefix><origin>`, user name `<alias>`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -40,11 +41,57 @@ pub struct Key {
 }
 
 impl Key {
-    pub fn new(prefix: &str, url: &Origin, alias: &Alias) -> Key {
+    pub(crate) fn new(prefix: &str, url: &Origin, alias: &Alias) -> Key {
         Key {
             service: format!("{prefix}{url}"),
             user: alias.to_string(),
         }
+    }
+}
+
+/// One call on one keyring item, by name: the native protocol's `item` action, which the
+/// `windows` store sends from WSL to the Windows build. `Serialize` writes its wire shape, and
+/// wire/json.rs reads it back; a round-trip test there holds the two together.
+#[derive(Debug, PartialEq)]
+pub enum ItemCall {
+    Get(Key),
+    Set(Key, Token),
+    Delete(Key),
+    /// The items whose service starts with this.
+    List(String),
+}
+
+impl ItemCall {
+    /// The action's name on the wire.
+    pub(crate) fn action(&self) -> &'static str {
+        match self {
+            ItemCall::Get(_) => "get",
+            ItemCall::Set(..) => "set",
+            ItemCall::Delete(_) => "delete",
+            ItemCall::List(_) => "list",
+        }
+    }
+}
+
+impl serde::Serialize for ItemCall {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (service, user, token) = match self {
+            ItemCall::Get(key) | ItemCall::Delete(key) => (&key.service, Some(&key.user), None),
+            ItemCall::Set(key, token) => (&key.service, Some(&key.user), Some(token.expose())),
+            ItemCall::List(prefix) => (prefix, None, None),
+        };
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("v", &VERSION)?;
+        map.serialize_entry("action", self.action())?;
+        map.serialize_entry("service", service)?;
+        if let Some(user) = user {
+            map.serialize_entry("user", user)?;
+        }
+        if let Some(token) = token {
+            map.serialize_entry("token", token)?;
+        }
+        map.end()
     }
 }
 
@@ -61,31 +108,33 @@ pub trait Store {
 
 /// The Secret Service transfer session (`MYSTIC_SECRET_SERVICE_ENCRYPTION`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encryption {
+pub(crate) enum Encryption {
     Plain,
     Dh,
 }
 
-/// What opening a keyring needs, as the settings give it.
+/// What opening a keyring needs, as the settings give it. (Only Linux's stores read more than
+/// the kind.)
 #[derive(Clone, Debug)]
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub struct StoreOptions {
-    pub kind: StoreKind,
+    pub(crate) kind: StoreKind,
     /// The session bus address, for the Secret Service.
-    pub bus: Option<String>,
-    pub encryption: Encryption,
+    pub(crate) bus: Option<String>,
+    pub(crate) encryption: Encryption,
     /// Whether a person can answer a Secret Service prompt here, and how long to wait for one.
-    pub person: bool,
-    pub prompt_wait: Duration,
+    pub(crate) person: bool,
+    pub(crate) prompt_wait: Duration,
     /// Whether this is WSL, and whether it can run Windows programs.
-    pub wsl: Wsl,
+    pub(crate) wsl: Wsl,
     /// The Windows build of the helper, for the `windows` store on Linux:
     /// `MYSTIC_WINDOWS_HELPER`, else (on WSL) `mystic-credential-helper.exe` on PATH.
-    pub windows_helper: Option<PathBuf>,
+    pub(crate) windows_helper: Option<PathBuf>,
 }
 
 /// The Windows Subsystem for Linux, as far as the `windows` store cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Wsl {
+pub(crate) enum Wsl {
     /// Not WSL.
     No,
     /// WSL with interop turned off: it cannot run Windows programs.
@@ -113,7 +162,7 @@ pub enum StoreKind {
 
 impl StoreKind {
     /// Its name on the command line (`--store NAME`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             StoreKind::Auto => "auto",
             StoreKind::SecretService => "secret-service",
@@ -123,7 +172,7 @@ impl StoreKind {
         }
     }
 
-    pub fn parse(name: &str) -> Result<StoreKind> {
+    pub(crate) fn parse(name: &str) -> Result<StoreKind> {
         <StoreKind as clap::ValueEnum>::from_str(name, false).map_err(|_| {
             Error::invalid(
                 "unknown store; expected auto, secret-service, keyutils, file or windows",
@@ -133,7 +182,7 @@ impl StoreKind {
 }
 
 /// The store's name for messages.
-pub fn describe(kind: StoreKind) -> &'static str {
+pub(crate) fn describe(kind: StoreKind) -> &'static str {
     match kind {
         #[cfg(any(target_os = "macos", target_os = "windows"))]
         StoreKind::Auto => native::NAME,
@@ -151,7 +200,8 @@ pub fn describe(kind: StoreKind) -> &'static str {
 
 /// Windows' Credential Manager keeps at most 2,560 bytes of secret, and a token goes in as
 /// UTF-16: a longer one is refused with the reason, before anything is written.
-pub fn credential_manager_fits(token: &Token) -> Result<()> {
+#[cfg(any(target_os = "linux", target_os = "windows"))]
+pub(crate) fn credential_manager_fits(token: &Token) -> Result<()> {
     const MAX_BYTES: usize = 2560;
     let bytes = token.expose().encode_utf16().count() * 2;
     match bytes <= MAX_BYTES {
@@ -163,7 +213,7 @@ pub fn credential_manager_fits(token: &Token) -> Result<()> {
 }
 
 /// `store-unavailable`: the user's situation first, then what to do, then the technical detail.
-pub fn unavailable(situation: &str, advice: &str, detail: Option<&str>) -> Error {
+pub(crate) fn unavailable(situation: &str, advice: &str, detail: Option<&str>) -> Error {
     let detail = detail.map(|d| format!(" ({d})")).unwrap_or_default();
     Error::unavailable(format!("{situation}. {advice}{detail}"))
 }
@@ -172,20 +222,21 @@ pub fn unavailable(situation: &str, advice: &str, detail: Option<&str>) -> Error
 /// A keyring that waits for an unlock prompt nobody will answer, or a frozen daemon, becomes
 /// `store-unavailable` instead of a hang, however many calls the command makes.
 #[derive(Clone, Copy, Debug)]
-pub struct Deadline(Instant);
+pub(crate) struct Deadline(Instant);
 
 impl Deadline {
-    pub fn start() -> Self {
+    pub(crate) fn start() -> Self {
         Deadline(Instant::now() + TIMEOUT)
     }
 
     /// When it passes (the Secret Service client races its calls against it).
-    pub fn at(self) -> Instant {
+    #[cfg(target_os = "linux")]
+    pub(crate) fn at(self) -> Instant {
         self.0
     }
 
     /// The error of a keyring that did not answer in time.
-    pub fn missed(name: &str, advice: &str) -> Error {
+    pub(crate) fn missed(name: &str, advice: &str) -> Error {
         unavailable(
             &format!(
                 "the {name} did not answer within {}s (a locked keyring waiting for an unlock prompt, or a frozen daemon)",
@@ -199,7 +250,7 @@ impl Deadline {
     /// Runs `f` on a worker thread and waits for it until the deadline, for the OS keyrings'
     /// blocking APIs. An abandoned call ends with the process, which exits soon after.
     #[cfg(any(target_os = "macos", target_os = "windows"))]
-    pub fn run<T: Send + 'static>(
+    pub(crate) fn run<T: Send + 'static>(
         &self,
         name: &str,
         advice: &str,
@@ -218,7 +269,7 @@ impl Deadline {
 }
 
 /// Opens a real OS keyring. `File` never reaches this function.
-pub fn open(options: &StoreOptions) -> Result<Box<dyn Store>> {
+pub(crate) fn open(options: &StoreOptions) -> Result<Box<dyn Store>> {
     let deadline = Deadline::start();
     match options.kind {
         #[cfg(target_os = "linux")]

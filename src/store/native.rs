@@ -7,20 +7,20 @@ use keyring_core::{CredentialStore, Entry};
 
 use super::{Deadline, Key, Store, unavailable};
 use crate::error::{Error, Result};
-use crate::protocol::Token;
+use crate::remote::Token;
 
 #[cfg(target_os = "macos")]
-pub const NAME: &str = "macOS Keychain";
+pub(crate) const NAME: &str = "macOS Keychain";
 #[cfg(target_os = "windows")]
-pub const NAME: &str = "Windows Credential Manager";
+pub(crate) const NAME: &str = "Windows Credential Manager";
 const ADVICE: &str = "Unlock the keychain or credential store, or use --store file to keep tokens in plaintext in config.yaml; set MYSTIC_CREDENTIAL_STORE=file to make that choice for every command.";
 
-pub struct NativeStore {
+pub(crate) struct NativeStore {
     inner: Arc<CredentialStore>,
     deadline: Deadline,
 }
 
-pub fn open(deadline: Deadline) -> Result<Box<dyn Store>> {
+pub(crate) fn open(deadline: Deadline) -> Result<Box<dyn Store>> {
     let opened = deadline.run(
         NAME,
         ADVICE,

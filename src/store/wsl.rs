@@ -10,38 +10,28 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{Deadline, Key, Store, StoreOptions, Wsl, credential_manager_fits, unavailable};
+use super::{
+    Deadline, ItemCall, Key, Store, StoreOptions, Wsl, credential_manager_fits, unavailable,
+};
 use crate::error::{Error, ErrorKind, Result};
-use crate::protocol::Token;
+use crate::remote::Token;
+use crate::streams::MAX_INPUT;
 use crate::sys;
 
-pub const NAME: &str = "Windows Credential Manager (through WSL)";
+pub(crate) const NAME: &str = "Windows Credential Manager (through WSL)";
 const ADVICE: &str = "Use --store file to keep tokens in plaintext in config.yaml, or --store keyutils for the kernel keyring (forgotten at `wsl --shutdown`); set MYSTIC_CREDENTIAL_STORE to make that choice for every command.";
 /// Replies are a line of JSON; anything longer is not our program.
 const MAX_REPLY: u64 = 64 * 1024;
 
-/// The `item` request the Windows build answers.
-#[derive(Serialize)]
-struct Request<'a> {
-    v: u8,
-    action: &'a str,
-    service: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    user: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    token: Option<&'a str>,
-}
-
-pub struct WslStore {
+pub(crate) struct WslStore {
     program: PathBuf,
     deadline: Deadline,
 }
 
-pub fn open(options: &StoreOptions, deadline: Deadline) -> Result<Box<dyn Store>> {
+pub(crate) fn open(options: &StoreOptions, deadline: Deadline) -> Result<Box<dyn Store>> {
     let program = match (&options.windows_helper, options.wsl) {
         (Some(program), _) => program.clone(),
         (None, Wsl::No) => {
@@ -75,7 +65,7 @@ impl Store for WslStore {
     }
 
     fn get(&self, key: &Key) -> Result<Option<Token>> {
-        let mut reply = self.call(key, "get", None)?;
+        let mut reply = self.call(&ItemCall::Get(key.clone()))?;
         // Moved out, not copied: Token zeroizes the one copy when it is dropped.
         match (reply["found"].take(), reply["token"].take()) {
             (Value::Bool(false), _) => Ok(None),
@@ -88,22 +78,19 @@ impl Store for WslStore {
 
     fn set(&self, key: &Key, token: &Token) -> Result<()> {
         credential_manager_fits(token)?;
-        self.call(key, "set", Some(token)).map(drop)
+        self.call(&ItemCall::Set(key.clone(), token.clone()))
+            .map(drop)
     }
 
     fn delete(&self, key: &Key) -> Result<bool> {
-        match self.call(key, "delete", None)?["found"] {
+        match self.call(&ItemCall::Delete(key.clone()))?["found"] {
             Value::Bool(found) => Ok(found),
             _ => Err(self.unexpected("an answer without `found`")),
         }
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<Key>> {
-        let all = Key {
-            service: prefix.to_owned(),
-            user: String::new(),
-        };
-        let reply = self.call(&all, "list", None)?;
+        let reply = self.call(&ItemCall::List(prefix.to_owned()))?;
         let Some(items) = reply["items"].as_array() else {
             return Err(self.unexpected("an answer without `items`"));
         };
@@ -124,19 +111,11 @@ impl Store for WslStore {
 
 impl WslStore {
     /// One request to the Windows program, answered within the deadline.
-    fn call(&self, key: &Key, action: &str, token: Option<&Token>) -> Result<Value> {
-        let request = Request {
-            v: 1,
-            action,
-            service: &key.service,
-            user: &key.user,
-            token: token.map(Token::expose),
-        };
+    fn call(&self, request: &ItemCall) -> Result<Value> {
         // Written once into a buffer that is large enough and zeroized: no stray copy of the token.
-        let mut line = Zeroizing::new(Vec::with_capacity(
-            1024 + key.service.len() + key.user.len() + token.map_or(0, |t| t.expose().len()) * 2,
-        ));
-        serde_json::to_writer(&mut *line, &request).expect("a request serializes");
+        // (The Windows build refuses a longer request than `MAX_INPUT`; a token is far shorter.)
+        let mut line = Zeroizing::new(Vec::with_capacity(MAX_INPUT + 1));
+        serde_json::to_writer(&mut *line, request).expect("a request serializes");
         line.push(b'\n');
         let mut command = Command::new(&self.program);
         // In a group of its own, so that a timed-out call ends with everything it started.

@@ -13,17 +13,17 @@ use super::unix::{FORWARDED, forward, restore_default_signals};
 /// No core dumps of the helper: it holds tokens in memory (under `exec`, for the child's whole
 /// life), and a core file would put them on disk. The process is marked not dumpable, which also
 /// keeps other processes of the user from attaching to it or reading its memory.
-pub fn disable_core_dumps() {
+pub(crate) fn disable_core_dumps() {
     // SAFETY: prctl with PR_SET_DUMPABLE takes plain integers and touches only this process.
     unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
 }
 
 /// `execve` makes the child of `exec` dumpable again: nothing to do.
-pub fn restore_core_dumps_in_child(_command: &mut Command) {}
+pub(crate) fn restore_core_dumps_in_child(_command: &mut Command) {}
 
 /// A bigger pipe buffer (1 MiB, the unprivileged maximum) for a pipe `exec` relays: fewer
 /// switches between the child and the relay.
-pub fn widen_pipe(pipe: &std::io::PipeReader) {
+pub(crate) fn widen_pipe(pipe: &std::io::PipeReader) {
     use std::os::fd::AsRawFd;
     // SAFETY: fcntl on a pipe we own; failure leaves the default size.
     unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20) };
@@ -33,7 +33,7 @@ pub fn widen_pipe(pipe: &std::io::PipeReader) {
 /// in ours: then a signal sent to our group reaches the child once, forwarded, instead of twice.
 /// The child also dies with us (as it would have in our group), so it never outlives a killed
 /// helper holding the token. Returns whether it did.
-pub fn isolate_child(command: &mut Command) -> bool {
+pub(crate) fn isolate_child(command: &mut Command) -> bool {
     if has_controlling_terminal() {
         return false;
     }
@@ -52,18 +52,18 @@ pub fn isolate_child(command: &mut Command) -> bool {
 /// group of its own (`isolate_child`) every one is forwarded to it. In a terminal the child
 /// shares ours, for job control; there a signal the terminal sends (Ctrl-C) or a member of our
 /// group sends to the group already reached the child, and is not sent again, as sudo does.
-pub struct Signals(SignalsInfo<WithOrigin>);
+pub(crate) struct Signals(SignalsInfo<WithOrigin>);
 
 impl Signals {
     /// Starts catching, before the child is spawned: a signal sent once it runs must not find
     /// the helper with the default action (die, leaving the child behind).
-    pub fn listen() -> std::io::Result<Self> {
+    pub(crate) fn listen() -> std::io::Result<Self> {
         SignalsInfo::new(FORWARDED).map(Signals)
     }
 
     /// Waits for the child, passing on what arrives meanwhile (including anything caught
     /// between `listen` and the spawn).
-    pub fn forward_until_exit(
+    pub(crate) fn forward_until_exit(
         self,
         mut child: Child,
         isolated: bool,
@@ -105,13 +105,13 @@ fn has_controlling_terminal() -> bool {
 }
 
 /// Whether this runs on WSL's kernel (its release names Microsoft).
-pub fn wsl_kernel() -> bool {
+pub(crate) fn wsl_kernel() -> bool {
     std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .is_ok_and(|release| release.to_ascii_lowercase().contains("microsoft"))
 }
 
 /// Whether WSL's interop is registered with binfmt_misc (it is, unless turned off).
-pub fn wsl_interop() -> bool {
+pub(crate) fn wsl_interop() -> bool {
     ["WSLInterop", "WSLInterop-late"].iter().any(|name| {
         std::path::Path::new("/proc/sys/fs/binfmt_misc")
             .join(name)

@@ -12,7 +12,7 @@ use super::unix::{FORWARDED, forward, restore_default_signals};
 static CORE_LIMIT: OnceLock<(libc::rlim_t, libc::rlim_t)> = OnceLock::new();
 
 /// No core dumps of the helper (it holds tokens in memory): its core size limit is set to zero.
-pub fn disable_core_dumps() {
+pub(crate) fn disable_core_dumps() {
     // SAFETY: getrlimit/setrlimit on stack values they fully initialise.
     unsafe {
         let mut limit = std::mem::zeroed::<libc::rlimit>();
@@ -25,7 +25,7 @@ pub fn disable_core_dumps() {
 }
 
 /// The child of `exec` gets the old core size limit back.
-pub fn restore_core_dumps_in_child(command: &mut Command) {
+pub(crate) fn restore_core_dumps_in_child(command: &mut Command) {
     if let Some(&(cur, max)) = CORE_LIMIT.get() {
         // SAFETY: setrlimit is async-signal-safe, as a pre_exec hook must be.
         unsafe {
@@ -42,24 +42,24 @@ pub fn restore_core_dumps_in_child(command: &mut Command) {
 }
 
 /// The default pipe size is kept.
-pub fn widen_pipe(_pipe: &std::io::PipeReader) {}
+pub(crate) fn widen_pipe(_pipe: &std::io::PipeReader) {}
 
 /// Without a parent-death signal the child stays in the helper's group, so a signal to the group
 /// still ends both.
-pub fn isolate_child(_command: &mut Command) -> bool {
+pub(crate) fn isolate_child(_command: &mut Command) -> bool {
     false
 }
 
 /// The signals caught for `exec`'s child. macOS does not say who sent a signal, so every one is
 /// forwarded.
-pub struct Signals(Caught);
+pub(crate) struct Signals(Caught);
 
 impl Signals {
-    pub fn listen() -> std::io::Result<Self> {
+    pub(crate) fn listen() -> std::io::Result<Self> {
         Caught::new(FORWARDED).map(Signals)
     }
 
-    pub fn forward_until_exit(
+    pub(crate) fn forward_until_exit(
         self,
         mut child: Child,
         isolated: bool,
@@ -81,10 +81,10 @@ impl Signals {
 }
 
 /// WSL is Linux only.
-pub fn wsl_kernel() -> bool {
+pub(crate) fn wsl_kernel() -> bool {
     false
 }
 
-pub fn wsl_interop() -> bool {
+pub(crate) fn wsl_interop() -> bool {
     false
 }

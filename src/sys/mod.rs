@@ -8,30 +8,30 @@ mod program;
 mod terminal;
 #[cfg(unix)]
 mod unix;
-pub use program::{find_program, only_in_relative_entry};
+pub(crate) use program::{find_program, only_in_relative_entry};
 #[cfg(unix)]
-pub use terminal::read_hidden;
+pub(crate) use terminal::read_hidden;
 #[cfg(unix)]
-pub use unix::*;
+pub(crate) use unix::*;
 
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
-pub use linux::*;
+pub(crate) use linux::*;
 
 #[cfg(all(unix, not(target_os = "linux")))]
 mod macos;
 #[cfg(all(unix, not(target_os = "linux")))]
-pub use macos::*;
+pub(crate) use macos::*;
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub use windows::*;
+pub(crate) use windows::*;
 
 /// One of the process's output streams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stream {
+pub(crate) enum Stream {
     Stdout,
     Stderr,
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// `name` in the first absolute folder of `path` that holds it as a runnable file (on Windows,
 /// also `name.exe`).
-pub fn find_program(name: &OsStr, path: Option<&OsStr>) -> Option<PathBuf> {
+pub(crate) fn find_program(name: &OsStr, path: Option<&OsStr>) -> Option<PathBuf> {
     let mut names = vec![name.to_owned()];
     if !std::env::consts::EXE_SUFFIX.is_empty() && Path::new(name).extension().is_none() {
         let mut exe = name.to_owned();
@@ -22,7 +22,7 @@ pub fn find_program(name: &OsStr, path: Option<&OsStr>) -> Option<PathBuf> {
 
 /// Whether `name` would be found in a relative PATH entry (for the message that says why it
 /// was not run).
-pub fn only_in_relative_entry(name: &OsStr, path: Option<&OsStr>, cwd: &Path) -> bool {
+pub(crate) fn only_in_relative_entry(name: &OsStr, path: Option<&OsStr>, cwd: &Path) -> bool {
     path.is_some_and(|path| {
         std::env::split_paths(path)
             .filter(|dir| dir.is_relative())

@@ -6,7 +6,7 @@
 //! terminal is set up first (dropping type-ahead), then the prompt shows, then rpassword reads.
 
 /// Prompts on the controlling terminal and reads one line without echo.
-pub fn read_hidden(prompt: &str) -> std::io::Result<String> {
+pub(crate) fn read_hidden(prompt: &str) -> std::io::Result<String> {
     let tty = std::fs::File::options()
         .read(true)
         .write(true)

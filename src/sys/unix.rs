@@ -8,14 +8,14 @@ use std::process::ExitStatus;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 /// Options that open a file for reading without waiting for a FIFO's writer.
-pub fn reading() -> OpenOptions {
+pub(crate) fn reading() -> OpenOptions {
     let mut options = OpenOptions::new();
     options.read(true).custom_flags(libc::O_NONBLOCK);
     options
 }
 
 /// Options for the lock file: read-write, created with mode 0600, never through a symbolic link.
-pub fn lock_file() -> OpenOptions {
+pub(crate) fn lock_file() -> OpenOptions {
     let mut options = OpenOptions::new();
     options
         .read(true)
@@ -28,7 +28,7 @@ pub fn lock_file() -> OpenOptions {
 }
 
 /// Options to append to a file, without waiting for a FIFO's reader.
-pub fn appending() -> OpenOptions {
+pub(crate) fn appending() -> OpenOptions {
     let mut options = OpenOptions::new();
     options
         .append(true)
@@ -38,28 +38,28 @@ pub fn appending() -> OpenOptions {
 }
 
 /// Whether an open failed because the path is a symbolic link (`O_NOFOLLOW`).
-pub fn is_link(e: &io::Error) -> bool {
+pub(crate) fn is_link(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::ELOOP)
 }
 
 /// The owner's user id and the permission bits, where the platform has them.
-pub fn owner_and_mode(meta: &Metadata) -> Option<(u32, u32)> {
+pub(crate) fn owner_and_mode(meta: &Metadata) -> Option<(u32, u32)> {
     Some((meta.uid(), meta.mode() & 0o7777))
 }
 
 /// The user this process acts as.
-pub fn user_id() -> Option<u32> {
+pub(crate) fn user_id() -> Option<u32> {
     // SAFETY: geteuid cannot fail.
     Some(unsafe { libc::geteuid() })
 }
 
 /// Makes a rename in `dir` durable.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
 /// Creates `dir` (and missing parents) with mode 0700.
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
@@ -67,7 +67,7 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// A new folder in the temp folder, mode 0700 (tempfile's default is 0777 less the umask).
-pub fn private_temp_dir(prefix: &str) -> io::Result<tempfile::TempDir> {
+pub(crate) fn private_temp_dir(prefix: &str) -> io::Result<tempfile::TempDir> {
     tempfile::Builder::new()
         .prefix(prefix)
         .permissions(std::fs::Permissions::from_mode(0o700))
@@ -75,13 +75,13 @@ pub fn private_temp_dir(prefix: &str) -> io::Result<tempfile::TempDir> {
 }
 
 /// A link at `link` to the folder `target`.
-pub fn link_dir(target: &Path, link: &Path) -> io::Result<()> {
+pub(crate) fn link_dir(target: &Path, link: &Path) -> io::Result<()> {
     std::os::unix::fs::symlink(target, link)
 }
 
 /// Whether a process with this id runs (or is a zombie not yet reaped). A pid we may not signal
 /// belongs to another user's process: alive.
-pub fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };
@@ -91,7 +91,7 @@ pub fn process_alive(pid: u32) -> bool {
 }
 
 /// How a child ended: `Err(signal)` when a signal killed it, else its exit code.
-pub fn exit_of(status: ExitStatus) -> Result<i32, i32> {
+pub(crate) fn exit_of(status: ExitStatus) -> Result<i32, i32> {
     match std::os::unix::process::ExitStatusExt::signal(&status) {
         Some(signal) => Err(signal),
         None => Ok(status.code().unwrap_or(1)),
@@ -100,7 +100,7 @@ pub fn exit_of(status: ExitStatus) -> Result<i32, i32> {
 
 /// A handle of its own on one of the process's output streams, unbuffered: what `exec` relays
 /// goes out as it arrives.
-pub fn stream_file(stream: super::Stream) -> io::Result<File> {
+pub(crate) fn stream_file(stream: super::Stream) -> io::Result<File> {
     use std::os::fd::AsFd;
     let owned = match stream {
         super::Stream::Stdout => std::io::stdout().as_fd().try_clone_to_owned(),
@@ -110,7 +110,7 @@ pub fn stream_file(stream: super::Stream) -> io::Result<File> {
 }
 
 /// Whether two output streams lead to the same file or pipe (`>log 2>&1`).
-pub fn same_file(a: super::Stream, b: super::Stream) -> bool {
+pub(crate) fn same_file(a: super::Stream, b: super::Stream) -> bool {
     let id = |stream| {
         let meta = stream_file(stream).and_then(|f| f.metadata()).ok()?;
         Some((meta.dev(), meta.ino()))
@@ -129,12 +129,12 @@ pub(super) fn restore_default_signals() {
 }
 
 /// Starts a program in a process group of its own.
-pub fn own_process_group(command: &mut std::process::Command) {
+pub(crate) fn own_process_group(command: &mut std::process::Command) {
     std::os::unix::process::CommandExt::process_group(command, 0);
 }
 
 /// Kills a child started with `own_process_group`, and everything else in its group.
-pub fn kill_process_group(child: &mut std::process::Child) {
+pub(crate) fn kill_process_group(child: &mut std::process::Child) {
     // SAFETY: kill(2) on the group of a child we have not reaped yet.
     unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL) };
     let _ = child.wait();
@@ -158,12 +158,13 @@ pub(super) fn forward(pid: u32, isolated: bool, signal: i32) {
 /// finishes its clean-up, and `raise_deferred_signal` then ends the process with it.
 static DEFERRED: AtomicI32 = AtomicI32::new(0);
 
-pub fn defer_signal(signal: i32) {
+#[cfg(target_os = "linux")] // only the Secret Service's prompts defer a signal
+pub(crate) fn defer_signal(signal: i32) {
     DEFERRED.store(signal, Ordering::SeqCst);
 }
 
 /// Dies of the deferred signal, if there is one, as the process would have without catching it.
-pub fn raise_deferred_signal() {
+pub(crate) fn raise_deferred_signal() {
     let signal = DEFERRED.load(Ordering::SeqCst);
     if signal != 0 {
         let _ = signal_hook::low_level::emulate_default_handler(signal);
@@ -175,7 +176,7 @@ pub fn raise_deferred_signal() {
 /// holds the reading end of a pipe whose writing end only the helper has; end of file without the
 /// helper's word means the helper died. (In CMD's own group, what CMD started dies too, unless
 /// it left the group, as a daemon does.)
-pub struct Guard {
+pub(crate) struct Guard {
     pid: libc::pid_t,
     word: Option<std::os::fd::OwnedFd>,
 }
@@ -183,7 +184,7 @@ pub struct Guard {
 impl Guard {
     /// Starts guarding `child`, which `isolated` says has a process group of its own. Without a
     /// guard (fork failed) the command still runs, as it would have before.
-    pub fn start(child: u32, isolated: bool) -> Guard {
+    pub(crate) fn start(child: u32, isolated: bool) -> Guard {
         let target = match isolated {
             true => -(child as libc::pid_t),
             false => child as libc::pid_t,
@@ -215,7 +216,7 @@ impl Guard {
     }
 
     /// The helper ends as planned (CMD has exited): the guard leaves whatever is left running.
-    pub fn release(mut self) {
+    pub(crate) fn release(mut self) {
         if let Some(word) = self.word.take() {
             let mut pipe = File::from(word);
             let _ = std::io::Write::write_all(&mut pipe, b"x");

@@ -26,7 +26,7 @@ use windows_sys::Win32::System::Threading::{
 
 /// A protected DACL (nothing inherited from the parent) that lets only `user` (a SID) and SYSTEM
 /// in, and passes the same to what is created inside.
-pub fn private_dacl(user: &str) -> String {
+pub(crate) fn private_dacl(user: &str) -> String {
     format!("D:P(A;OICI;FA;;;{user})(A;OICI;FA;;;SY)")
 }
 
@@ -35,7 +35,7 @@ fn wide(s: &std::ffi::OsStr) -> Vec<u16> {
 }
 
 /// The SID of the user this process runs as, in its string form (`S-1-5-21-...`).
-pub fn user_sid() -> std::io::Result<String> {
+pub(crate) fn user_sid() -> std::io::Result<String> {
     // SAFETY: Win32 calls on our own process token, into a buffer sized by the first call; the
     // string is freed with LocalFree.
     unsafe {
@@ -66,7 +66,7 @@ pub fn user_sid() -> std::io::Result<String> {
 
 /// Creates `dir` with `private_dacl` for this user (its missing parents get the usual inherited
 /// ACLs).
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if let Some(parent) = dir.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -108,12 +108,12 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// and the helper ignores them (it exits with the child's code instead of before it); and the
 /// child is in a job that ends with the helper, so a killed helper leaves no child holding the
 /// token.
-pub struct Signals {
+pub(crate) struct Signals {
     job: HANDLE,
 }
 
 impl Signals {
-    pub fn listen() -> std::io::Result<Self> {
+    pub(crate) fn listen() -> std::io::Result<Self> {
         // SAFETY: plain Win32 calls on values that live through them.
         unsafe {
             // A handler, not the NULL "ignore" flag, which the child would inherit.
@@ -140,7 +140,7 @@ impl Signals {
     }
 
     /// Puts the child in the job, then waits for it.
-    pub fn forward_until_exit(
+    pub(crate) fn forward_until_exit(
         self,
         mut child: std::process::Child,
         _isolated: bool,
@@ -172,7 +172,7 @@ impl Drop for Signals {
 }
 
 /// Whether a process with this id runs.
-pub fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     // STILL_ACTIVE: the exit code of a process that has not exited.
     const STILL_ACTIVE: u32 = 259;
     // SAFETY: a handle we open, query and close.
@@ -189,93 +189,93 @@ pub fn process_alive(pid: u32) -> bool {
 }
 
 /// No signal is ever deferred on Windows.
-pub fn raise_deferred_signal() {}
+pub(crate) fn raise_deferred_signal() {}
 
 /// Windows writes no core files by itself (Windows Error Reporting keeps its dumps off unless
 /// configured): nothing to do.
-pub fn disable_core_dumps() {}
+pub(crate) fn disable_core_dumps() {}
 
-pub fn restore_core_dumps_in_child(_command: &mut std::process::Command) {}
+pub(crate) fn restore_core_dumps_in_child(_command: &mut std::process::Command) {}
 
 /// The child of `exec` stays in the helper's console and job (see `ChildGuard`).
 /// Windows needs no guard: exec's job object ends CMD and everything it started when the helper
 /// dies, however it dies.
-pub struct Guard;
+pub(crate) struct Guard;
 
 impl Guard {
-    pub fn start(_child: u32, _isolated: bool) -> Guard {
+    pub(crate) fn start(_child: u32, _isolated: bool) -> Guard {
         Guard
     }
-    pub fn release(self) {}
+    pub(crate) fn release(self) {}
 }
 
-pub fn isolate_child(_command: &mut std::process::Command) -> bool {
+pub(crate) fn isolate_child(_command: &mut std::process::Command) -> bool {
     false
 }
 
 /// Options that open a file for reading (Windows has no FIFO to wait on).
-pub fn reading() -> std::fs::OpenOptions {
+pub(crate) fn reading() -> std::fs::OpenOptions {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     options
 }
 
 /// Options for the lock file; inside the private folder it inherits the owner-only ACL.
-pub fn lock_file() -> std::fs::OpenOptions {
+pub(crate) fn lock_file() -> std::fs::OpenOptions {
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     options
 }
 
 /// Options to append to a file.
-pub fn appending() -> std::fs::OpenOptions {
+pub(crate) fn appending() -> std::fs::OpenOptions {
     let mut options = std::fs::OpenOptions::new();
     options.append(true).create(true);
     options
 }
 
-pub fn is_link(_e: &std::io::Error) -> bool {
+pub(crate) fn is_link(_e: &std::io::Error) -> bool {
     false
 }
 
 /// Windows has no owner uid and mode bits: the private folder's ACL does their job.
-pub fn owner_and_mode(_meta: &std::fs::Metadata) -> Option<(u32, u32)> {
+pub(crate) fn owner_and_mode(_meta: &std::fs::Metadata) -> Option<(u32, u32)> {
     None
 }
 
-pub fn user_id() -> Option<u32> {
+pub(crate) fn user_id() -> Option<u32> {
     None
 }
 
 /// The rename is journaled; Windows has no folder handle to sync.
-pub fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+pub(crate) fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
 /// A new folder in the temp folder, which Windows keeps private to the user.
-pub fn private_temp_dir(prefix: &str) -> std::io::Result<tempfile::TempDir> {
+pub(crate) fn private_temp_dir(prefix: &str) -> std::io::Result<tempfile::TempDir> {
     tempfile::Builder::new().prefix(prefix).tempdir()
 }
 
 /// A junction needs no privilege, unlike a symbolic link; the link is the fallback where
 /// junctions are not supported (Wine).
-pub fn link_dir(target: &Path, link: &Path) -> std::io::Result<()> {
+pub(crate) fn link_dir(target: &Path, link: &Path) -> std::io::Result<()> {
     junction::create(target, link).or_else(|_| std::os::windows::fs::symlink_dir(target, link))
 }
 
 /// How a child ended: its exit code (all 32 bits of it).
-pub fn exit_of(status: std::process::ExitStatus) -> Result<i32, i32> {
+pub(crate) fn exit_of(status: std::process::ExitStatus) -> Result<i32, i32> {
     Ok(status.code().unwrap_or(1))
 }
 
 /// The token prompt on the console.
-pub fn read_hidden(prompt: &str) -> std::io::Result<String> {
+pub(crate) fn read_hidden(prompt: &str) -> std::io::Result<String> {
     rpassword::prompt_password(prompt)
 }
 
 /// A handle of its own on one of the process's output streams, unbuffered: what `exec` relays
 /// goes out as it arrives.
-pub fn stream_file(stream: super::Stream) -> std::io::Result<std::fs::File> {
+pub(crate) fn stream_file(stream: super::Stream) -> std::io::Result<std::fs::File> {
     use std::os::windows::io::AsHandle;
     let owned = match stream {
         super::Stream::Stdout => std::io::stdout().as_handle().try_clone_to_owned(),
@@ -285,29 +285,26 @@ pub fn stream_file(stream: super::Stream) -> std::io::Result<std::fs::File> {
 }
 
 /// The default pipe size is kept.
-pub fn widen_pipe(_pipe: &std::io::PipeReader) {}
+pub(crate) fn widen_pipe(_pipe: &std::io::PipeReader) {}
 
 /// Not told apart on Windows: stdout and stderr get a relay each.
-pub fn same_file(_a: super::Stream, _b: super::Stream) -> bool {
+pub(crate) fn same_file(_a: super::Stream, _b: super::Stream) -> bool {
     false
 }
-
-/// No signal is ever deferred on Windows.
-pub fn defer_signal(_signal: i32) {}
 
 /// WSL is Linux only.
-pub fn wsl_kernel() -> bool {
+pub(crate) fn wsl_kernel() -> bool {
     false
 }
 
-pub fn wsl_interop() -> bool {
+pub(crate) fn wsl_interop() -> bool {
     false
 }
 
 /// Every generic credential's target name and user name, for `prune`. (keyring-core's search
 /// reads Credential Manager's array of pointers as aligned, which Wine's is not: each pointer and
 /// each field here is read unaligned.)
-pub fn credentials() -> std::io::Result<Vec<(String, String)>> {
+pub(crate) fn credentials() -> std::io::Result<Vec<(String, String)>> {
     use windows_sys::Win32::Foundation::{ERROR_NOT_FOUND, GetLastError};
     use windows_sys::Win32::Security::Credentials::{
         CRED_TYPE_GENERIC, CREDENTIALW, CredEnumerateW, CredFree,

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use super::{Answered, Protocol};
 use crate::error::{Error, ErrorKind, Exit};
 use crate::ops::{self, Ctx};
-use crate::protocol::{Alias, Origin, Selector, Token};
+use crate::remote::{Alias, Origin, Selector, Token};
 use crate::secret::Secret;
 use crate::streams::Io;
 
-pub const NOT_FOUND: &str = "credentials not found in native keychain";
+pub(crate) const NOT_FOUND: &str = "credentials not found in native keychain";
 const MISSING_URL: &str = "no credentials server URL";
 const MISSING_USERNAME: &str = "no credentials username";
 
@@ -38,7 +38,7 @@ struct Answer<'a> {
 }
 
 /// A docker error: the text docker clients read from stdout.
-pub struct Failure(String);
+pub(crate) struct Failure(String);
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
@@ -50,45 +50,66 @@ impl From<Error> for Failure {
 }
 
 /// docker's protocol for one action.
-pub struct Docker<'a>(pub &'a str);
+pub(crate) struct Docker<'a>(pub(crate) &'a str);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Action {
+    Store,
+    Get,
+    Erase,
+    List,
+    Version,
+}
 
 impl Docker<'_> {
-    fn known(&self) -> bool {
-        matches!(self.0, "store" | "get" | "erase" | "list" | "version")
+    fn action(&self) -> Option<Action> {
+        Some(match self.0 {
+            "store" => Action::Store,
+            "get" => Action::Get,
+            "erase" => Action::Erase,
+            "list" => Action::List,
+            "version" => Action::Version,
+            _ => return None,
+        })
     }
 }
 
 impl Protocol for Docker<'_> {
-    /// The raw input; each action reads it its own way.
-    type Request = Vec<u8>;
+    /// The action, and the raw input, which each action reads its own way.
+    type Request = (Action, Vec<u8>);
     /// What goes to stdout.
     type Answer = String;
     type Failure = Failure;
 
     fn reads_input(&self) -> bool {
-        self.known() && self.0 != "version"
+        self.action()
+            .is_some_and(|action| action != Action::Version)
     }
 
-    fn decode(&self, input: &[u8]) -> std::result::Result<Vec<u8>, Failure> {
-        match self.known() {
-            true => Ok(input.to_vec()),
-            false => Err(Failure(format!(
+    fn decode(&self, input: &[u8]) -> std::result::Result<Self::Request, Failure> {
+        match self.action() {
+            Some(action) => Ok((action, input.to_vec())),
+            None => Err(Failure(format!(
                 "Usage: docker-credential-mystic <store|get|erase|list|version>; unknown action {:?}",
                 self.0
             ))),
         }
     }
 
-    fn answer(&self, ctx: &Ctx, input: Vec<u8>) -> std::result::Result<Answered<String>, Failure> {
-        match self.0 {
-            "version" => Ok(Answered::plain(format!(
+    fn answer(
+        &self,
+        ctx: &Ctx,
+        (action, input): Self::Request,
+    ) -> std::result::Result<Answered<String>, Failure> {
+        match action {
+            Action::Version => Ok(Answered::plain(format!(
                 "docker-credential-mystic (mystic-credential-helper) v{}\n",
                 env!("CARGO_PKG_VERSION")
             ))),
-            "store" => store(ctx, &input).map(|()| Answered::plain(String::new())),
-            "get" => get(ctx, &input),
-            "erase" => erase(ctx, &input).map(|()| Answered::plain(String::new())),
-            _ => list(ctx).map(Answered::plain),
+            Action::Store => store(ctx, &input).map(|()| Answered::plain(String::new())),
+            Action::Get => get(ctx, &input),
+            Action::Erase => erase(ctx, &input).map(|()| Answered::plain(String::new())),
+            Action::List => list(ctx).map(Answered::plain),
         }
     }
 
@@ -128,7 +149,7 @@ fn remote_origin(ctx: &Ctx, raw: &str) -> std::result::Result<Origin, Failure> {
     if raw.contains("://") {
         return Ok(https);
     }
-    let config = ops::config(ctx)?;
+    let config = ops::load_config(ctx)?;
     let plain = Origin::parse(&format!("http://{}", raw.trim()))?;
     let has = |origin: &Origin| config.remotes.iter().any(|r| r.url == *origin);
     Ok(match !has(&https) && has(&plain) {

@@ -6,28 +6,57 @@
 use super::{Answered, Protocol};
 use crate::error::{Error, ErrorKind, Exit, Result};
 use crate::ops::{self, Ctx};
-use crate::protocol::{self, Alias, Origin, Token};
+use crate::remote::validate::check_text;
+use crate::remote::{Alias, Origin, Token};
 use crate::secret::Secret;
-use crate::streams::Io;
+use crate::streams::{Io, print};
 
-/// The attributes we use; git may send more (path, capability[], wwwauth[], ...), all ignored.
-#[derive(Debug, Default)]
-pub struct Request {
+/// What git asks; any other action is ignored, as git requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Get,
+    Store,
+    Erase,
+    Ignored,
+}
+
+impl Action {
+    fn parse(name: &str) -> Action {
+        match name {
+            "get" => Action::Get,
+            "store" => Action::Store,
+            "erase" => Action::Erase,
+            _ => Action::Ignored,
+        }
+    }
+}
+
+/// The action, and the attributes we use; git may send more (path, capability[], wwwauth[],
+/// ...), all ignored.
+#[derive(Debug)]
+pub(crate) struct Request {
+    action: Action,
     protocol: Option<String>,
     host: Option<String>,
     username: Option<String>,
     password: Option<Secret>,
 }
 
-fn parse(input: &[u8]) -> Result<Request> {
+fn parse(action: Action, input: &[u8]) -> Result<Request> {
     let text = std::str::from_utf8(input).map_err(|_| Error::invalid("git input is not UTF-8"))?;
-    let mut req = Request::default();
+    let mut req = Request {
+        action,
+        protocol: None,
+        host: None,
+        username: None,
+        password: None,
+    };
     for line in text.split('\n') {
         if line.is_empty() {
             break;
         }
         // NUL and CR are refused outright, as git does since CVE-2020-5260 and CVE-2024-52006.
-        protocol::validate::check_text("a git attribute", line)?;
+        check_text("a git attribute", line)?;
         let Some((key, value)) = line.split_once('=') else {
             return Err(Error::invalid("git input line without '='"));
         };
@@ -66,7 +95,7 @@ fn origin(req: &Request) -> Result<Option<Origin>> {
 }
 
 /// git's protocol for one action.
-pub struct Git<'a>(pub &'a str);
+pub(crate) struct Git<'a>(pub(crate) &'a str);
 
 impl Protocol for Git<'_> {
     type Request = Request;
@@ -75,26 +104,20 @@ impl Protocol for Git<'_> {
     type Failure = Error;
 
     fn decode(&self, input: &[u8]) -> Result<Request> {
-        parse(input)
+        parse(Action::parse(self.0), input)
     }
 
     fn answer(&self, ctx: &Ctx, req: Request) -> Result<Answered<String>> {
-        match self.0 {
-            "get" => get(ctx, &req),
-            "store" => store(ctx, &req).map(|()| Answered::plain(String::new())),
-            "erase" => erase(ctx, &req).map(|()| Answered::plain(String::new())),
-            _ => Ok(Answered::plain(String::new())),
+        match req.action {
+            Action::Get => get(ctx, &req),
+            Action::Store => store(ctx, &req).map(|()| Answered::plain(String::new())),
+            Action::Erase => erase(ctx, &req).map(|()| Answered::plain(String::new())),
+            Action::Ignored => Ok(Answered::plain(String::new())),
         }
     }
 
     fn encode(&self, outcome: Result<String>, io: &mut Io) -> Exit {
-        let written = outcome.and_then(|text| {
-            io.stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| io.stdout.flush())
-                .map_err(|e| Error::io("writing stdout", &e))
-        });
-        match written {
+        match outcome.and_then(|text| print(io.stdout, &text)) {
             Ok(()) => Exit::Success,
             Err(e) => e.report(io.stderr),
         }
@@ -173,7 +196,7 @@ mod tests {
     use super::*;
 
     fn origin_of(input: &str) -> Result<Option<Origin>> {
-        origin(&parse(input.as_bytes())?)
+        origin(&parse(Action::Get, input.as_bytes())?)
     }
 
     #[test]
@@ -217,8 +240,8 @@ mod tests {
 
     #[test]
     fn debug_hides_the_password() {
-        let req =
-            parse(b"protocol=https\nhost=h\nusername=u\npassword=pipeline_sk_canary\n").unwrap();
+        let input = b"protocol=https\nhost=h\nusername=u\npassword=pipeline_sk_canary\n";
+        let req = parse(Action::Store, input).unwrap();
         assert!(!format!("{req:?}").contains("canary"));
     }
 }

@@ -12,13 +12,11 @@ use serde_json::Value;
 use super::{Answered, Protocol};
 use crate::config::Refused;
 use crate::error::{Error, ErrorKind, Exit, Result};
-use crate::ops::{self, Activate, Ctx, ItemAction, ItemState};
-use crate::protocol::validate::check_text;
-use crate::protocol::{Alias, ListedRemote, Origin, Selector, Source, Token};
-use crate::store::Key;
-use crate::streams::Io;
-
-pub const VERSION: u64 = 1;
+use crate::ops::{self, Activate, Ctx, Found, ItemReply, ListedRemote, Listing, Stored};
+use crate::remote::validate::check_text;
+use crate::remote::{Alias, Origin, Selector, Source, Token, VERSION};
+use crate::store::{ItemCall, Key};
+use crate::streams::{Io, print};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -41,20 +39,13 @@ pub enum Request {
     },
     Erase(Selector),
     List,
-    Item {
-        key: Key,
-        action: ItemAction,
-    },
-    /// `item` with the action `list`: the items whose service starts with `service`.
-    ItemList {
-        prefix: String,
-    },
+    Item(ItemCall),
 }
 
 /// A successful answer, inside the envelope.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-pub enum Response {
+pub(crate) enum Response {
     Get {
         /// `null` when the token came from `PIPELINE_API_TOKEN`, which names no remote.
         alias: Option<Alias>,
@@ -93,6 +84,49 @@ pub enum Response {
     },
 }
 
+impl From<Found> for Answered<Response> {
+    fn from(found: Found) -> Self {
+        Answered {
+            value: Response::Get {
+                alias: found.alias,
+                url: found.url,
+                token: found.token,
+                source: found.source,
+            },
+            warning: found.warning,
+        }
+    }
+}
+
+impl From<Stored> for Response {
+    fn from(stored: Stored) -> Self {
+        Response::Store {
+            alias: stored.alias,
+            url: stored.url,
+            active: stored.active,
+        }
+    }
+}
+
+impl From<Listing> for Response {
+    fn from(listing: Listing) -> Self {
+        Response::List {
+            active_remote: listing.active_remote,
+            remotes: listing.remotes,
+            refused: listing.refused,
+        }
+    }
+}
+
+impl From<ItemReply> for Response {
+    fn from(reply: ItemReply) -> Self {
+        match reply {
+            ItemReply::Item { found, token } => Response::Item { found, token },
+            ItemReply::Items(items) => Response::Items { items },
+        }
+    }
+}
+
 fn expose<S: serde::Serializer>(token: &Token, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(token.expose())
 }
@@ -126,7 +160,7 @@ struct ErrorBody<'a> {
 }
 
 /// The native protocol for one action.
-pub struct Json(pub Action);
+pub(crate) struct Json(pub(crate) Action);
 
 impl Protocol for Json {
     type Request = Request;
@@ -155,41 +189,21 @@ impl Protocol for Json {
 
     /// One JSON line on stdout, and for an error also its human line on stderr.
     fn encode(&self, outcome: Result<Response>, io: &mut Io) -> Exit {
-        let written = io
-            .stdout
-            .write_all(encode(&outcome).as_bytes())
-            .and_then(|()| io.stdout.flush());
+        let written = print(io.stdout, &encode(&outcome));
         let exit = match &outcome {
             Ok(_) => Exit::Success,
             Err(e) => e.report(io.stderr),
         };
         match written {
             Ok(()) => exit,
-            Err(e) => Error::io("writing stdout", &e).report(io.stderr),
+            Err(e) => e.report(io.stderr),
         }
     }
 }
 
 fn answer(ctx: &Ctx, request: Request) -> Result<Answered<Response>> {
     Ok(match request {
-        Request::Get(sel) => {
-            let ops::Found {
-                alias,
-                url,
-                token,
-                source,
-                warning,
-            } = ops::lookup(ctx, &sel)?;
-            Answered {
-                value: Response::Get {
-                    alias,
-                    url,
-                    token,
-                    source,
-                },
-                warning,
-            }
-        }
+        Request::Get(sel) => ops::lookup(ctx, &sel)?.into(),
         Request::Store {
             alias,
             url,
@@ -201,41 +215,19 @@ fn answer(ctx: &Ctx, request: Request) -> Result<Answered<Response>> {
                 Some(true) => Activate::Yes,
                 _ => Activate::No,
             };
-            let stored = ops::store(ctx, alias, url, &token, activate)?;
-            Answered::plain(Response::Store {
-                alias: stored.alias,
-                url: stored.url,
-                active: stored.active,
-            })
+            Answered::plain(ops::store(ctx, alias, url, &token, activate)?.into())
         }
         Request::Erase(sel) => {
             let (alias, url) = ops::erase(ctx, &sel)?;
             Answered::plain(Response::Erase { alias, url })
         }
-        Request::List => {
-            let ops::Listing {
-                active_remote,
-                remotes,
-                refused,
-            } = ops::list(ctx)?;
-            Answered::plain(Response::List {
-                active_remote,
-                remotes,
-                refused,
-            })
-        }
-        Request::Item { key, action } => {
-            let ItemState { found, token } = ops::item(ctx, &key, action)?;
-            Answered::plain(Response::Item { found, token })
-        }
-        Request::ItemList { prefix } => Answered::plain(Response::Items {
-            items: ops::items(ctx, &prefix)?,
-        }),
+        Request::List => Answered::plain(ops::list(ctx)?.into()),
+        Request::Item(call) => Answered::plain(ops::item(ctx, call)?.into()),
     })
 }
 
 /// Encodes a response or an error as one line of JSON.
-pub fn encode(result: &Result<Response>) -> String {
+pub(crate) fn encode(result: &Result<Response>) -> String {
     let json = match result {
         Ok(body) => serde_json::to_string(&Envelope { v: VERSION, body }),
         Err(e) => serde_json::to_string(&Envelope {
@@ -381,9 +373,8 @@ impl Fields {
                     "`list` takes only `service`, the start of the services to list",
                 ));
             }
-            return Ok(Request::ItemList {
-                prefix: prefix.ok_or_else(|| missing("service"))?,
-            });
+            let prefix = prefix.ok_or_else(|| missing("service"))?;
+            return Ok(Request::Item(ItemCall::List(prefix)));
         }
         let key = Key {
             service: self
@@ -394,17 +385,17 @@ impl Fields {
                 .ok_or_else(|| missing("user"))?,
         };
         let token = self.text("token", Token::new)?;
-        let action = match (name.as_str(), token) {
-            ("get", None) => ItemAction::Get,
-            ("set", Some(token)) => ItemAction::Set(token),
+        let call = match (name.as_str(), token) {
+            ("get", None) => ItemCall::Get(key),
+            ("set", Some(token)) => ItemCall::Set(key, token),
             ("set", None) => return Err(missing("token")),
-            ("delete", None) => ItemAction::Delete,
+            ("delete", None) => ItemCall::Delete(key),
             ("get" | "delete", Some(_)) => {
                 return Err(Error::invalid("`token` goes only with the action set"));
             }
             _ => return Err(Error::invalid("`action` must be get, set, delete or list")),
         };
-        Ok(Request::Item { key, action })
+        Ok(Request::Item(call))
     }
 
     fn refuse_unknown(&self, known: &[&str]) -> Result<()> {
@@ -668,6 +659,25 @@ mod tests {
         assert_eq!(kind(Action::Get, &nested), ErrorKind::InvalidRequest);
         let deep = format!("{{\"x\":{}}}", "[".repeat(10_000));
         assert_eq!(kind(Action::Get, &deep), ErrorKind::InvalidRequest);
+    }
+
+    /// What the `windows` store sends (`ItemCall`'s wire shape) is what this decoder reads.
+    #[test]
+    fn every_item_call_is_decoded_as_it_was_sent() {
+        let key = || Key {
+            service: "mystic:https://w.example".into(),
+            user: "w".into(),
+        };
+        let token = Token::new("pipeline_sk_round_trip".into()).unwrap();
+        for call in [
+            ItemCall::Get(key()),
+            ItemCall::Set(key(), token),
+            ItemCall::Delete(key()),
+            ItemCall::List("mystic:".into()),
+        ] {
+            let sent = serde_json::to_vec(&call).unwrap();
+            assert_eq!(decode(Action::Item, &sent).unwrap(), Request::Item(call));
+        }
     }
 
     #[test]

@@ -8,11 +8,11 @@ mod properties;
 
 use common::Sandbox;
 use common::replay;
-use mystic_credential_helper::config::Config;
-use mystic_credential_helper::ops::{self, Ctx};
-use mystic_credential_helper::protocol::Selector;
-use mystic_credential_helper::settings::Settings;
-use mystic_credential_helper::store::{Store, StoreOptions};
+use mystic_credential_helper::Config;
+use mystic_credential_helper::Selector;
+use mystic_credential_helper::Settings;
+use mystic_credential_helper::{Ctx, lookup};
+use mystic_credential_helper::{Store, StoreOptions};
 use serde_json::json;
 
 fn fresh(env: &[(String, String)]) -> Sandbox {
@@ -148,7 +148,7 @@ fn erase_reaches_orphans_by_alias_and_url() {
         r#"{"alias":"a","url":"https://one.example","token":"tok_one_1"}"#,
     );
     let plant = |url: &str, alias: &str| {
-        let token = mystic_credential_helper::protocol::Token::new("t_orphan".into()).unwrap();
+        let token = mystic_credential_helper::Token::new("t_orphan".into()).unwrap();
         t.memory().items().insert(t.key(url, alias), token);
     };
     plant("https://gone.example", "o");
@@ -310,7 +310,7 @@ fn debug_of_operation_results_redacts_tokens() {
     let opener = move |_: &StoreOptions| Ok(Box::new(store.clone()) as Box<dyn Store>);
     let settings = Settings::new(t.environment(), None);
     let ctx = Ctx::new(&settings, &opener);
-    let found = ops::lookup(&ctx, &Selector::default()).unwrap();
+    let found = lookup(&ctx, &Selector::default()).unwrap();
     let config = Config::load(&t.dir).unwrap();
     let items = t.memory().items();
     for debug in [
@@ -501,15 +501,14 @@ fn prune_leaves_other_prefixes_and_refused_remotes_alone() {
         ("someone-else:https://x.example".to_owned(), "x"),
         (t.service("https://r.example"), "bad\u{7}"),
     ] {
-        let key = mystic_credential_helper::store::Key {
+        let key = mystic_credential_helper::Key {
             service,
             user: user.into(),
         };
         store
             .set(
                 &key,
-                &mystic_credential_helper::protocol::Token::new("pipeline_sk_other".into())
-                    .unwrap(),
+                &mystic_credential_helper::Token::new("pipeline_sk_other".into()).unwrap(),
             )
             .unwrap();
     }
@@ -623,7 +622,7 @@ fn exec_finds_cmd_and_relays_only_what_it_can_conceal() {
 /// A prune that fails part-way says how many orphans went before the one that failed.
 #[test]
 fn a_prune_that_fails_part_way_says_how_far_it_got() {
-    use mystic_credential_helper::store::memory::Failing;
+    use mystic_credential_helper::Failing;
     let t = Sandbox::in_process();
     for alias in ["a", "b", "c"] {
         let stdin = format!(
@@ -670,13 +669,12 @@ fn a_full_store_names_the_orphans_first() {
         "{out}"
     );
     t.memory().fill(false);
-    t.memory()
-        .fail(mystic_credential_helper::store::memory::Failing {
-            from: Some(2),
-            keep: false,
-            late: false,
-            also: None,
-        });
+    t.memory().fail(mystic_credential_helper::Failing {
+        from: Some(2),
+        keep: false,
+        late: false,
+        also: None,
+    });
     let (out, code, _) = t.run_text(&["store"], new);
     assert_eq!(code, 3, "{out}");
     assert!(!out.contains("orphan"), "{out}");

@@ -4,7 +4,7 @@
 
 use crate::common;
 use common::*;
-use mystic_credential_helper::config::yaml::{self, Value};
+use mystic_credential_helper::yaml::{self, Value};
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
 

@@ -17,7 +17,7 @@ pub fn to(mode: &str) -> ! {
     };
     let mut command = Command::new(&helper);
     // Its own name may choose a store (`docker-credential-mystic-keyutils`), as a link's would.
-    let args = mystic_credential_helper::wire::expand_argv0(std::env::args_os().collect());
+    let args = mystic_credential_helper::expand_argv0(std::env::args_os().collect());
     match args.len() > std::env::args_os().len() {
         true => command.args(&args[1..]),
         false => command.arg(mode).args(&args[1..]),

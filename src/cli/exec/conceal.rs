@@ -14,14 +14,14 @@ use memchr::memmem;
 use zeroize::Zeroizing;
 
 /// What the token is replaced with.
-pub const MARKER: &[u8] = b"<concealed by mystic-credential-helper>";
+pub(crate) const MARKER: &[u8] = b"<concealed by mystic-credential-helper>";
 
 /// Bytes read at a time: large reads keep the relay's cost per byte small.
 const CHUNK: usize = 1024 * 1024;
 /// How much of each form the one-pass search looks for.
 const FRAGMENT: usize = 4;
 
-pub struct Concealer {
+pub(crate) struct Concealer {
     /// The token's forms, each once, longest first (of two found at one place, the longer wins).
     forms: Vec<Zeroizing<Vec<u8>>>,
     /// The first `FRAGMENT` bytes of each form, searched for in one pass (Teddy, where the
@@ -35,7 +35,7 @@ pub struct Concealer {
 }
 
 impl Concealer {
-    pub fn new(token: &[u8]) -> Self {
+    pub(crate) fn new(token: &[u8]) -> Self {
         assert!(!token.is_empty(), "a token is never empty");
         let forms = forms(token);
         let longest = forms.iter().map(|f| f.len()).max().unwrap_or(0);
@@ -50,7 +50,7 @@ impl Concealer {
 
     /// Relays `from` into `to` until `from` ends. An error writing `to` ends the relay (the
     /// caller drops `from`, so the writer sees a closed stream, as it would have without us).
-    pub fn relay(&mut self, from: &mut impl Read, to: &mut impl Write) -> io::Result<()> {
+    pub(crate) fn relay(&mut self, from: &mut impl Read, to: &mut impl Write) -> io::Result<()> {
         loop {
             let n = match from.read(&mut self.buf[self.held..]) {
                 Ok(0) => break,

@@ -24,7 +24,7 @@ use super::{Run, parse_alias};
 use crate::error::{Error, Exit, Result};
 use crate::fs;
 use crate::ops::{self, Ctx, Found};
-use crate::protocol::{Alias, Selector};
+use crate::remote::{Alias, Selector};
 use crate::streams::Io;
 use crate::sys;
 use relay::Outputs;
@@ -44,7 +44,7 @@ const PREFIX: &str = "mystic-exec-";
     mystic-credential-helper exec -- pipeline get pipelines\n  \
     mystic-credential-helper exec --alias staging -- python deploy.py"
 )]
-pub struct Exec {
+pub(crate) struct Exec {
     /// The remote's name; without it, PIPELINE_API_TOKEN, else the active remote, else the
     /// first remote (as `get`)
     #[arg(long, value_parser = parse_alias)]

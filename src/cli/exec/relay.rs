@@ -11,19 +11,19 @@ use super::conceal::Concealer;
 use crate::sys::{self, Stream};
 
 /// The child's stdout and stderr, and the relays that carry them.
-pub struct Outputs {
-    pub stdout: Stdio,
-    pub stderr: Stdio,
-    pub relays: Relays,
+pub(crate) struct Outputs {
+    pub(crate) stdout: Stdio,
+    pub(crate) stderr: Stdio,
+    pub(crate) relays: Relays,
 }
 
 /// The threads relaying the child's output.
 #[derive(Default)]
-pub struct Relays(Vec<JoinHandle<()>>);
+pub(crate) struct Relays(Vec<JoinHandle<()>>);
 
 impl Outputs {
     /// Both inherited: no concealing (`--no-mask`).
-    pub fn inherited() -> Self {
+    pub(crate) fn inherited() -> Self {
         Outputs {
             stdout: Stdio::inherit(),
             stderr: Stdio::inherit(),
@@ -32,7 +32,7 @@ impl Outputs {
     }
 
     /// Relays for the streams that are not terminals, concealing `token`.
-    pub fn concealing(token: &[u8]) -> io::Result<Self> {
+    pub(crate) fn concealing(token: &[u8]) -> io::Result<Self> {
         let out_piped = !io::stdout().is_terminal();
         let err_piped = !io::stderr().is_terminal();
         let mut outputs = Outputs::inherited();
@@ -69,7 +69,7 @@ impl Outputs {
 impl Relays {
     /// Waits until every writer (the child, and anything it started that kept the stream) has
     /// closed the pipes, and everything is relayed.
-    pub fn finish(self) {
+    pub(crate) fn finish(self) {
         for relay in self.0 {
             let _ = relay.join();
         }

@@ -22,7 +22,7 @@ use crate::streams::Io;
     sdk-sends-bearer-none, orphan-items (keyring items no remote names, listed under \
     \"orphans\"; `prune` removes them), token-in-other-store (another keyring here holds a \
     token the chosen store lacks; `migrate --from STORE` moves it).")]
-pub struct Status {
+pub(crate) struct Status {
     /// Print JSON instead of a table: {v, config, store, remotes: [{alias, url, active, token,
     /// verified?}], refused?, env, get, sdk, python, orphans?, warnings: [{code, message}]};
     /// token is keyring, file, missing or unknown. Its JSON Schema is protocol/schema/status.json

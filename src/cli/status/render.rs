@@ -4,9 +4,9 @@ use std::fmt::Write;
 
 use super::report::{Report, SdkFrom, Verified, Whereabouts};
 use crate::cli::sdk::Integration;
-use crate::protocol::Source;
+use crate::remote::Source;
 
-pub fn table(r: &Report) -> String {
+pub(crate) fn table(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "config: {}\nstore:  {}\n", r.config, r.store);
     remotes(r, &mut out);

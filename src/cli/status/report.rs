@@ -8,44 +8,44 @@ use crate::cli::shell_init;
 use crate::config::{self, Config, Refused, Remote};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::{self, Ctx, Tokens};
-use crate::protocol::{Selector, Source};
+use crate::remote::VERSION;
+use crate::remote::{Selector, Source};
 use crate::resolve;
 use crate::settings::Settings;
 use crate::store::{self, Key, StoreKind, Wsl};
 use crate::verify;
-use crate::wire::json::VERSION;
 
 #[derive(Serialize)]
-pub struct Report {
-    pub v: u64,
-    pub config: String,
-    pub store: &'static str,
-    pub remotes: Vec<Row>,
+pub(crate) struct Report {
+    pub(crate) v: u64,
+    pub(crate) config: String,
+    pub(crate) store: &'static str,
+    pub(crate) remotes: Vec<Row>,
     /// Remotes in config.yaml the helper cannot use, with the reason (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub refused: Vec<Refused>,
-    pub env: EnvVars,
+    pub(crate) refused: Vec<Refused>,
+    pub(crate) env: EnvVars,
     /// What `get` with an empty request returns.
-    pub get: Choice,
+    pub(crate) get: Choice,
     /// What the SDK finds in config.yaml and the environment by itself.
-    pub sdk: SdkChoice,
+    pub(crate) sdk: SdkChoice,
     /// The Python on PATH and its SDK integration (`null`: no Python there answered).
-    pub python: Option<Probe>,
+    pub(crate) python: Option<Probe>,
     /// Keyring items of this helper's naming scheme that no remote names (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub orphans: Vec<Key>,
-    pub warnings: Vec<Warning>,
+    pub(crate) orphans: Vec<Key>,
+    pub(crate) warnings: Vec<Warning>,
 }
 
 #[derive(Serialize)]
-pub struct Row {
-    pub alias: String,
-    pub url: String,
-    pub active: bool,
+pub(crate) struct Row {
+    pub(crate) alias: String,
+    pub(crate) url: String,
+    pub(crate) active: bool,
     #[serde(serialize_with = "row_word")]
-    pub token: Whereabouts,
+    pub(crate) token: Whereabouts,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verified: Option<Verified>,
+    pub(crate) verified: Option<Verified>,
 }
 
 /// Where a token is, as `status` sees it: where the helper reads it from, nowhere, or unknown
@@ -53,14 +53,14 @@ pub struct Row {
 /// `get`'s choice and the SDK's; the rows say `missing` for nowhere, the choices `none` (the
 /// schema's words).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Whereabouts {
+pub(crate) enum Whereabouts {
     At(Source),
     Nowhere,
     Unknown,
 }
 
 impl Whereabouts {
-    pub fn word(self, nowhere: &'static str) -> &'static str {
+    pub(crate) fn word(self, nowhere: &'static str) -> &'static str {
         match self {
             Whereabouts::At(Source::Keyring) => "keyring",
             Whereabouts::At(Source::Env) => "env",
@@ -84,36 +84,36 @@ fn row_word<S: serde::Serializer>(w: &Whereabouts, s: S) -> std::result::Result<
 
 #[derive(Clone, Copy, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verified {
+pub(crate) enum Verified {
     Valid,
     Unauthorized,
     NetworkError,
 }
 
 #[derive(Serialize)]
-pub struct EnvVars {
-    pub pipeline_api_token: bool,
-    pub pipeline_api_url: Option<String>,
+pub(crate) struct EnvVars {
+    pub(crate) pipeline_api_token: bool,
+    pub(crate) pipeline_api_url: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct Choice {
-    pub source: Whereabouts,
-    pub alias: Option<String>,
-    pub url: Option<String>,
+pub(crate) struct Choice {
+    pub(crate) source: Whereabouts,
+    pub(crate) alias: Option<String>,
+    pub(crate) url: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct SdkChoice {
-    pub from: SdkFrom,
-    pub alias: Option<String>,
-    pub url: String,
-    pub token: Whereabouts,
+pub(crate) struct SdkChoice {
+    pub(crate) from: SdkFrom,
+    pub(crate) alias: Option<String>,
+    pub(crate) url: String,
+    pub(crate) token: Whereabouts,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum SdkFrom {
+pub(crate) enum SdkFrom {
     /// config.yaml's active remote (or its first).
     Config,
     /// PIPELINE_API_* variables.
@@ -121,15 +121,15 @@ pub enum SdkFrom {
 }
 
 #[derive(Serialize)]
-pub struct Warning {
-    pub code: &'static str,
-    pub message: String,
+pub(crate) struct Warning {
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
 }
 
 impl Report {
-    pub fn gather(ctx: &Ctx, check: bool) -> Result<Report> {
+    pub(crate) fn gather(ctx: &Ctx, check: bool) -> Result<Report> {
         let dir = ctx.dir()?;
-        let config = ops::config(ctx).map_err(|e| Error::config(e.message))?;
+        let config = ops::load_config(ctx).map_err(|e| Error::config(e.message))?;
         // What `auto` chose is known once the keyring is opened (on WSL it depends on whether a
         // Secret Service runs); a failure shows in the rows.
         if ctx.kind().is_ok_and(|kind| kind == StoreKind::Auto) {
@@ -237,15 +237,16 @@ fn get_choice(ctx: &Ctx, config: &Config, rows: &[Row]) -> Choice {
         alias: None,
         url: None,
     };
-    if let Ok(Some((url, _))) = resolve::env_choice(&Selector::default(), ctx.settings) {
-        return Choice {
-            source: Whereabouts::At(Source::Env),
-            alias: None,
-            url: Some(url.to_string()),
-        };
-    }
-    let Ok(remote) = resolve::remote(config, None, None) else {
-        return none;
+    let remote = match ops::choose(ctx, &Selector::default(), || Ok(config)) {
+        Ok(ops::Choice::Env { url, .. }) => {
+            return Choice {
+                source: Whereabouts::At(Source::Env),
+                alias: None,
+                url: Some(url.to_string()),
+            };
+        }
+        Ok(ops::Choice::Remote(remote)) => remote,
+        Err(_) => return none,
     };
     let row = rows.iter().find(|r| r.alias == remote.alias.as_str());
     let source = match row.map(|r| r.token) {
@@ -381,7 +382,7 @@ fn elsewhere(ctx: &Ctx, config: &Config, rows: &[Row]) -> Vec<Warning> {
         .filter(|(_, row)| matches!(row.token, Whereabouts::Nowhere | Whereabouts::Unknown))
         .map(|(remote, _)| remote)
         .collect();
-    let (Ok(chosen), Ok(prefix)) = (ctx.kind(), ctx.settings.prefix.as_deref()) else {
+    let (Ok(chosen), Ok(prefix)) = (ctx.kind(), ctx.settings.prefix()) else {
         return Vec::new();
     };
     if lacking.is_empty() || !cfg!(target_os = "linux") {

@@ -36,12 +36,12 @@ use super::dh;
 use super::prompt::{Prompts, Waiting};
 use crate::store::{Encryption, GRACE};
 
-pub const SERVICE: &str = "org.freedesktop.secrets";
+pub(crate) const SERVICE: &str = "org.freedesktop.secrets";
 const PATH: &str = "/org/freedesktop/secrets";
 const SERVICE_IFACE: &str = "org.freedesktop.Secret.Service";
 const COLLECTION_IFACE: &str = "org.freedesktop.Secret.Collection";
 const ITEM_IFACE: &str = "org.freedesktop.Secret.Item";
-pub const PROMPT_IFACE: &str = "org.freedesktop.Secret.Prompt";
+pub(crate) const PROMPT_IFACE: &str = "org.freedesktop.Secret.Prompt";
 const PROPERTIES_IFACE: &str = "org.freedesktop.DBus.Properties";
 /// `UnknownMethod` while gnome-keyring is still registering the caller: wait this long between
 /// tries, doubling each time (about 60 ms in all).
@@ -50,7 +50,7 @@ const RETRIES: u32 = 5;
 
 /// What went wrong, in terms the store turns into advice.
 #[derive(Debug)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// No session bus to connect to.
     NoBus(String),
     /// The bus is there, but nothing owns org.freedesktop.secrets.
@@ -120,19 +120,19 @@ impl Drop for WireSecret {
 }
 
 /// Items matching a search, split as the service reports them.
-pub struct Matches {
-    pub unlocked: Vec<OwnedObjectPath>,
-    pub locked: Vec<OwnedObjectPath>,
+pub(crate) struct Matches {
+    pub(crate) unlocked: Vec<OwnedObjectPath>,
+    pub(crate) locked: Vec<OwnedObjectPath>,
 }
 
 /// An item's properties that decide which of several matches is the current one.
-pub struct ItemInfo {
+pub(crate) struct ItemInfo {
     /// Seconds since the epoch.
-    pub modified: u64,
-    pub attributes: HashMap<String, String>,
+    pub(crate) modified: u64,
+    pub(crate) attributes: HashMap<String, String>,
 }
 
-pub struct Client {
+pub(crate) struct Client {
     pub(super) conn: Connection,
     encryption: Encryption,
     session: OnceLock<Session>,
@@ -158,7 +158,7 @@ async fn until<T>(deadline: Instant, work: impl Future<Output = Result<T>>) -> R
 
 impl Client {
     /// Connects to the bus at `address` by `deadline`; nothing is sent to the service yet.
-    pub fn connect(
+    pub(crate) fn connect(
         address: &str,
         encryption: Encryption,
         deadline: Instant,
@@ -188,7 +188,7 @@ impl Client {
     /// Runs `op` on this thread until it ends or the deadline passes, driving zbus's executor
     /// meanwhile. Once the deadline has passed, nothing more is sent: the command reports each
     /// later call as timed out at once.
-    pub fn run<T>(&self, op: impl Future<Output = Result<T>>) -> Result<T> {
+    pub(crate) fn run<T>(&self, op: impl Future<Output = Result<T>>) -> Result<T> {
         if Instant::now() >= self.deadline.get() {
             return Err(Fault::Timeout);
         }
@@ -217,7 +217,7 @@ impl Client {
 
     /// Moves the deadline once per command by `GRACE` from now, to learn the outcome of a write
     /// the deadline cut short; false when the grace was used already.
-    pub fn grant_grace(&self) -> bool {
+    pub(crate) fn grant_grace(&self) -> bool {
         if self.graced.replace(true) {
             return false;
         }
@@ -253,7 +253,7 @@ impl Client {
     }
 
     /// Whether a Secret Service owns its name on the bus; the bus answers, not the service.
-    pub async fn service_running(&self) -> Result<bool> {
+    pub(crate) async fn service_running(&self) -> Result<bool> {
         let reply = self.bus_call("NameHasOwner", &(SERVICE,)).await?;
         let (owned,): (bool,) = body(&reply)?;
         Ok(owned)
@@ -271,7 +271,7 @@ impl Client {
         Ok(reply.await?)
     }
 
-    pub async fn search(&self, attributes: &HashMap<&str, &str>) -> Result<Matches> {
+    pub(crate) async fn search(&self, attributes: &HashMap<&str, &str>) -> Result<Matches> {
         let mut wait = FIRST_RETRY;
         for attempt in 0..=RETRIES {
             match self
@@ -362,7 +362,7 @@ impl Client {
             })
     }
 
-    pub async fn get_secret(&self, item: &OwnedObjectPath) -> Result<Zeroizing<Vec<u8>>> {
+    pub(crate) async fn get_secret(&self, item: &OwnedObjectPath) -> Result<Zeroizing<Vec<u8>>> {
         let session = self.session().await?;
         let reply = self.on_item(item, "GetSecret", &(&session.path,)).await?;
         let (secret,): (WireSecret,) = body(&reply)?;
@@ -390,14 +390,14 @@ impl Client {
         })
     }
 
-    pub async fn set_secret(&self, item: &OwnedObjectPath, plain: &[u8]) -> Result<()> {
+    pub(crate) async fn set_secret(&self, item: &OwnedObjectPath, plain: &[u8]) -> Result<()> {
         let secret = self.wire(plain).await?;
         self.on_item(item, "SetSecret", &(secret,)).await?;
         Ok(())
     }
 
     /// The default collection; `NoDefaultCollection` when the service has none.
-    pub async fn default_collection(&self) -> Result<OwnedObjectPath> {
+    pub(crate) async fn default_collection(&self) -> Result<OwnedObjectPath> {
         let reply = self
             .call(PATH, SERVICE_IFACE, "ReadAlias", &("default",))
             .await?;
@@ -409,7 +409,7 @@ impl Client {
     }
 
     /// The default collection, unlocked (through a prompt, where a person can answer).
-    pub async fn unlocked_default_collection(&self) -> Result<OwnedObjectPath> {
+    pub(crate) async fn unlocked_default_collection(&self) -> Result<OwnedObjectPath> {
         let collection = self.default_collection().await?;
         let reply = self
             .call(
@@ -468,7 +468,7 @@ impl Client {
 
     /// Creates an item in the default collection (made first where there is none), unlocking
     /// it first and following the prompt the service may answer with (KeePassXC always does).
-    pub async fn create(
+    pub(crate) async fn create(
         &self,
         label: &str,
         attributes: &HashMap<&str, &str>,
@@ -498,7 +498,7 @@ impl Client {
         self.follow(&prompt, Waiting::Save).await.map(drop)
     }
 
-    pub async fn delete(&self, item: &OwnedObjectPath) -> Result<()> {
+    pub(crate) async fn delete(&self, item: &OwnedObjectPath) -> Result<()> {
         let reply = self.on_item(item, "Delete", &()).await?;
         let (prompt,): (OwnedObjectPath,) = body(&reply)?;
         self.follow(&prompt, Waiting::Delete).await.map(drop)
@@ -508,7 +508,7 @@ impl Client {
     /// what needs no one, and the rest through the service's prompt, followed within the
     /// command's deadline (longer where a person can answer; `prompt.rs`). Returns what is
     /// unlocked. A prompt that needed a person where none can answer is `Locked`.
-    pub async fn unlock(
+    pub(crate) async fn unlock(
         &self,
         objects: &[OwnedObjectPath],
         waiting: Waiting,
@@ -538,7 +538,7 @@ impl Client {
     /// `Modified` and `Attributes`, for choosing among several items that match one remote.
     /// Every item of every collection (the spec's `Collections` and `Items` properties; an empty
     /// `SearchItems` is not answered alike: KeePassXC finds nothing).
-    pub async fn all_items(&self) -> Result<Vec<OwnedObjectPath>> {
+    pub(crate) async fn all_items(&self) -> Result<Vec<OwnedObjectPath>> {
         let collections: Vec<OwnedObjectPath> =
             self.property(PATH, SERVICE_IFACE, "Collections").await?;
         let mut items = Vec::new();
@@ -571,7 +571,7 @@ impl Client {
             .map_err(|_| Fault::Other(format!("the {name} property has another type")))
     }
 
-    pub async fn item_info(&self, item: &OwnedObjectPath) -> Result<ItemInfo> {
+    pub(crate) async fn item_info(&self, item: &OwnedObjectPath) -> Result<ItemInfo> {
         let reply = self
             .on_item_iface(item, PROPERTIES_IFACE, "GetAll", &(ITEM_IFACE,))
             .await?;

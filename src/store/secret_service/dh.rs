@@ -8,7 +8,7 @@ use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use num_bigint::BigUint;
 use zeroize::Zeroizing;
 
-pub const ALGORITHM: &str = "dh-ietf1024-sha256-aes128-cbc-pkcs7";
+pub(crate) const ALGORITHM: &str = "dh-ietf1024-sha256-aes128-cbc-pkcs7";
 
 const PRIME: [u8; 128] = [
     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xC9, 0x0F, 0xDA, 0xA2, 0x21, 0x68, 0xC2, 0x34,
@@ -25,13 +25,13 @@ type Encryptor = cbc::Encryptor<aes::Aes128>;
 type Decryptor = cbc::Decryptor<aes::Aes128>;
 
 /// Our half of the exchange, before the service has answered.
-pub struct KeyPair {
+pub(crate) struct KeyPair {
     private: BigUint,
-    pub public: Vec<u8>,
+    pub(crate) public: Vec<u8>,
 }
 
 impl KeyPair {
-    pub fn generate() -> std::io::Result<Self> {
+    pub(crate) fn generate() -> std::io::Result<Self> {
         let mut bytes = Zeroizing::new([0u8; 128]);
         getrandom::fill(bytes.as_mut()).map_err(std::io::Error::other)?;
         let private = BigUint::from_bytes_be(bytes.as_ref());
@@ -42,7 +42,7 @@ impl KeyPair {
     }
 
     /// The AES key shared with the service, from its public key.
-    pub fn agree(&self, service_public: &[u8]) -> Option<AesKey> {
+    pub(crate) fn agree(&self, service_public: &[u8]) -> Option<AesKey> {
         let prime = BigUint::from_bytes_be(&PRIME);
         let theirs = BigUint::from_bytes_be(service_public);
         if theirs <= BigUint::from(1u8) || theirs >= prime {
@@ -61,18 +61,18 @@ impl KeyPair {
 }
 
 #[derive(zeroize::ZeroizeOnDrop)]
-pub struct AesKey([u8; 16]);
+pub(crate) struct AesKey([u8; 16]);
 
 impl AesKey {
     /// (IV, ciphertext)
-    pub fn encrypt(&self, plain: &[u8]) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
+    pub(crate) fn encrypt(&self, plain: &[u8]) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
         let mut iv = [0u8; 16];
         getrandom::fill(&mut iv).map_err(std::io::Error::other)?;
         let sealed = Encryptor::new(&self.0.into(), &iv.into()).encrypt_padded_vec::<Pkcs7>(plain);
         Ok((iv.to_vec(), sealed))
     }
 
-    pub fn decrypt(&self, iv: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    pub(crate) fn decrypt(&self, iv: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         let iv: [u8; 16] = iv.try_into().ok()?;
         Decryptor::new(&self.0.into(), &iv.into())
             .decrypt_padded_vec::<Pkcs7>(sealed)

@@ -23,16 +23,16 @@ use zbus::zvariant::OwnedObjectPath;
 
 use super::{Deadline, Key, Store, StoreOptions, unavailable};
 use crate::error::{Error, Result};
-use crate::protocol::Token;
+use crate::remote::Token;
 
-pub const NAME: &str = "Secret Service";
+pub(crate) const NAME: &str = "Secret Service";
 const ADVICE: &str = "On a machine without a desktop session use --store keyutils (the kernel keyring), or --store file to keep tokens in plaintext in config.yaml; set MYSTIC_CREDENTIAL_STORE=keyutils (or file) to make that choice for every command.";
 
-pub struct SecretServiceStore {
+pub(crate) struct SecretServiceStore {
     client: Client,
 }
 
-pub fn open(options: &StoreOptions, deadline: Deadline) -> Result<Box<dyn Store>> {
+pub(crate) fn open(options: &StoreOptions, deadline: Deadline) -> Result<Box<dyn Store>> {
     let Some(address) = options.bus.clone() else {
         return Err(unavailable(
             "there is no D-Bus session bus here (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service",
@@ -58,7 +58,10 @@ fn connect(
 
 /// The Secret Service when one runs on the session bus; `None` when there is no bus, it cannot be
 /// reached, or no Secret Service is on it (`auto` on WSL then uses Windows' store).
-pub fn open_if_running(options: &StoreOptions, deadline: Deadline) -> Option<Box<dyn Store>> {
+pub(crate) fn open_if_running(
+    options: &StoreOptions,
+    deadline: Deadline,
+) -> Option<Box<dyn Store>> {
     let client = connect(options.bus.as_deref()?, options, deadline).ok()?;
     let running = client.run(client.service_running()).ok()?;
     running.then(|| Box::new(SecretServiceStore { client }) as Box<dyn Store>)

@@ -28,14 +28,14 @@ type Result<T> = std::result::Result<T, Fault>;
 
 /// Whether a person can answer a prompt here, and for how long to wait for one.
 #[derive(Clone, Copy, Debug)]
-pub struct Prompts {
-    pub person: bool,
-    pub wait: Duration,
+pub(crate) struct Prompts {
+    pub(crate) person: bool,
+    pub(crate) wait: Duration,
 }
 
 /// What a prompt is for, in the words of the error that names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Waiting {
+pub(crate) enum Waiting {
     /// A collection's unlock.
     Unlock,
     /// An item's unlock: KeePassXC asks a person to allow each new client's access.
@@ -47,7 +47,7 @@ pub enum Waiting {
 }
 
 impl Waiting {
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Waiting::Unlock => "to unlock the keyring",
             Waiting::Access => "to allow access to the token",
@@ -72,12 +72,12 @@ enum Ended {
 impl Client {
     /// Whether a person can still answer a prompt in this command: one is there, and none has
     /// left a prompt unanswered yet.
-    pub fn person_can_answer(&self) -> bool {
+    pub(crate) fn person_can_answer(&self) -> bool {
         self.prompts.person && !self.unanswered.get()
     }
 
     /// Follows `prompt` (`/` means none) to its end and returns its result.
-    pub async fn follow(
+    pub(crate) async fn follow(
         &self,
         prompt: &OwnedObjectPath,
         waiting: Waiting,

@@ -6,12 +6,12 @@ use super::{Run, parse_alias, parse_origin, say};
 use crate::error::Exit;
 use crate::error::Result;
 use crate::ops::{self, Ctx};
-use crate::protocol::{Alias, Origin, Selector};
+use crate::remote::{Alias, Origin, Selector};
 use crate::streams::Io;
 
 /// Remove a remote and its token (erase, for people)
 #[derive(Debug, Args)]
-pub struct Logout {
+pub(crate) struct Logout {
     /// The remote's name (see `status`)
     #[arg(value_parser = parse_alias)]
     alias: Alias,
@@ -30,7 +30,7 @@ impl Run for Logout {
 
 /// Make ALIAS the active remote in config.yaml (what the SDK and `get` use by default)
 #[derive(Debug, Args)]
-pub struct Use {
+pub(crate) struct Use {
     /// The remote's name (see `status`)
     #[arg(value_parser = parse_alias)]
     alias: Alias,
@@ -49,7 +49,7 @@ impl Run for Use {
 #[command(after_help = "Examples:\n  \
     curl -H \"Authorization: Bearer $(mystic-credential-helper token)\" https://www.mystic.ai/v4/...\n  \
     mystic-credential-helper token --url https://staging.mystic.ai")]
-pub struct Token {
+pub(crate) struct PrintToken {
     /// The remote's name, as --alias gives it (`token prod`, as `logout prod`)
     #[arg(value_parser = parse_alias, value_name = "ALIAS", conflicts_with = "alias")]
     name: Option<Alias>,
@@ -62,7 +62,7 @@ pub struct Token {
     url: Option<Origin>,
 }
 
-impl Run for Token {
+impl Run for PrintToken {
     fn run(self, ctx: &Ctx, io: &mut Io) -> Result<Exit> {
         let alias = self.alias.or(self.name);
         let found = ops::lookup(ctx, &Selector::new(alias, self.url))?;

@@ -11,13 +11,13 @@ use crate::error::{Error, Result};
 use crate::secret::Secret;
 
 /// In characters. The SDK sets no limit; this one keeps every keyring's item name short.
-pub const MAX_ALIAS_LEN: usize = 128;
-pub const MAX_TOKEN_LEN: usize = 4096;
-pub const DEFAULT_URL: &str = "https://www.mystic.ai";
+pub(crate) const MAX_ALIAS_LEN: usize = 128;
+pub(crate) const MAX_TOKEN_LEN: usize = 4096;
+pub(crate) const DEFAULT_URL: &str = "https://www.mystic.ai";
 
 /// Rejects NUL, CR and LF, which git has refused since CVE-2020-5260 and CVE-2024-52006: a
 /// line-based peer (git's protocol, a shell, a log) would read them as a new field or line.
-pub fn check_text(field: &str, value: &str) -> Result<()> {
+pub(crate) fn check_text(field: &str, value: &str) -> Result<()> {
     if value.bytes().any(|b| matches!(b, b'\0' | b'\r' | b'\n')) {
         return Err(Error::invalid(format!("{field} contains NUL, CR or LF")));
     }
@@ -104,14 +104,14 @@ impl Origin {
         }
         Ok(Origin(url.origin().ascii_serialization()))
     }
-    pub fn default_url() -> Self {
+    pub(crate) fn default_url() -> Self {
         Origin(DEFAULT_URL.to_owned())
     }
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// Plain http to a host other than this machine (loopback: `localhost`, 127.0.0.0/8, ::1).
-    pub fn is_plain_http_elsewhere(&self) -> bool {
+    pub(crate) fn is_plain_http_elsewhere(&self) -> bool {
         let Some(rest) = self.0.strip_prefix("http://") else {
             return false;
         };
@@ -127,7 +127,7 @@ impl Origin {
     }
 
     /// `host[:port]` as git and docker name it.
-    pub fn host_port(&self) -> &str {
+    pub(crate) fn host_port(&self) -> &str {
         self.0.split_once("://").map_or(&self.0, |(_, rest)| rest)
     }
 }
@@ -235,12 +235,12 @@ impl Token {
 
     /// Whether `exec` can conceal it in output without mangling the rest: one or two letters
     /// would replace every such letter.
-    pub fn concealable(&self) -> bool {
+    pub(crate) fn concealable(&self) -> bool {
         self.expose().len() >= MIN_STORED_TOKEN_LEN
     }
 
     /// `store`, `login` and `migrate` keep only tokens that can be concealed.
-    pub fn check_storable(&self) -> Result<()> {
+    pub(crate) fn check_storable(&self) -> Result<()> {
         match self.concealable() {
             true => Ok(()),
             false => Err(Error::invalid(format!(
@@ -251,7 +251,7 @@ impl Token {
 }
 
 /// The fewest bytes `store`, `login` and `migrate` keep as a token.
-pub const MIN_STORED_TOKEN_LEN: usize = 8;
+pub(crate) const MIN_STORED_TOKEN_LEN: usize = 8;
 
 #[cfg(test)]
 mod tests {
