@@ -115,13 +115,10 @@ mod tests {
     use super::*;
     use crate::cli::Cli;
     use crate::error::exit_codes;
+    use crate::store::StoreKind;
 
     /// The environment variables the helper reads, for the man page.
     const ENVIRONMENT: &[(&str, &str)] = &[
-        (
-            "MYSTIC_CREDENTIAL_STORE",
-            "The store when --store is not given: auto, secret-service, keyutils, file or windows.",
-        ),
         (
             "MYSTIC_WINDOWS_HELPER",
             "The program the windows store runs as its keyring from WSL: the Windows build of the helper, as an absolute path (a relative one is a config error, exit 4). Default, on WSL only: mystic-credential-helper.exe in the first absolute folder on PATH; empty and relative PATH entries (the current folder) are never searched.",
@@ -347,7 +344,12 @@ mod tests {
             .unwrap();
         }
         writeln!(out, ".SH ENVIRONMENT").unwrap();
-        for (name, meaning) in ENVIRONMENT {
+        let store = format!(
+            "The store when --store is not given: {}.",
+            StoreKind::list()
+        );
+        let first = ("MYSTIC_CREDENTIAL_STORE", store.as_str());
+        for (name, meaning) in std::iter::once(&first).chain(ENVIRONMENT) {
             writeln!(out, ".TP\n\\fB{}\\fR\n{}", roff(name), roff(meaning)).unwrap();
         }
         writeln!(

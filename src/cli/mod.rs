@@ -49,15 +49,16 @@ Exit codes and environment variables: man mystic-credential-helper";
     after_long_help = format!("{}\n\n{EXAMPLES}", stores())
 )]
 pub(crate) struct Cli {
-    /// Where tokens are kept: auto, secret-service, keyutils, file or windows (described in
-    /// `mystic-credential-helper --help`); before or after the command [env:
-    /// MYSTIC_CREDENTIAL_STORE] [default: auto]
     #[arg(
         long,
         value_enum,
         value_name = "STORE",
         global = true,
-        hide_possible_values = true
+        hide_possible_values = true,
+        help = format!(
+            "Where tokens are kept: {} (described in `mystic-credential-helper --help`); before or after the command [env: MYSTIC_CREDENTIAL_STORE] [default: auto]",
+            StoreKind::list()
+        )
     )]
     pub(crate) store: Option<StoreKind>,
     #[command(subcommand)]

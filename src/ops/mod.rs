@@ -26,7 +26,7 @@ pub(crate) use write::{
 use crate::error::Result;
 use crate::remote::{Alias, Origin};
 use crate::settings::Settings;
-use crate::store::{self, Key, Store, StoreKind, StoreOptions};
+use crate::store::{Key, Store, StoreKind, StoreOptions};
 
 /// Opens a keyring; `main` passes `store::open`, tests an in-memory store.
 pub type Opener<'a> = dyn Fn(&StoreOptions) -> Result<Box<dyn Store>> + 'a;
@@ -113,7 +113,7 @@ impl<'a> Ctx<'a> {
     pub(crate) fn store_name(&self) -> &'static str {
         match self.store.get() {
             Some(Ok(store)) => store.name(),
-            _ => self.kind().map_or("chosen store", store::describe),
+            _ => self.kind().map_or("chosen store", StoreKind::describe),
         }
     }
 

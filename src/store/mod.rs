@@ -143,58 +143,114 @@ pub(crate) enum Wsl {
     Interop,
 }
 
-/// `--store` / `MYSTIC_CREDENTIAL_STORE`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// `--store` / `MYSTIC_CREDENTIAL_STORE`. Each store's names and description are in `STORES`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoreKind {
-    /// Secret Service on Linux, Keychain on macOS, Credential Manager on Windows
     Auto,
-    /// The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)
     SecretService,
-    /// The Linux kernel keyring: your persistent keyring, found from every session and login of
-    /// your user and readable by any of your processes; gone at reboot or after 3 days unused
     Keyutils,
-    /// Plaintext in config.yaml, where the SDK reads it. An explicit opt-in
     File,
-    /// Windows Credential Manager; under WSL, through the Windows build of the helper
-    /// (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)
     Windows,
 }
 
+/// A store's names: on the command line, in messages (for this platform), and its description
+/// in `--help` and the man page.
+struct Names {
+    kind: StoreKind,
+    name: &'static str,
+    message: &'static str,
+    help: &'static str,
+}
+
+/// Every store, named once: a new store is a variant, a row here and an arm in `open`.
+const STORES: [Names; 5] = [
+    Names {
+        kind: StoreKind::Auto,
+        name: "auto",
+        #[cfg(any(target_os = "macos", target_os = "windows"))]
+        message: native::NAME,
+        #[cfg(not(any(target_os = "macos", target_os = "windows")))]
+        message: "Secret Service",
+        help: "Secret Service on Linux, Keychain on macOS, Credential Manager on Windows",
+    },
+    Names {
+        kind: StoreKind::SecretService,
+        name: "secret-service",
+        message: "Secret Service",
+        help: "The freedesktop Secret Service over D-Bus (gnome-keyring, KeePassXC, oo7, KWallet)",
+    },
+    Names {
+        kind: StoreKind::Keyutils,
+        name: "keyutils",
+        message: "kernel keyring (keyutils)",
+        help: "The Linux kernel keyring: your persistent keyring, found from every session and login of your user and readable by any of your processes; gone at reboot or after 3 days unused",
+    },
+    Names {
+        kind: StoreKind::File,
+        name: "file",
+        message: "config.yaml (plaintext)",
+        help: "Plaintext in config.yaml, where the SDK reads it. An explicit opt-in",
+    },
+    Names {
+        kind: StoreKind::Windows,
+        name: "windows",
+        #[cfg(target_os = "linux")]
+        message: wsl::NAME,
+        #[cfg(not(target_os = "linux"))]
+        message: "Windows Credential Manager",
+        help: "Windows Credential Manager; under WSL, through the Windows build of the helper (MYSTIC_WINDOWS_HELPER, else mystic-credential-helper.exe on PATH)",
+    },
+];
+
 impl StoreKind {
+    fn names(self) -> &'static Names {
+        STORES
+            .iter()
+            .find(|names| names.kind == self)
+            .expect("every store is in STORES")
+    }
+
     /// Its name on the command line (`--store NAME`).
     pub(crate) fn name(self) -> &'static str {
-        match self {
-            StoreKind::Auto => "auto",
-            StoreKind::SecretService => "secret-service",
-            StoreKind::Keyutils => "keyutils",
-            StoreKind::File => "file",
-            StoreKind::Windows => "windows",
-        }
+        self.names().name
+    }
+
+    /// Its name for messages.
+    pub(crate) fn describe(self) -> &'static str {
+        self.names().message
+    }
+
+    /// Every store's command-line name, as a list in words: "auto, ... or windows".
+    pub(crate) fn list() -> String {
+        let names: Vec<&str> = STORES.iter().map(|names| names.name).collect();
+        let (last, rest) = names.split_last().expect("there are stores");
+        format!("{} or {last}", rest.join(", "))
     }
 
     pub(crate) fn parse(name: &str) -> Result<StoreKind> {
-        <StoreKind as clap::ValueEnum>::from_str(name, false).map_err(|_| {
-            Error::invalid(
-                "unknown store; expected auto, secret-service, keyutils, file or windows",
-            )
-        })
+        STORES
+            .iter()
+            .find(|names| names.name == name)
+            .map(|names| names.kind)
+            .ok_or_else(|| Error::invalid(format!("unknown store; expected {}", StoreKind::list())))
     }
 }
 
-/// The store's name for messages.
-pub(crate) fn describe(kind: StoreKind) -> &'static str {
-    match kind {
-        #[cfg(any(target_os = "macos", target_os = "windows"))]
-        StoreKind::Auto => native::NAME,
-        #[cfg(not(any(target_os = "macos", target_os = "windows")))]
-        StoreKind::Auto => "Secret Service",
-        StoreKind::SecretService => "Secret Service",
-        StoreKind::Keyutils => "kernel keyring (keyutils)",
-        StoreKind::File => "config.yaml (plaintext)",
-        #[cfg(target_os = "linux")]
-        StoreKind::Windows => wsl::NAME,
-        #[cfg(not(target_os = "linux"))]
-        StoreKind::Windows => "Windows Credential Manager",
+impl clap::ValueEnum for StoreKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        const KINDS: [StoreKind; 5] = [
+            STORES[0].kind,
+            STORES[1].kind,
+            STORES[2].kind,
+            STORES[3].kind,
+            STORES[4].kind,
+        ];
+        &KINDS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let names = self.names();
+        Some(clap::builder::PossibleValue::new(names.name).help(names.help))
     }
 }
 
@@ -288,7 +344,7 @@ pub(crate) fn open(options: &StoreOptions) -> Result<Box<dyn Store>> {
         #[cfg(not(target_os = "linux"))]
         other => Err(Error::unavailable(format!(
             "the {} store does not exist on this platform; use --store auto or --store file",
-            describe(other)
+            other.describe()
         ))),
     }
 }
@@ -315,6 +371,13 @@ mod tests {
     fn each_store_is_parsed_back_from_its_name() {
         for kind in <StoreKind as clap::ValueEnum>::value_variants() {
             assert_eq!(StoreKind::parse(kind.name()).unwrap(), *kind);
+            let clap = <StoreKind as clap::ValueEnum>::from_str(kind.name(), false);
+            assert_eq!(clap.unwrap(), *kind);
         }
+        let e = StoreKind::parse("floppy").unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown store; expected auto, secret-service, keyutils, file or windows"
+        );
     }
 }

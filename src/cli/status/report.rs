@@ -12,7 +12,7 @@ use crate::remote::VERSION;
 use crate::remote::{Selector, Source};
 use crate::resolve;
 use crate::settings::Settings;
-use crate::store::{self, Key, StoreKind, Wsl};
+use crate::store::{Key, StoreKind, Wsl};
 use crate::verify;
 
 #[derive(Serialize)]
@@ -394,7 +394,7 @@ fn elsewhere(ctx: &Ctx, config: &Config, rows: &[Row]) -> Vec<Warning> {
         StoreKind::Windows,
     ]
     .into_iter()
-    .filter(|kind| *kind != chosen && store::describe(*kind) != ctx.store_name())
+    .filter(|kind| *kind != chosen && kind.describe() != ctx.store_name())
     .filter(|kind| *kind != StoreKind::Windows || ctx.settings.wsl == Wsl::Interop);
     let mut warnings = Vec::new();
     for kind in others {

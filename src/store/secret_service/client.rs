@@ -18,7 +18,8 @@
 //! blocking API would start an executor thread, and the deadline a thread per call; for a
 //! process that lives a few milliseconds, those threads cost more than the D-Bus calls.
 //!
-//! A service may answer `CreateItem`, `Delete` or `Unlock` with a prompt; `prompt.rs` follows it.
+//! A service may answer `CreateItem`, `Delete` or `Unlock` with a prompt: those calls, and
+//! following the prompt, are in `prompt.rs`, which builds on this file (never the other way).
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -33,20 +34,51 @@ use zbus::zvariant::{self, OwnedObjectPath, OwnedValue, Type, Value};
 use zeroize::Zeroizing;
 
 use super::dh;
-use super::prompt::{Prompts, Waiting};
 use crate::store::{Encryption, GRACE};
 
 pub(crate) const SERVICE: &str = "org.freedesktop.secrets";
-const PATH: &str = "/org/freedesktop/secrets";
-const SERVICE_IFACE: &str = "org.freedesktop.Secret.Service";
-const COLLECTION_IFACE: &str = "org.freedesktop.Secret.Collection";
+pub(super) const PATH: &str = "/org/freedesktop/secrets";
+pub(super) const SERVICE_IFACE: &str = "org.freedesktop.Secret.Service";
+pub(super) const COLLECTION_IFACE: &str = "org.freedesktop.Secret.Collection";
 const ITEM_IFACE: &str = "org.freedesktop.Secret.Item";
 pub(crate) const PROMPT_IFACE: &str = "org.freedesktop.Secret.Prompt";
-const PROPERTIES_IFACE: &str = "org.freedesktop.DBus.Properties";
+pub(super) const PROPERTIES_IFACE: &str = "org.freedesktop.DBus.Properties";
 /// `UnknownMethod` while gnome-keyring is still registering the caller: wait this long between
 /// tries, doubling each time (about 60 ms in all).
 const FIRST_RETRY: Duration = Duration::from_millis(2);
 const RETRIES: u32 = 5;
+
+/// Whether a person can answer a prompt here, and for how long to wait for one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Prompts {
+    pub(crate) person: bool,
+    pub(crate) wait: Duration,
+}
+
+/// What a prompt is for, in the words of the error that names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Waiting {
+    /// A collection's unlock.
+    Unlock,
+    /// An item's unlock: KeePassXC asks a person to allow each new client's access.
+    Access,
+    Save,
+    Delete,
+    /// Creating the default collection (a service asks for its password).
+    Create,
+}
+
+impl Waiting {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Waiting::Unlock => "to unlock the keyring",
+            Waiting::Access => "to allow access to the token",
+            Waiting::Create => "to create a keyring",
+            Waiting::Save => "to confirm saving the token",
+            Waiting::Delete => "to confirm deleting the token",
+        }
+    }
+}
 
 /// What went wrong, in terms the store turns into advice.
 #[derive(Debug)]
@@ -106,7 +138,7 @@ struct Session {
 
 /// The Secret Service specification's `Secret` struct, `(oayays)`.
 #[derive(Serialize, Deserialize, Type)]
-struct WireSecret {
+pub(super) struct WireSecret {
     session: OwnedObjectPath,
     parameters: Vec<u8>,
     value: Vec<u8>,
@@ -332,7 +364,7 @@ impl Client {
     }
 
     /// A call on an item: `Gone` when another client deleted the item since our search.
-    async fn on_item<B>(
+    pub(super) async fn on_item<B>(
         &self,
         item: &OwnedObjectPath,
         method: &str,
@@ -374,7 +406,7 @@ impl Client {
         }
     }
 
-    async fn wire(&self, plain: &[u8]) -> Result<WireSecret> {
+    pub(super) async fn wire(&self, plain: &[u8]) -> Result<WireSecret> {
         let session = self.session().await?;
         let (parameters, value) = match &session.key {
             None => (Vec::new(), plain.to_vec()),
@@ -406,133 +438,6 @@ impl Client {
             "/" => Err(Fault::NoDefaultCollection),
             _ => Ok(collection),
         }
-    }
-
-    /// The default collection, unlocked (through a prompt, where a person can answer).
-    pub(crate) async fn unlocked_default_collection(&self) -> Result<OwnedObjectPath> {
-        let collection = self.default_collection().await?;
-        let reply = self
-            .call(
-                collection.as_str(),
-                PROPERTIES_IFACE,
-                "Get",
-                &(COLLECTION_IFACE, "Locked"),
-            )
-            .await?;
-        let (locked,): (OwnedValue,) = body(&reply)?;
-        if bool::try_from(locked).unwrap_or(true) {
-            let unlocked = self
-                .unlock(std::slice::from_ref(&collection), Waiting::Unlock)
-                .await?;
-            if !unlocked.contains(&collection) {
-                return Err(Fault::Locked);
-            }
-        }
-        Ok(collection)
-    }
-
-    /// Creates the default collection, as `secret-tool store` (libsecret) does where there is
-    /// none: `CreateCollection` with the alias `default`, following its prompt (a service asks
-    /// for the new keyring's password). One that cannot complete is `NoDefaultCollection`.
-    async fn create_default_collection(&self) -> Result<OwnedObjectPath> {
-        let properties = HashMap::from([(
-            "org.freedesktop.Secret.Collection.Label",
-            Value::from("Default keyring"),
-        )]);
-        let reply = self
-            .call(
-                PATH,
-                SERVICE_IFACE,
-                "CreateCollection",
-                &(properties, "default"),
-            )
-            .await?;
-        let (mut collection, prompt): (OwnedObjectPath, OwnedObjectPath) = body(&reply)?;
-        match self.follow(&prompt, Waiting::Create).await {
-            Ok(Some(created)) => {
-                collection = created.try_into().map_err(|_| {
-                    Fault::Other("CreateCollection's prompt answered no path".into())
-                })?;
-            }
-            Ok(None) => {}
-            Err(Fault::PromptTimeout(_) | Fault::Dismissed(_) | Fault::Other(_)) => {
-                return Err(Fault::NoDefaultCollection);
-            }
-            Err(e) => return Err(e),
-        }
-        match collection.as_str() {
-            "/" => Err(Fault::NoDefaultCollection),
-            _ => Ok(collection),
-        }
-    }
-
-    /// Creates an item in the default collection (made first where there is none), unlocking
-    /// it first and following the prompt the service may answer with (KeePassXC always does).
-    pub(crate) async fn create(
-        &self,
-        label: &str,
-        attributes: &HashMap<&str, &str>,
-        plain: &[u8],
-    ) -> Result<()> {
-        let collection = match self.unlocked_default_collection().await {
-            Err(Fault::NoDefaultCollection) => self.create_default_collection().await?,
-            other => other?,
-        };
-        let properties = HashMap::from([
-            ("org.freedesktop.Secret.Item.Label", Value::from(label)),
-            (
-                "org.freedesktop.Secret.Item.Attributes",
-                Value::from(attributes.clone()),
-            ),
-        ]);
-        let secret = self.wire(plain).await?;
-        let reply = self
-            .call(
-                collection.as_str(),
-                COLLECTION_IFACE,
-                "CreateItem",
-                &(properties, secret, true),
-            )
-            .await?;
-        let (_, prompt): (OwnedObjectPath, OwnedObjectPath) = body(&reply)?;
-        self.follow(&prompt, Waiting::Save).await.map(drop)
-    }
-
-    pub(crate) async fn delete(&self, item: &OwnedObjectPath) -> Result<()> {
-        let reply = self.on_item(item, "Delete", &()).await?;
-        let (prompt,): (OwnedObjectPath,) = body(&reply)?;
-        self.follow(&prompt, Waiting::Delete).await.map(drop)
-    }
-
-    /// Unlocks what it can of `objects` (items or collections), as the spec has it: at once
-    /// what needs no one, and the rest through the service's prompt, followed within the
-    /// command's deadline (longer where a person can answer; `prompt.rs`). Returns what is
-    /// unlocked. A prompt that needed a person where none can answer is `Locked`.
-    pub(crate) async fn unlock(
-        &self,
-        objects: &[OwnedObjectPath],
-        waiting: Waiting,
-    ) -> Result<Vec<OwnedObjectPath>> {
-        let reply = self
-            .call(PATH, SERVICE_IFACE, "Unlock", &(objects,))
-            .await?;
-        let (mut unlocked, prompt): (Vec<OwnedObjectPath>, OwnedObjectPath) = body(&reply)?;
-        let someone = self.person_can_answer();
-        match self.follow(&prompt, waiting).await {
-            Ok(Some(result)) => {
-                let more: Vec<OwnedObjectPath> = result
-                    .try_into()
-                    .map_err(|_| Fault::Other("Unlock's prompt answered no objects".into()))?;
-                unlocked.extend(more);
-            }
-            Ok(None) => {}
-            // Timed out, dismissed, or refused outright (oo7 without a prompter fails `Prompt`).
-            Err(Fault::PromptTimeout(_) | Fault::Dismissed(_) | Fault::Other(_)) if !someone => {
-                return Err(Fault::Locked);
-            }
-            Err(e) => return Err(e),
-        }
-        Ok(unlocked)
     }
 
     /// `Modified` and `Attributes`, for choosing among several items that match one remote.

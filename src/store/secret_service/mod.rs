@@ -17,8 +17,7 @@ mod prompt;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use client::{Client, Fault, ItemInfo};
-use prompt::{Prompts, Waiting};
+use client::{Client, Fault, ItemInfo, Prompts, Waiting};
 use zbus::zvariant::OwnedObjectPath;
 
 use super::{Deadline, Key, Store, StoreOptions, unavailable};
