@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Windows build for real, under Wine: installs what it needs on a fresh Debian machine
 # (mingw-w64, Wine 8), builds for x86_64-pc-windows-gnu, prepares a throwaway Wine prefix, and
-# runs the library's unit tests and the Windows integration suite (tests/windows.rs) as Windows
-# programs, against Wine's Credential Manager; then the WSL suite (tests/wsl.rs), the Linux
+# runs the library's unit tests and the Windows integration suite (tests/windows/) as Windows
+# programs, against Wine's Credential Manager; then the WSL suite (tests/wsl/), the Linux
 # build with that Windows build as its keyring. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +63,7 @@ export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$runner"
 cargo test --locked --target x86_64-pc-windows-gnu --lib --test windows "$@" -- --test-threads=1
 
 # WSL: the Linux build with the Windows build (just built above) as its keyring, run through a
-# script that stands in for WSL's interop (tests/wsl.rs). A persistent wineserver keeps each
+# script that stands in for WSL's interop (tests/wsl/). A persistent wineserver keeps each
 # Windows start well inside the helper's 5-second deadline.
 "${wine%/*}/wineserver" -k 2>/dev/null || true
 "${wine%/*}/wineserver" -p

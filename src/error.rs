@@ -170,11 +170,13 @@ impl Error {
         }
     }
     /// This error, for a store that is full.
+    #[cfg(any(target_os = "linux", test, feature = "memory-store"))] // the stores that can say so
     pub(crate) fn store_full(mut self) -> Self {
         self.store_full = true;
         self
     }
     /// This error, for a write whose outcome is not known.
+    #[cfg(any(target_os = "linux", test, feature = "memory-store"))] // the stores that can say so
     pub(crate) fn outcome_unknown(mut self) -> Self {
         self.unknown_outcome = true;
         self

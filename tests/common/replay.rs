@@ -1,5 +1,5 @@
 //! Replays protocol/vectors and the hostile corpus against sandboxes from `fresh`: the real
-//! binary with a real keyring (tests/system/vectors.rs, tests/windows.rs), or `run()` in process
+//! binary with a real keyring (tests/system/vectors.rs, tests/windows/), or `run()` in process
 //! with the in-memory store (tests/in_process). Every request and response is checked against
 //! protocol/schema.
 

@@ -307,7 +307,7 @@ fn error_paths_never_show_the_token() {
             .unwrap();
     c.judge(&["store (no bus)"], out, 3, false);
 
-    // The disk is full (see secret_service.rs).
+    // The disk is full (see actions_and_files.rs).
     let out = assert_cmd::Command::new("sh")
         .args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" store", BIN])
         .env_clear()

@@ -8,7 +8,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod actions_and_files;
 mod completions;
+mod env_exec;
+mod every_secret_service;
 mod exec_output;
 mod git_docker;
 mod git_suite;
@@ -17,14 +20,15 @@ mod headless;
 mod hostile_machines;
 mod keyutils;
 mod leaks;
+mod login;
+mod migrate;
 mod python_clients;
 mod pyyaml;
 mod readme;
 mod reliability;
 mod sdk;
 mod sdk_python;
-mod secret_service;
-mod secret_services;
 mod slow_keyring;
+mod status;
 mod vectors;
 mod workflows;

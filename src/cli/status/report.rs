@@ -13,6 +13,7 @@ use crate::remote::{Selector, Source};
 use crate::resolve;
 use crate::settings::Settings;
 use crate::store::{Key, StoreKind, Wsl};
+use crate::sys;
 use crate::verify;
 
 #[derive(Serialize)]
@@ -428,28 +429,28 @@ fn elsewhere(ctx: &Ctx, config: &Config, rows: &[Row]) -> Vec<Warning> {
     warnings
 }
 
-#[cfg(unix)]
 fn permission_warnings(dir: &std::path::Path, warnings: &mut Vec<Warning>) {
-    use std::os::unix::fs::PermissionsExt;
     let file = dir.join(config::FILE_NAME);
     for (code, path, fix) in [
         ("config-readable-by-others", file.as_path(), "600"),
         ("folder-readable-by-others", dir, "700"),
     ] {
-        if let Ok(meta) = std::fs::metadata(path)
-            && meta.permissions().mode() & 0o077 != 0
+        // Windows has no mode bits: there the folder is made private with an owner-only DACL.
+        let mode = std::fs::metadata(path)
+            .ok()
+            .and_then(|meta| sys::owner_and_mode(&meta))
+            .map(|(_, mode)| mode);
+        if let Some(mode) = mode
+            && mode & 0o077 != 0
         {
             warnings.push(Warning {
                 code,
                 message: format!(
                     "{} is readable by group or others (mode {:o}); chmod {fix} it",
                     path.display(),
-                    meta.permissions().mode() & 0o777
+                    mode & 0o777
                 ),
             });
         }
     }
 }
-
-#[cfg(not(unix))]
-fn permission_warnings(_dir: &std::path::Path, _warnings: &mut Vec<Warning>) {}

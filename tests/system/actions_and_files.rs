@@ -1,5 +1,6 @@
 //! The real binary against the shared gnome-keyring (scripts/test.sh): the protocol, config.yaml
-//! and its files. What must hold on every Secret Service is in tests/system/secret_services.rs.
+//! and its files. What must hold on every Secret Service is in
+//! tests/system/every_secret_service.rs.
 
 use crate::common;
 use common::*;

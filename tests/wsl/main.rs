@@ -6,7 +6,7 @@
 
 #![cfg(all(target_os = "linux", wsl_tests))]
 
-#[path = "common/mod.rs"]
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

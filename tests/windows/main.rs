@@ -5,6 +5,7 @@
 
 #![cfg(windows)]
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};
