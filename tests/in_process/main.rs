@@ -741,3 +741,30 @@ fn token_and_env_warn_about_a_plaintext_token() {
         assert_eq!(err.trim_end(), warning, "{args:?}");
     }
 }
+
+/// status's account of `get` is get's own rule (`ops::choose`): where get answers, status names
+/// what it answers; where get fails (an unusable PIPELINE_API_TOKEN), status says none.
+#[test]
+fn status_tells_what_get_does() {
+    let t = Sandbox::in_process();
+    t.json(
+        &["store"],
+        r#"{"alias":"a","url":"https://a.example","token":"pipeline_sk_a","active":true}"#,
+    );
+    let choice = |t: &Sandbox| t.json(&["status", "--json"], "").0["get"].clone();
+    assert_eq!(
+        choice(&t),
+        json!({"source": "keyring", "alias": "a", "url": "https://a.example"})
+    );
+    let t = t.env("PIPELINE_API_TOKEN", "pipeline_sk_env");
+    assert_eq!(
+        choice(&t),
+        json!({"source": "env", "alias": null, "url": "https://www.mystic.ai"})
+    );
+    let t = t.env("PIPELINE_API_TOKEN", "not a token");
+    assert_eq!(t.json(&["get"], "").1, 4);
+    assert_eq!(
+        choice(&t),
+        json!({"source": "none", "alias": null, "url": null})
+    );
+}
