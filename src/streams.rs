@@ -55,7 +55,10 @@ mod tests {
         let e = read_input(&mut big).unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::InvalidRequest);
         assert_eq!(big.position(), MAX_INPUT as u64 + 1);
-        let mut ok = std::io::Cursor::new(vec![b' '; MAX_INPUT]);
-        assert_eq!(read_input(&mut ok).unwrap().len(), MAX_INPUT);
+        // The contract's cap (protocol/PROTOCOL.md): 64 KiB, 65536 bytes.
+        let mut ok = std::io::Cursor::new(vec![b' '; 65536]);
+        assert_eq!(read_input(&mut ok).unwrap().len(), 65536);
+        let mut over = std::io::Cursor::new(vec![b' '; 65537]);
+        assert!(read_input(&mut over).is_err());
     }
 }

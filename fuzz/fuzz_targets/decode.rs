@@ -2,8 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mystic_credential_helper::ErrorKind;
-use mystic_credential_helper::{Action, decode};
+use mystic_credential_helper::{Action, ErrorKind, decode};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, input)) = data.split_first() else { return };

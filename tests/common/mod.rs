@@ -25,10 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use mystic_credential_helper::Environment;
-use mystic_credential_helper::MemoryStore;
-use mystic_credential_helper::{Io, run};
-use mystic_credential_helper::{Key, Store, StoreOptions};
+use mystic_credential_helper::{Environment, Io, Key, MemoryStore, Store, StoreOptions, run};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_mystic-credential-helper");

@@ -8,11 +8,7 @@ mod properties;
 
 use common::Sandbox;
 use common::replay;
-use mystic_credential_helper::Config;
-use mystic_credential_helper::Selector;
-use mystic_credential_helper::Settings;
-use mystic_credential_helper::{Ctx, lookup};
-use mystic_credential_helper::{Store, StoreOptions};
+use mystic_credential_helper::{Config, Ctx, Selector, Settings, Store, StoreOptions, lookup};
 use serde_json::json;
 
 fn fresh(env: &[(String, String)]) -> Sandbox {
@@ -767,4 +763,75 @@ fn status_tells_what_get_does() {
         choice(&t),
         json!({"source": "none", "alias": null, "url": null})
     );
+}
+
+/// docker's actions through run(): `store` reads its JSON, `get` and `erase` the raw server URL,
+/// and `version` reads nothing (stdin larger than the input cap is not even looked at).
+#[test]
+fn docker_actions_read_what_docker_sends() {
+    let t = Sandbox::in_process();
+    let docker = |action: &str, stdin: &[u8]| {
+        let (out, code, _) = t.run_text(&["docker", action], stdin);
+        (out, code)
+    };
+    let creds = r#"{"ServerURL":"https://d.example","Username":"d","Secret":"pipeline_sk_docker"}"#;
+    assert_eq!(docker("store", creds.as_bytes()), (String::new(), 0));
+    let (out, code) = docker("get", b"d.example\n");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out).unwrap(),
+        json!({"ServerURL": "d.example", "Username": "d", "Secret": "pipeline_sk_docker"})
+    );
+    let (out, code) = docker("version", &vec![b' '; 70_000]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("docker-credential-mystic (mystic-credential-helper) v"));
+    assert_eq!(docker("erase", b"https://d.example"), (String::new(), 0));
+    assert_eq!(
+        docker("get", b"d.example"),
+        ("credentials not found in native keychain\n".to_owned(), 1)
+    );
+    let (out, code) = docker("bogus", b"");
+    assert_eq!(code, 1);
+    assert!(out.starts_with("Usage: docker-credential-mystic"), "{out}");
+}
+
+/// status names a config.yaml or a folder that others can read, with its mode, and nothing when
+/// both are private (as the helper makes them).
+#[cfg(unix)]
+#[test]
+fn status_warns_when_others_can_read_the_config() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Sandbox::in_process();
+    t.json(&["store"], r#"{"alias":"a","token":"pipeline_sk_a"}"#);
+    let warnings = || {
+        let (status, _) = t.json(&["status", "--json"], "");
+        status["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| {
+                (
+                    w["code"].as_str().unwrap().to_owned(),
+                    w["message"].to_string(),
+                )
+            })
+            .filter(|(code, _)| code.ends_with("-readable-by-others"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(warnings(), []);
+    let chmod = |path: &std::path::Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    chmod(&t.config_path(), 0o640);
+    chmod(&t.dir, 0o705);
+    let got = warnings();
+    let codes: Vec<&str> = got.iter().map(|(code, _)| code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["config-readable-by-others", "folder-readable-by-others"]
+    );
+    assert!(got[0].1.contains("(mode 640); chmod 600 it"), "{got:?}");
+    assert!(got[1].1.contains("(mode 705); chmod 700 it"), "{got:?}");
+    chmod(&t.config_path(), 0o600);
+    chmod(&t.dir, 0o700);
 }

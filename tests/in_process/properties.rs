@@ -1,10 +1,7 @@
 //! Property tests (proptest, stable Rust) of request decoding and config parsing: no input
 //! panics, errors are typed, and valid values survive a round trip unchanged.
 
-use mystic_credential_helper::Config;
-use mystic_credential_helper::ErrorKind;
-use mystic_credential_helper::{Action, Request, decode};
-use mystic_credential_helper::{Alias, Origin, Token};
+use mystic_credential_helper::{Action, Alias, Config, ErrorKind, Origin, Request, Token, decode};
 use proptest::prelude::*;
 
 fn action() -> impl Strategy<Value = Action> {
