@@ -476,15 +476,21 @@ pub fn secret_tool_lookup(service: &str, user: &str) -> Option<String> {
     secret_tool_lookup_on(&bus(), service, user)
 }
 
+/// secret-tool's reading of an item. A failed read is tried twice more: secret-tool's session is
+/// always Diffie-Hellman, and kwalletd5 before the fix for KDE bug 514194 derives a different
+/// session key than libsecret for 1 or 2 sessions in 100 (it rejects the key, or the secret
+/// does not decrypt). An item that is not there stays not there.
 pub fn secret_tool_lookup_on(bus: &str, service: &str, user: &str) -> Option<String> {
-    let out = std::process::Command::new("secret-tool")
-        .args(["lookup", "service", service, "username", user])
-        .env("DBUS_SESSION_BUS_ADDRESS", bus)
-        .output()
-        .expect("secret-tool is installed by scripts/test.sh");
-    out.status
-        .success()
-        .then(|| String::from_utf8(out.stdout).unwrap())
+    (0..3).find_map(|_| {
+        let out = std::process::Command::new("secret-tool")
+            .args(["lookup", "service", service, "username", user])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus)
+            .output()
+            .expect("secret-tool is installed by scripts/test.sh");
+        out.status
+            .success()
+            .then(|| String::from_utf8(out.stdout).unwrap())
+    })
 }
 
 pub fn secret_tool_store_on(bus: &str, service: &str, user: &str, secret: &str) {

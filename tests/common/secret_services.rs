@@ -1,7 +1,7 @@
 //! Real Secret Services, each on a private bus of its own (scripts/secret-service.sh):
 //! gnome-keyring, KeePassXC, oo7-daemon and KWallet (kwalletd5). A test that locks, freezes or
-//! reconfigures one starts its own, and so does every KeePassXC and KWallet test
-//! (`Daemon::for_test` says why); the others share one of each kind per test binary.
+//! reconfigures one starts its own, and so does every KeePassXC test (`Daemon::for_test` says
+//! why); the others share one of each kind per test binary.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -91,17 +91,12 @@ impl Daemon {
         }
     }
 
-    /// The daemon a test uses: the test binary's shared one, except for KeePassXC and KWallet,
-    /// where each test gets its own. KeePassXC 2.7.4 crashes (SIGSEGV) when clients write in
-    /// parallel (eight loops of `secret-tool store` do it too), and tests run in parallel.
-    /// kwalletd5, shared by tests running at once on a loaded machine, twice answered one
-    /// client's read of an item another had just written with nothing (secret-tool) or an empty
-    /// secret (Python keyring), while the writer had succeeded. Not understood, and rare (1 in
-    /// about 15 runs under load); with a daemon per test, one test's calls cannot reach
-    /// another's reads.
+    /// The daemon a test uses: the test binary's shared one, except for KeePassXC, where each
+    /// test gets its own: KeePassXC 2.7.4 crashes (SIGSEGV) when clients write in parallel
+    /// (eight loops of `secret-tool store` do it too), and tests run in parallel.
     pub fn for_test(service: Service) -> Shared {
         match service {
-            Service::KeePassXc | Service::KWallet => Shared::Own(Box::new(Daemon::start(service))),
+            Service::KeePassXc => Shared::Own(Box::new(Daemon::start(service))),
             _ => Shared::Static(Daemon::shared(service)),
         }
     }
