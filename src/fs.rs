@@ -324,8 +324,6 @@ pub(crate) fn replace(
     sys::sync_dir(dir).map_err(|e| Error::io(dir.display(), &e))
 }
 
-/// Creates `dir` (and missing parents) so that only its owner can open it: mode 0700, or an
-/// owner-only ACL on Windows.
 /// Makes a folder of the user's that others can read (the SDK creates ~/.pipeline with mode
 /// 0755) private: mode 0700. Returns whether it changed anything (never, where files have no
 /// Unix modes).
@@ -346,6 +344,8 @@ pub(crate) fn make_private(dir: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// Creates `dir` (and missing parents) so that only its owner can open it: mode 0700, or an
+/// owner-only ACL on Windows.
 pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
@@ -355,6 +355,7 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[cfg(unix)]
     #[test]
@@ -373,8 +374,6 @@ mod tests {
         fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
         assert!(!make_private(&file).unwrap(), "a file is not a folder");
     }
-
-    use super::*;
 
     #[test]
     fn files_of_other_users_but_root_are_foreign() {

@@ -41,6 +41,8 @@ pub struct Settings {
     pub(crate) docker_config: Result<PathBuf>,
     /// The user's shell (`SHELL`), for the `shell-init` line to suggest.
     pub(crate) shell: Option<String>,
+    /// That shell's start-up file, where the `shell-init` line goes.
+    pub(crate) shell_rc: Option<PathBuf>,
     pub(crate) path: Option<OsString>,
     /// The whole environment, for the programs the helper runs (exec's child, git).
     pub(crate) env: Environment,
@@ -66,6 +68,7 @@ impl Settings {
             github_env: env.path("GITHUB_ENV"),
             docker_config: docker_config(&env),
             shell: text("SHELL"),
+            shell_rc: shell_rc(&env),
             path: env.get("PATH").map(ToOwned::to_owned),
             env,
         }
@@ -270,6 +273,18 @@ fn api_url(env: &Environment) -> Result<Origin> {
     }
 }
 
+/// `~/.bashrc`, `$ZDOTDIR/.zshrc` (else `~/.zshrc`) or `~/.config/fish/config.fish`, for the
+/// shell `SHELL` names (bash's for any other).
+fn shell_rc(env: &Environment) -> Option<PathBuf> {
+    let shell = env.path("SHELL")?;
+    let home = home(env)?;
+    Some(match shell.file_name()?.to_str()? {
+        "fish" => home.join(".config/fish/config.fish"),
+        "zsh" => env.path("ZDOTDIR").unwrap_or(home).join(".zshrc"),
+        _ => home.join(".bashrc"),
+    })
+}
+
 fn docker_config(env: &Environment) -> Result<PathBuf> {
     if let Some(dir) = env.path("DOCKER_CONFIG") {
         return Ok(dir.join("config.json"));
@@ -289,6 +304,24 @@ mod tests {
 
     fn settings(vars: &[(&str, &str)]) -> Settings {
         Settings::new(vars.iter().copied().collect(), None)
+    }
+
+    #[test]
+    fn the_shell_start_up_file_is_the_one_shell_names() {
+        let rc = |shell: &str, zdotdir: Option<&str>| {
+            let mut vars = vec![("SHELL", shell), ("HOME", "/h")];
+            vars.extend(zdotdir.map(|z| ("ZDOTDIR", z)));
+            settings(&vars).shell_rc
+        };
+        let path = |p: &str| Some(PathBuf::from(p));
+        assert_eq!(rc("/bin/bash", None), path("/h/.bashrc"));
+        assert_eq!(rc("/usr/bin/zsh", None), path("/h/.zshrc"));
+        assert_eq!(rc("/usr/bin/zsh", Some("/z")), path("/z/.zshrc"));
+        assert_eq!(
+            rc("/usr/bin/fish", Some("/z")),
+            path("/h/.config/fish/config.fish")
+        );
+        assert_eq!(settings(&[("HOME", "/h")]).shell_rc, None);
     }
 
     #[test]

@@ -145,20 +145,9 @@ pub(crate) fn follow_up(ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
 }
 
 /// The user's shell start-up file, when it runs `shell-init` already.
-fn set_up_in(ctx: &Ctx) -> Option<std::path::PathBuf> {
-    let home = std::path::PathBuf::from(ctx.settings.env.non_empty("HOME")?);
-    let shell = ctx.settings.shell.as_deref().map(std::path::Path::new)?;
-    let file = match shell.file_name()?.to_str()? {
-        "fish" => home.join(".config/fish/config.fish"),
-        "zsh" => ctx
-            .settings
-            .env
-            .non_empty("ZDOTDIR")
-            .map_or(home.clone(), std::path::PathBuf::from)
-            .join(".zshrc"),
-        _ => home.join(".bashrc"),
-    };
-    let text = crate::fs::read_bounded(&file).ok()??;
+fn set_up_in<'a>(ctx: &Ctx<'a>) -> Option<&'a std::path::Path> {
+    let file = ctx.settings.shell_rc.as_deref()?;
+    let text = crate::fs::read_bounded(file).ok()??;
     let text = String::from_utf8_lossy(&text);
     text.lines()
         .any(|l| {

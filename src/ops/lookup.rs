@@ -49,7 +49,16 @@ pub(crate) fn choose<'c>(
 pub fn lookup(ctx: &Ctx, sel: &Selector) -> Result<Found> {
     let mut loaded = None;
     let slot = &mut loaded;
-    match choose(ctx, sel, move || Ok(&*slot.insert(load_config(ctx)?)))? {
+    lookup_with(ctx, sel, move || Ok(&*slot.insert(load_config(ctx)?)))
+}
+
+/// `lookup` over config.yaml as `config` gives it (docker's `get` has read it already).
+pub(crate) fn lookup_with<'c>(
+    ctx: &Ctx,
+    sel: &Selector,
+    config: impl FnOnce() -> Result<&'c Config>,
+) -> Result<Found> {
+    match choose(ctx, sel, config)? {
         Choice::Env { url, token } => Ok(Found {
             alias: None,
             url,

@@ -13,7 +13,7 @@ use std::path::Path;
 pub(crate) use item::{ItemReply, item};
 pub(crate) use lookup::{
     Choice, ListedRemote, Listing, choose, credentials, list, load_config, lookup_credential,
-    token_of,
+    lookup_with, token_of,
 };
 pub use lookup::{Found, lookup};
 pub(crate) use orphans::{describe as describe_orphans, orphans, prune};

@@ -8,7 +8,7 @@
 #[cfg(target_os = "linux")]
 mod keyutils;
 #[cfg(any(test, feature = "memory-store"))]
-pub mod memory;
+pub(crate) mod memory;
 #[cfg(any(target_os = "macos", target_os = "windows"))]
 mod native;
 #[cfg(target_os = "linux")]

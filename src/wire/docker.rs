@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Answered, Protocol};
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, Exit};
 use crate::ops::{self, Ctx};
 use crate::remote::{Alias, Origin, Selector, Token};
@@ -142,14 +143,13 @@ fn server_origin(raw: &str) -> std::result::Result<Origin, Failure> {
 }
 
 /// The origin docker means: as `server_origin` reads it, except that a bare `host:port` (what
-/// docker sends, and the key `configure docker` writes) with no https remote but an http one
-/// (a local registry, `http://127.0.0.1:5000`) means that one.
-fn remote_origin(ctx: &Ctx, raw: &str) -> std::result::Result<Origin, Failure> {
+/// docker sends, and the key `configure docker` writes) with no https remote in `config` but an
+/// http one (a local registry, `http://127.0.0.1:5000`) means that one.
+fn remote_origin(config: &Config, raw: &str) -> std::result::Result<Origin, Failure> {
     let https = server_origin(raw)?;
     if raw.contains("://") {
         return Ok(https);
     }
-    let config = ops::load_config(ctx)?;
     let plain = Origin::parse(&format!("http://{}", raw.trim()))?;
     let has = |origin: &Origin| config.remotes.iter().any(|r| r.url == *origin);
     Ok(match !has(&https) && has(&plain) {
@@ -176,7 +176,7 @@ fn store(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
         secret,
     } = creds;
     let secret = Secret::new(secret.unwrap_or_default());
-    let url = remote_origin(ctx, &server_url)?;
+    let url = remote_origin(&ops::load_config(ctx)?, &server_url)?;
     if username.is_empty() {
         return Err(Failure(MISSING_USERNAME.into()));
     }
@@ -188,8 +188,10 @@ fn store(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
 
 fn get(ctx: &Ctx, input: &[u8]) -> std::result::Result<Answered<String>, Failure> {
     let raw = text(input)?.trim();
-    let url = remote_origin(ctx, raw)?;
-    let found = ops::lookup(ctx, &Selector::new(None, Some(url)))?;
+    // config.yaml, read once: for the origin, and for the remote there.
+    let config = ops::load_config(ctx)?;
+    let url = remote_origin(&config, raw)?;
+    let found = ops::lookup_with(ctx, &Selector::new(None, Some(url)), || Ok(&config))?;
     let answer = Answer {
         server_url: raw,
         username: found.alias.as_ref().map_or("", Alias::as_str),
@@ -202,7 +204,7 @@ fn get(ctx: &Ctx, input: &[u8]) -> std::result::Result<Answered<String>, Failure
 }
 
 fn erase(ctx: &Ctx, input: &[u8]) -> std::result::Result<(), Failure> {
-    let url = remote_origin(ctx, text(input)?)?;
+    let url = remote_origin(&ops::load_config(ctx)?, text(input)?)?;
     ops::erase(ctx, &Selector::new(None, Some(url)))?;
     Ok(())
 }
@@ -219,6 +221,31 @@ fn list(ctx: &Ctx) -> std::result::Result<String, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A bare `host:port` is the https remote there, else the http one (a local registry).
+    #[test]
+    fn a_bare_host_means_the_http_remote_only_where_there_is_no_https_one() {
+        let config = |urls: &[&str]| {
+            let remotes: String = urls
+                .iter()
+                .enumerate()
+                .map(|(n, url)| format!("- alias: r{n}\n  url: {url}\n"))
+                .collect();
+            Config::parse(format!("remotes:\n{remotes}").as_bytes()).unwrap()
+        };
+        let origin =
+            |urls: &[&str], raw: &str| remote_origin(&config(urls), raw).ok().unwrap().to_string();
+        let local = "127.0.0.1:5000";
+        assert_eq!(
+            origin(&["http://127.0.0.1:5000"], local),
+            "http://127.0.0.1:5000"
+        );
+        let both = ["http://127.0.0.1:5000", "https://127.0.0.1:5000"];
+        assert_eq!(origin(&both, local), "https://127.0.0.1:5000");
+        assert_eq!(origin(&[], local), "https://127.0.0.1:5000");
+        let named = "http://127.0.0.1:5000";
+        assert_eq!(origin(&["https://127.0.0.1:5000"], named), named);
+    }
 
     #[test]
     fn bare_hosts_are_https() {

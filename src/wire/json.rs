@@ -462,6 +462,7 @@ impl<'de> serde::Deserialize<'de> for Object {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn a_person_at_a_terminal_is_told_what_each_action_reads() {
@@ -476,8 +477,6 @@ mod tests {
             assert!(hint.contains(example) && hint.contains("Ctrl-D"), "{hint}");
         }
     }
-
-    use super::*;
 
     fn kind(action: Action, input: &str) -> ErrorKind {
         decode(action, input.as_bytes()).unwrap_err().kind

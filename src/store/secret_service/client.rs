@@ -36,12 +36,12 @@ use zeroize::Zeroizing;
 use super::dh;
 use crate::store::{Encryption, GRACE};
 
-pub(crate) const SERVICE: &str = "org.freedesktop.secrets";
+pub(super) const SERVICE: &str = "org.freedesktop.secrets";
 pub(super) const PATH: &str = "/org/freedesktop/secrets";
 pub(super) const SERVICE_IFACE: &str = "org.freedesktop.Secret.Service";
 pub(super) const COLLECTION_IFACE: &str = "org.freedesktop.Secret.Collection";
 const ITEM_IFACE: &str = "org.freedesktop.Secret.Item";
-pub(crate) const PROMPT_IFACE: &str = "org.freedesktop.Secret.Prompt";
+pub(super) const PROMPT_IFACE: &str = "org.freedesktop.Secret.Prompt";
 pub(super) const PROPERTIES_IFACE: &str = "org.freedesktop.DBus.Properties";
 /// `UnknownMethod` while gnome-keyring is still registering the caller: wait this long between
 /// tries, doubling each time (about 60 ms in all).
