@@ -79,6 +79,14 @@ fn windows_side(sb: &Sandbox, args: &[&str], stdin: &str) -> (Value, i32) {
         .output()
         .unwrap();
     let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    if out.status.code().is_none() {
+        // Seen once: the right answer, then no exit code. Wine's own words, for the next time.
+        eprintln!(
+            "the Windows build under Wine ended without an exit code ({}); its stderr: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     (json, out.status.code().unwrap_or(-1))
 }
 
